@@ -1,0 +1,280 @@
+"""The knowledge base: load the speeches once, search them many times.
+
+Ranking fuses two BM25 runs over the same passages: jieba words (with the section headings of the
+passage) and character bigrams. rank_bm25 does no preprocessing, so both sides go through the same
+`Tokenizer`; its small-corpus pitfalls are handled in `_Bm25`. Whether a question is answered at
+all is decided by how much of the question the best passage covers, not by the raw score, because
+BM25 scores are not comparable across questions.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rank_bm25 import BM25Okapi
+
+from .knowledge import (
+    STOPWORDS,
+    USERDICT,
+    KnowledgeError,
+    Synonyms,
+    default_knowledge_dir,
+    load_manifest,
+    load_synonyms,
+    read_speech_lines,
+)
+from .structure import build_paragraphs, split_passages, split_sentences
+from .text import Tokenizer, bigrams, fold, read_word_list
+from .types import Answer, Hit, Passage, Speech
+
+MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
+
+
+@dataclass(frozen=True)
+class Settings:
+    passage_chars: int = 400
+    word_weight: float = 0.5  # share of the word run in the fused score; the rest is bigrams
+    synonym_weight: float = 0.6  # weight of a query term that came from the synonyms file
+    heading_repeat: int = 1  # how many times section headings are added to a passage's terms
+    k1: float = 1.2
+    b: float = 0.75
+    min_coverage: float = 0.45  # share of the question's weight the best passage must cover
+
+
+class _Bm25(BM25Okapi):
+    """BM25Okapi with an IDF that is positive for every term that occurs.
+
+    rank_bm25's Okapi IDF, log((N - n + 0.5) / (n + 0.5)), is zero for a term in half of the
+    passages and negative above that, so an exact match can score nothing on a small corpus. The
+    Lucene form, log(1 + (N - n + 0.5) / (n + 0.5)), keeps the ordering and stays positive.
+    """
+
+    def _calc_idf(self, nd: dict[str, int]) -> None:
+        n_docs = self.corpus_size
+        self.idf = {w: math.log(1 + (n_docs - n + 0.5) / (n + 0.5)) for w, n in nd.items()}
+        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
+
+    def weighted_scores(self, terms: dict[str, float]) -> list[float]:
+        scores = [0.0] * self.corpus_size
+        for term, weight in terms.items():
+            idf = self.idf.get(term)
+            if not idf:
+                continue
+            for i, doc in enumerate(self.doc_freqs):
+                tf = doc.get(term)
+                if tf:
+                    norm = self.k1 * (1 - self.b + self.b * self.doc_len[i] / self.avgdl)
+                    scores[i] += weight * idf * tf * (self.k1 + 1) / (tf + norm)
+        return scores
+
+    def max_idf(self) -> float:
+        return math.log(1 + (self.corpus_size + 0.5) / 0.5)
+
+
+class KnowledgeBase:
+    """Speeches chunked into passages and indexed for search."""
+
+    def __init__(
+        self,
+        speeches: list[Speech],
+        passages: list[Passage],
+        tokenizer: Tokenizer,
+        synonyms: Synonyms | None = None,
+        settings: Settings | None = None,
+        directory: Path | None = None,
+    ):
+        self.speeches = speeches
+        self.passages = passages
+        self.tokenizer = tokenizer
+        self.synonyms = synonyms or Synonyms()
+        self.settings = settings or Settings()
+        self.directory = directory
+        self._by_paragraph: dict[tuple[str, int], list[Passage]] = {}
+        for p in passages:
+            self._by_paragraph.setdefault((p.doc_id, p.paragraph), []).append(p)
+        self._word_docs = [self._passage_words(p) for p in passages]
+        self._bigram_docs = [self._passage_bigrams(p) for p in passages]
+        self._word_sets = [set(d) for d in self._word_docs]
+        self._bigram_sets = [set(d) for d in self._bigram_docs]
+        s = self.settings
+        self._words = _Bm25(self._word_docs, k1=s.k1, b=s.b) if passages else None
+        self._bigrams = _Bm25(self._bigram_docs, k1=s.k1, b=s.b) if passages else None
+
+    # ---- building -------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "KnowledgeBase":
+        """Load a knowledge directory (default: `OFFICE_BOT_KNOWLEDGE` or the installed one)."""
+        directory = Path(path).expanduser() if path else default_knowledge_dir()
+        if not directory.is_dir():
+            raise KnowledgeError(directory, "知识库目录不存在")
+        settings = settings or Settings()
+        speeches = load_manifest(directory)
+        tokenizer = Tokenizer(directory / USERDICT, set(read_word_list(directory / STOPWORDS)))
+        passages: list[Passage] = []
+        for speech in speeches:
+            paragraphs, _ = build_paragraphs(speech.id, read_speech_lines(directory, speech))
+            passages.extend(
+                split_passages(paragraphs, speech.title, speech.date, settings.passage_chars, len(passages))
+            )
+        return cls(speeches, passages, tokenizer, load_synonyms(directory), settings, directory)
+
+    def _passage_words(self, p: Passage) -> list[str]:
+        words = self.tokenizer.tokens(p.text)
+        for _ in range(self.settings.heading_repeat):
+            for label in p.section:
+                words.extend(self.tokenizer.tokens(label))
+        return words
+
+    def _passage_bigrams(self, p: Passage) -> list[str]:
+        grams = bigrams(p.text)
+        for _ in range(self.settings.heading_repeat):
+            for label in p.section:
+                grams.extend(bigrams(label))
+        return grams
+
+    # ---- querying -------------------------------------------------------------------------
+
+    def query_terms(self, query: str) -> tuple[dict[str, float], dict[str, float], list[tuple[str, list[str]]]]:
+        """Weighted word terms, weighted bigram terms, and the content words with their expansions."""
+        query = query[:MAX_QUERY_CHARS]
+        words = self.tokenizer.cut(query)
+        content: list[tuple[str, list[str]]] = []
+        word_terms: dict[str, float] = {}
+        bigram_terms: dict[str, float] = {}
+        for w in words:
+            if w in self.tokenizer.stopwords:
+                continue
+            expansions = [e for e in self.synonyms.expand(w) if e != w]
+            content.append((w, expansions))
+            word_terms[w] = max(word_terms.get(w, 0.0), 1.0)
+            for e in expansions:
+                for t in self.tokenizer.tokens(e) or [e]:
+                    word_terms.setdefault(t, self.settings.synonym_weight)
+                for g in bigrams(e):
+                    bigram_terms.setdefault(g, self.settings.synonym_weight)
+        # bigrams of the question with its stopwords taken out (precise cut: no repeated sub-words)
+        kept = [w if w not in self.tokenizer.stopwords else " " for w in self.tokenizer.cut(query, mode="precise")]
+        for g in bigrams(" ".join("".join(kept).split())):
+            bigram_terms[g] = 1.0
+        return word_terms, bigram_terms, content
+
+    def search(self, query: str, k: int = 3) -> Answer:
+        """The k best passages for a question, one per paragraph, and whether they answer it."""
+        query = (query or "").strip()
+        k = max(0, int(k))
+        if not self.passages or not query or k == 0:
+            return Answer(query, False, [], self.suggest(query))
+        word_terms, bigram_terms, content = self.query_terms(query)
+        if not word_terms and not bigram_terms:
+            return Answer(query, False, [], self.suggest(query))
+        assert self._words is not None and self._bigrams is not None
+        ws = self._words.weighted_scores(word_terms)
+        bs = self._bigrams.weighted_scores(bigram_terms)
+        wmax, bmax = max(ws) or 1.0, max(bs) or 1.0
+        a = self.settings.word_weight
+        fused = [a * w / wmax + (1 - a) * b / bmax for w, b in zip(ws, bs)]
+        order = sorted(range(len(fused)), key=lambda i: (-fused[i], i))
+        hits: list[Hit] = []
+        seen_paragraphs: set[tuple[str, int]] = set()
+        for i in order:
+            if fused[i] <= 0 or len(hits) >= k:
+                break
+            p = self.passages[i]
+            key = (p.doc_id, p.paragraph)
+            if key in seen_paragraphs:
+                continue
+            seen_paragraphs.add(key)
+            hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
+        answered = bool(hits) and self.coverage(content, hits[0].passage) >= self.settings.min_coverage
+        return Answer(query, answered, hits, [] if answered else self.suggest(query))
+
+    def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
+        """IDF-weighted share of the question's content words that the passage (or its
+        headings) contains, directly or through a synonym. Unknown words weigh the most."""
+        if not content:
+            return 0.0
+        assert self._words is not None
+        i = passage.id - self.passages[0].id
+        haystack = fold(passage.text + "".join(passage.section))
+        words = self._word_sets[i]
+        total = covered = 0.0
+        max_idf = self._words.max_idf()
+        for w, expansions in content:
+            idf = self._words.idf.get(w, max_idf) if len(w) > 1 or w in self._words.idf else 0.3 * max_idf
+            total += idf
+            if w in words or w in haystack or any(e in haystack or e in words for e in expansions):
+                covered += idf
+        return covered / total if total else 0.0
+
+    def highlight(self, passage: Passage, word_terms: dict[str, float], bigram_terms: dict[str, float]) -> str:
+        """The sentence of the passage that matches the question best, verbatim."""
+        sentences = [s for s in split_sentences(passage.text) if s.strip()]
+        if not sentences:
+            return passage.text
+        assert self._words is not None and self._bigrams is not None
+
+        def score(sentence: str) -> float:
+            toks = set(self.tokenizer.tokens(sentence))
+            grams = set(bigrams(sentence))
+            s = sum(wt * self._words.idf.get(t, 0.0) for t, wt in word_terms.items() if t in toks)
+            s += sum(wt * self._bigrams.idf.get(g, 0.0) for g, wt in bigram_terms.items() if g in grams)
+            return s / (1 + 0.002 * len(sentence))  # among equals, the tighter sentence
+
+        best = max(sentences, key=score)
+        return best.strip()
+
+    # ---- browsing -------------------------------------------------------------------------
+
+    def passage(self, passage_id: int) -> Passage | None:
+        if self.passages and 0 <= passage_id - self.passages[0].id < len(self.passages):
+            return self.passages[passage_id - self.passages[0].id]
+        return None
+
+    def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
+        """The passage with its neighbours in the same speech, in reading order."""
+        p = self.passage(passage_id)
+        if p is None:
+            return []
+        i = self.passages.index(p)
+        lo, hi = max(0, i - before), min(len(self.passages), i + after + 1)
+        return [q for q in self.passages[lo:hi] if q.doc_id == p.doc_id]
+
+    def speech(self, doc_id: str) -> Speech | None:
+        return next((s for s in self.speeches if s.id == doc_id), None)
+
+    def topics(self) -> list[str]:
+        """Section headings, outermost first, as topics to suggest; numbering markers removed."""
+        seen: dict[str, int] = {}
+        for p in self.passages:
+            for depth, label in enumerate(p.section):
+                topic = topic_name(label)
+                if topic and topic not in seen:
+                    seen[topic] = depth
+        return sorted(seen, key=lambda t: seen[t])
+
+    def suggest(self, query: str, n: int = 3) -> list[str]:
+        """Topics the knowledge base covers, those closest to the question first."""
+        topics = [t for t in self.topics() if len(t) >= 4]
+        if not topics:
+            return []
+        qgrams = set(bigrams(query))
+        deep = [t for t in topics if t in {topic_name(p.section[-1]) for p in self.passages if p.section}]
+        pool = deep or topics
+        scored = sorted(pool, key=lambda t: (-len(qgrams & set(bigrams(t))), pool.index(t)))
+        if not qgrams & set().union(*(set(bigrams(t)) for t in scored[:n])):
+            step = max(1, len(pool) // n)  # nothing close: spread the offer over the whole base
+            scored = pool[::step]
+        return scored[:n]
+
+
+_MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
+
+
+def topic_name(label: str) -> str:
+    """A heading without its numbering: "二是信息处理要“快”" -> "信息处理要“快”"."""
+    name = _MARKER.sub("", label.strip())
+    return re.sub(r"^[是要]?(?=.{4,})", "", name) if name.startswith("是") else name

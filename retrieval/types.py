@@ -1,0 +1,85 @@
+"""Data types shared by the retrieval core: what a speech, a passage and a hit are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Speech:
+    """One speech of the knowledge base, as the manifest describes it."""
+
+    id: str
+    title: str
+    date: str = ""
+    speaker: str = ""
+    occasion: str = ""
+    origin: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A paragraph of a speech's cleaned text, with the section it stands in."""
+
+    doc_id: str
+    number: int  # 1-based, counting body paragraphs only (headings are not paragraphs)
+    text: str
+    section: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A piece of a paragraph sized for a chat message: the unit that is indexed and returned."""
+
+    id: int  # position in the knowledge base, stable for a given knowledge directory
+    doc_id: str
+    title: str
+    date: str
+    section: tuple[str, ...]
+    paragraph: int
+    part: int  # 0 for the first (or only) piece of its paragraph
+    text: str
+
+    @property
+    def section_label(self) -> str:
+        return " › ".join(self.section)
+
+
+@dataclass(frozen=True)
+class Hit:
+    rank: int
+    score: float
+    passage: Passage
+    highlight: str  # the key sentence of the passage, verbatim
+
+
+@dataclass
+class Answer:
+    query: str
+    answered: bool
+    hits: list[Hit] = field(default_factory=list)
+    suggestions: list[str] = field(default_factory=list)  # topics to offer when not answered
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "answered": self.answered,
+            "results": [
+                {
+                    "rank": h.rank,
+                    "score": round(h.score, 4),
+                    "text": h.passage.text,
+                    "highlight": h.highlight,
+                    "source": {
+                        "doc_id": h.passage.doc_id,
+                        "title": h.passage.title,
+                        "section": h.passage.section_label,
+                        "date": h.passage.date,
+                        "paragraph": h.passage.paragraph,
+                    },
+                }
+                for h in self.hits
+            ],
+            "suggestions": list(self.suggestions),
+        }
