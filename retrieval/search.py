@@ -27,7 +27,7 @@ from .knowledge import (
     read_speech_lines,
 )
 from .structure import build_paragraphs, split_passages, split_sentences
-from .text import Tokenizer, bigrams, fold, read_word_list
+from .text import Tokenizer, bigrams, read_word_list, strip_for_match
 from .types import Answer, Hit, Passage, Speech
 
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
@@ -41,7 +41,9 @@ class Settings:
     heading_repeat: int = 1  # how many times section headings are added to a passage's terms
     k1: float = 1.2
     b: float = 0.75
-    min_coverage: float = 0.45  # share of the question's weight the best passage must cover
+    section_weight: float = 0.3  # how much the passage's whole section matching the question counts
+    unknown_boost: float = 1.5
+    min_coverage: float = 0.20  # share of the question's weight the best passage must cover
 
 
 class _Bm25(BM25Okapi):
@@ -102,6 +104,21 @@ class KnowledgeBase:
         s = self.settings
         self._words = _Bm25(self._word_docs, k1=s.k1, b=s.b) if passages else None
         self._bigrams = _Bm25(self._bigram_docs, k1=s.k1, b=s.b) if passages else None
+        # the sections as documents of their own: a question about a topic matches its section
+        self._section_of: list[int] = []
+        section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
+        section_words: list[list[str]] = []
+        section_grams: list[list[str]] = []
+        for p, words, grams in zip(passages, self._word_docs, self._bigram_docs):
+            sid = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
+            if sid == len(section_words):
+                section_words.append([])
+                section_grams.append([])
+            section_words[sid].extend(words)
+            section_grams[sid].extend(grams)
+            self._section_of.append(sid)
+        self._section_words = _Bm25(section_words, k1=s.k1, b=s.b) if passages else None
+        self._section_grams = _Bm25(section_grams, k1=s.k1, b=s.b) if passages else None
 
     # ---- building -------------------------------------------------------------------------
 
@@ -139,25 +156,28 @@ class KnowledgeBase:
     # ---- querying -------------------------------------------------------------------------
 
     def query_terms(self, query: str) -> tuple[dict[str, float], dict[str, float], list[tuple[str, list[str]]]]:
-        """Weighted word terms, weighted bigram terms, and the content words with their expansions."""
+        """Weighted word terms, weighted bigram terms, and the content words with their expansions.
+
+        Stopwords (question words among them) do not match, but their synonyms do: "多久" brings
+        in "小时内". Content words, which decide whether the question is answered, come from
+        jieba's precise cut so that a compound and its parts are not counted twice.
+        """
         query = query[:MAX_QUERY_CHARS]
-        words = self.tokenizer.cut(query)
-        content: list[tuple[str, list[str]]] = []
+        stop = self.tokenizer.stopwords
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
-        for w in words:
-            if w in self.tokenizer.stopwords:
-                continue
-            expansions = [e for e in self.synonyms.expand(w) if e != w]
-            content.append((w, expansions))
-            word_terms[w] = max(word_terms.get(w, 0.0), 1.0)
-            for e in expansions:
+        for w in self.tokenizer.cut(query):
+            if w not in stop:
+                word_terms[w] = 1.0
+            for e in self.synonyms.expand(w):
                 for t in self.tokenizer.tokens(e) or [e]:
                     word_terms.setdefault(t, self.settings.synonym_weight)
                 for g in bigrams(e):
                     bigram_terms.setdefault(g, self.settings.synonym_weight)
-        # bigrams of the question with its stopwords taken out (precise cut: no repeated sub-words)
-        kept = [w if w not in self.tokenizer.stopwords else " " for w in self.tokenizer.cut(query, mode="precise")]
+        precise = self.tokenizer.cut(query, mode="precise")
+        content = [(w, self.synonyms.expand(w)) for w in precise if w not in stop]
+        # bigrams of the question with its stopwords taken out
+        kept = [" " if w in stop else w for w in precise]
         for g in bigrams(" ".join("".join(kept).split())):
             bigram_terms[g] = 1.0
         return word_terms, bigram_terms, content
@@ -177,6 +197,18 @@ class KnowledgeBase:
         wmax, bmax = max(ws) or 1.0, max(bs) or 1.0
         a = self.settings.word_weight
         fused = [a * w / wmax + (1 - a) * b / bmax for w, b in zip(ws, bs)]
+        subject = definition_subject(query)
+        if subject:  # "什么是落实": the passage that says "落实就是…" answers it
+            pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
+            fused = [f + (0.5 if pattern.search(p.text) else 0.0) for f, p in zip(fused, self.passages)]
+        if self.settings.section_weight:
+            sw = self._section_words.weighted_scores(word_terms)
+            sb = self._section_grams.weighted_scores(bigram_terms)
+            swmax, sbmax = max(sw) or 1.0, max(sb) or 1.0
+            sec = [a * w / swmax + (1 - a) * b / sbmax for w, b in zip(sw, sb)]
+            lam = self.settings.section_weight
+            # only passages that match by themselves get their section's support
+            fused = [f + lam * sec[self._section_of[i]] if f > 0 else 0.0 for i, f in enumerate(fused)]
         order = sorted(range(len(fused)), key=lambda i: (-fused[i], i))
         hits: list[Hit] = []
         seen_paragraphs: set[tuple[str, int]] = set()
@@ -199,15 +231,21 @@ class KnowledgeBase:
             return 0.0
         assert self._words is not None
         i = passage.id - self.passages[0].id
-        haystack = fold(passage.text + "".join(passage.section))
+        haystack = strip_for_match(passage.text + "".join(passage.section))
         words = self._word_sets[i]
         total = covered = 0.0
-        max_idf = self._words.max_idf()
         for w, expansions in content:
-            idf = self._words.idf.get(w, max_idf) if len(w) > 1 or w in self._words.idf else 0.3 * max_idf
+            idf = self.tokenizer.specificity(w)
+            if w not in self._words.idf and not expansions:
+                idf *= self.settings.unknown_boost  # a word the speeches never use: likely off-topic
+            if len(w) == 1:
+                idf *= 0.5  # a lone character says little about the topic
             total += idf
             if w in words or w in haystack or any(e in haystack or e in words for e in expansions):
                 covered += idf
+            elif len(w) > 2:  # an unknown compound: partial credit for the bigrams it shares
+                grams = bigrams(w)
+                covered += idf * 0.8 * sum(g in haystack for g in grams) / len(grams)
         return covered / total if total else 0.0
 
     def highlight(self, passage: Passage, word_terms: dict[str, float], bigram_terms: dict[str, float]) -> str:
@@ -272,6 +310,18 @@ class KnowledgeBase:
 
 
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
+
+
+_DEFINITION = re.compile(r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)[？?。!！]*$|^(?P<b>.{1,12}?)(?:是什么|指什么|是啥|是什么意思|什么意思)[？?。!！]*$")
+
+
+def definition_subject(query: str) -> str:
+    """X of a question asking what X is ("什么是落实", "忠诚是什么意思"), else ''."""
+    m = _DEFINITION.match(query.strip())
+    if not m:
+        return ""
+    subject = (m.group("a") or m.group("b") or "").strip(" “”\"'")
+    return subject if len(subject) >= 2 else ""
 
 
 def topic_name(label: str) -> str:

@@ -9,6 +9,7 @@ in the question and in the passage (报送信息 / 信息报送).
 from __future__ import annotations
 
 import logging
+import math
 import re
 import threading
 import unicodedata
@@ -80,6 +81,13 @@ class Tokenizer:
         else:
             words = self._jieba.cut(text, HMM=True)
         return [w for w in (w.strip() for w in words) if w and _TOKEN_OK.search(w)]
+
+    def specificity(self, word: str) -> float:
+        """How much a word says, by its rarity in general Chinese (jieba's dictionary counts):
+        "期间" says little, "病假" much; a word jieba does not know at all says the most."""
+        self._ensure_ready()
+        freq = self._jieba.FREQ.get(word, 0)
+        return math.log(self._jieba.total / (freq + 1))
 
     def tokens(self, text: str) -> list[str]:
         """Index terms of a text: words without stopwords."""

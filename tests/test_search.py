@@ -1,0 +1,122 @@
+"""Ranking: answers, sources, highlights, and the edges of BM25 on a small corpus."""
+
+import json
+
+import pytest
+
+from retrieval import KnowledgeBase
+from retrieval.search import _Bm25, definition_subject
+from retrieval.structure import build_paragraphs, split_passages
+from retrieval.text import Tokenizer
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return KnowledgeBase.load()
+
+
+def test_the_deadline_question_finds_the_deadline_passage(kb):
+    answer = kb.search("信息报送时限是多少", k=3)
+    assert answer.answered
+    top = answer.hits[0]
+    assert "半小时内电话报告" in top.passage.text
+    assert "半小时内电话报告" in top.highlight
+    assert top.passage.title and top.passage.date and top.passage.paragraph > 0
+    assert "信息处理" in top.passage.section_label
+
+
+def test_highlight_is_a_sentence_of_the_passage(kb):
+    for q in ("机要保密的原则", "开口能讲是什么意思", "同事之间有矛盾怎么办"):
+        for hit in kb.search(q, k=3).hits:
+            assert hit.highlight and hit.highlight in hit.passage.text
+
+
+def test_one_hit_per_paragraph_and_ranks_in_order(kb):
+    hits = kb.search("办公室干部要加强学习 提高能力 服从 纪律 忠诚", k=10).hits
+    keys = [(h.passage.doc_id, h.passage.paragraph) for h in hits]
+    assert len(keys) == len(set(keys))
+    assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
+    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+
+
+def test_k_is_respected(kb):
+    assert len(kb.search("办公室", k=1).hits) == 1
+    assert len(kb.search("办公室", k=0).hits) == 0
+    assert len(kb.search("办公室", k=5).hits) == 5
+
+
+@pytest.mark.parametrize("query", ["", "   ", "😀🎉👍", "Hello world", "？？？！！！", "的了吗"])
+def test_queries_without_content_are_not_answered(kb, query):
+    answer = kb.search(query, k=3)
+    assert not answer.answered
+    assert answer.hits == []
+    assert 2 <= len(answer.suggestions) <= 3
+
+
+def test_very_long_query_is_handled(kb):
+    answer = kb.search("信息报送时限" * 2000, k=3)
+    assert answer.hits and len(answer.hits) <= 3
+
+
+@pytest.mark.parametrize("query", ["公务员年休假一年有几天", "红烧肉怎么做才好吃", "Excel怎么做数据透视表"])
+def test_out_of_scope_questions_are_not_answered_and_get_topics(kb, query):
+    answer = kb.search(query, k=3)
+    assert not answer.answered
+    assert answer.suggestions and all(isinstance(s, str) and s for s in answer.suggestions)
+    topics = set(kb.topics())
+    assert set(answer.suggestions) <= topics
+
+
+def test_empty_knowledge_base(tmp_path):
+    kb = KnowledgeBase.load(tmp_path)
+    answer = kb.search("信息报送时限是多少")
+    assert not answer.answered and answer.hits == [] and answer.suggestions == []
+    assert kb.context(0) == []
+
+
+def test_json_shape(kb):
+    data = json.loads(json.dumps(kb.search("信息报送时限是多少", k=2).to_dict(), ensure_ascii=False))
+    assert set(data) >= {"query", "answered", "results"}
+    r = data["results"][0]
+    assert set(r) == {"rank", "score", "text", "highlight", "source"}
+    assert set(r["source"]) == {"doc_id", "title", "section", "date", "paragraph"}
+    assert isinstance(r["score"], float) and isinstance(r["source"]["paragraph"], int)
+
+
+def test_context_gives_neighbours_of_the_same_speech(kb):
+    top = kb.search("信息报送时限是多少").hits[0].passage
+    ctx = kb.context(top.id, before=1, after=1)
+    assert top in ctx and len(ctx) == 3
+    assert all(p.doc_id == top.doc_id for p in ctx)
+    first = kb.passages[0]
+    assert kb.context(first.id)[0] == first
+
+
+def test_definition_questions():
+    assert definition_subject("什么是落实") == "落实"
+    assert definition_subject("忠诚是什么意思？") == "忠诚"
+    assert definition_subject("信息报送时限是多少") == ""
+
+
+# ---- BM25 edges on tiny corpora -----------------------------------------------------------
+
+
+def test_idf_stays_positive_for_a_term_in_half_the_passages():
+    bm = _Bm25([["信息", "报送"], ["信息", "保密"], ["会议"], ["后勤"]])
+    assert bm.idf["信息"] > 0
+    scores = bm.weighted_scores({"信息": 1.0})
+    assert scores[0] > 0 and scores[1] > 0 and scores[2] == 0
+
+
+def test_idf_positive_in_a_one_passage_corpus():
+    bm = _Bm25([["信息", "报送"]])
+    assert bm.weighted_scores({"信息": 1.0})[0] > 0
+
+
+def test_passages_sharing_no_term_score_zero_and_are_not_returned(tmp_path):
+    tokenizer = Tokenizer()
+    paragraphs, _ = build_paragraphs("d", ["信息报送要快，第一时间报告。", "后勤保障要优，营造好的办公环境。", "机要保密要细，确保零纰漏。"])
+    passages = split_passages(paragraphs, "标题", "2024-01-01")
+    kb = KnowledgeBase([], passages, tokenizer)
+    hits = kb.search("信息报送", k=3).hits
+    assert [h.passage.text for h in hits] == ["信息报送要快，第一时间报告。"]

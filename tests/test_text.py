@@ -1,0 +1,64 @@
+"""The tokenizer: folding, punctuation, stopwords, the domain dictionary, bigrams."""
+
+from pathlib import Path
+
+import pytest
+
+from retrieval.knowledge import default_knowledge_dir
+from retrieval.text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
+
+
+@pytest.fixture(scope="module")
+def tokenizer():
+    d = default_knowledge_dir()
+    return Tokenizer(d / "userdict.txt", set(read_word_list(d / "stopwords.txt")))
+
+
+def test_full_and_half_width_fold_together(tokenizer):
+    assert fold("ＡＢＣ１２３，：") == "abc123,:"
+    assert tokenizer.tokens("Ｅｘｃｅｌ２４小时") == tokenizer.tokens("excel24小时")
+
+
+def test_punctuation_and_stopwords_are_dropped(tokenizer):
+    tokens = tokenizer.tokens("请问，信息报送的时限是多少？！")
+    assert "，" not in tokens and "？" not in tokens and "的" not in tokens and "请问" not in tokens
+    assert "信息报送" in tokens
+
+
+def test_question_words_are_stopwords_but_still_seen_by_cut(tokenizer):
+    assert "多久" in tokenizer.cut("突发事件多久要报告")
+    assert "多久" not in tokenizer.tokens("突发事件多久要报告")
+
+
+def test_domain_dictionary_keeps_terms_whole(tokenizer):
+    assert "开口能讲" in tokenizer.cut("开口能讲、提笔能写", mode="precise")
+    assert "督查督办" in tokenizer.cut("督查督办要实", mode="precise")
+
+
+def test_search_mode_also_yields_the_parts_of_compounds(tokenizer):
+    tokens = tokenizer.tokens("信息报送")
+    assert {"信息", "报送", "信息报送"} <= set(tokens)
+
+
+def test_empty_emoji_and_latin_inputs(tokenizer):
+    assert tokenizer.tokens("") == []
+    assert tokenizer.tokens("😀🎉👍") == []
+    assert tokenizer.tokens("Hello WORLD") == ["hello", "world"]
+
+
+def test_bigrams():
+    assert bigrams("信息报送") == ["信息", "息报", "报送"]
+    assert bigrams("快，") == ["快"]
+    assert bigrams("24小时 Excel") == ["24", "小时", "excel"]
+    assert bigrams("") == []
+
+
+def test_strip_for_match_ignores_punctuation_and_width():
+    assert strip_for_match("半小时内，电话报告！") == strip_for_match("半小时内电话报告")
+
+
+def test_word_list_reader_skips_comments(tmp_path: Path):
+    f = tmp_path / "words.txt"
+    f.write_text("# 注释\n词一\n\n词二  # 行尾注释\n", encoding="utf-8")
+    assert read_word_list(f) == ["词一", "词二"]
+    assert read_word_list(tmp_path / "missing.txt") == []
