@@ -49,6 +49,14 @@ class _LineLoader(yaml.SafeLoader):
 
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    seen: set = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (str, int)) and key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"重复的键“{key}”（同一个键只能写一次）", key_node.start_mark
+            )
+        seen.add(key) if isinstance(key, (str, int)) else None
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
     mapping["__line__"] = node.start_mark.line + 1
     return mapping

@@ -43,6 +43,7 @@ class Settings:
     b: float = 0.75
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
     unknown_boost: float = 1.5
+    cover_depth: int = 1  # how many of the top hits may show that the question is covered
     min_coverage: float = 0.20  # share of the question's weight the best passage must cover
 
 
@@ -221,7 +222,8 @@ class KnowledgeBase:
                 continue
             seen_paragraphs.add(key)
             hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
-        answered = bool(hits) and self.coverage(content, hits[0].passage) >= self.settings.min_coverage
+        best = max((self.coverage(content, h.passage) for h in hits[: self.settings.cover_depth]), default=0.0)
+        answered = best >= self.settings.min_coverage
         return Answer(query, answered, hits, [] if answered else self.suggest(query))
 
     def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
@@ -241,7 +243,8 @@ class KnowledgeBase:
             if len(w) == 1:
                 idf *= 0.5  # a lone character says little about the topic
             total += idf
-            if w in words or w in haystack or any(e in haystack or e in words for e in expansions):
+            # a word counts if the passage has it as a word, or (3+ characters) as a string, or a synonym
+            if w in words or (len(w) > 2 and w in haystack) or any(e in haystack or e in words for e in expansions):
                 covered += idf
             elif len(w) > 2:  # an unknown compound: partial credit for the bigrams it shares
                 grams = bigrams(w)

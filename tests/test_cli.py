@@ -173,6 +173,12 @@ def test_malformed_synonyms_names_file_and_line(knowledge_copy):
     assert out.returncode == 1 and "synonyms.yaml:" in out.stderr
 
 
+def test_duplicate_synonym_key_names_the_line(knowledge_copy):
+    (knowledge_copy / "synonyms.yaml").write_text("# 注释\n上报: [报送]\n时限: [小时内]\n上报: [报告]\n", encoding="utf-8")
+    out = office_bot("ask", "--knowledge", str(knowledge_copy), "信息报送时限是多少")
+    assert out.returncode == 1 and "synonyms.yaml:4" in out.stderr and "上报" in out.stderr
+
+
 def test_help_lists_every_command():
     out = office_bot("--help")
     for command in ("ask", "eval", "ingest", "run"):
