@@ -42,6 +42,7 @@ class Settings:
     k1: float = 1.2
     b: float = 0.75
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
+    homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5
     cover_depth: int = 1  # how many of the top hits may show that the question is covered
     min_coverage: float = 0.20  # share of the question's weight the best passage must cover
@@ -104,6 +105,7 @@ class KnowledgeBase:
         self._bigram_sets = [set(d) for d in self._bigram_docs]
         s = self.settings
         self._words = _Bm25(self._word_docs, k1=s.k1, b=s.b) if passages else None
+        self._homophones: dict[tuple[str, ...], list[str]] | None = None
         self._bigrams = _Bm25(self._bigram_docs, k1=s.k1, b=s.b) if passages else None
         # the sections as documents of their own: a question about a topic matches its section
         self._section_of: list[int] = []
@@ -176,12 +178,48 @@ class KnowledgeBase:
                 for g in bigrams(e):
                     bigram_terms.setdefault(g, self.settings.synonym_weight)
         precise = self.tokenizer.cut(query, mode="precise")
-        content = [(w, self.synonyms.expand(w)) for w in precise if w not in stop]
+        content = []
+        for w in precise:
+            if w in stop:
+                continue
+            expansions = self.synonyms.expand(w)
+            if not expansions and w not in self._vocabulary():
+                expansions = self.homophones(w)
+                for e in expansions:
+                    word_terms.setdefault(e, self.settings.homophone_weight)
+            content.append((w, expansions))
         # bigrams of the question with its stopwords taken out
         kept = [" " if w in stop else w for w in precise]
         for g in bigrams(" ".join("".join(kept).split())):
             bigram_terms[g] = 1.0
+            if self._bigrams is not None and g not in self._bigrams.idf:
+                for e in self.homophones(g):
+                    bigram_terms.setdefault(e, self.settings.homophone_weight)
         return word_terms, bigram_terms, content
+
+    def _vocabulary(self) -> dict[str, float]:
+        return self._words.idf if self._words is not None else {}
+
+    def homophones(self, word: str) -> list[str]:
+        """Words and bigrams of the knowledge base that sound like `word` (保秘 -> 保密): most
+        typing mistakes in Chinese are a wrong character of the same pinyin."""
+        if not self.settings.homophone_weight or len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+            return []
+        if self._homophones is None:
+            self._homophones = {}
+            try:
+                from pypinyin import lazy_pinyin
+            except ImportError:  # optional: without it there is no typo tolerance
+                return []
+            terms = set(self._vocabulary()) | (set(self._bigrams.idf) if self._bigrams else set())
+            for term in terms:
+                if len(term) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in term):
+                    self._homophones.setdefault(tuple(lazy_pinyin(term)), []).append(term)
+        if not self._homophones:
+            return []
+        from pypinyin import lazy_pinyin
+
+        return [t for t in self._homophones.get(tuple(lazy_pinyin(word)), []) if t != word][:3]
 
     def search(self, query: str, k: int = 3) -> Answer:
         """The k best passages for a question, one per paragraph, and whether they answer it."""

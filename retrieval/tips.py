@@ -54,7 +54,7 @@ class Tip:
     answer: str
     distractors: tuple[str, ...] = ()
     sentence: str = ""  # the source sentence(s) around the quote, verbatim, for explanations
-    source_text: str = field(default="", repr=False, compare=False)  # the cited paragraph/section
+    source_text: str = field(default="", repr=False, compare=False)  # the cited paragraph or section
     line: int | None = field(default=None, compare=False)  # in tips.yaml
 
     @property
@@ -108,8 +108,8 @@ class _Doc:
         return next((p for p in self.pieces if p.paragraph == number), None)
 
     def section_text(self, path: tuple[str, ...]) -> str:
-        """The section's heading line and paragraphs, joined without separators."""
-        return "".join(p.text for p in self.pieces if p.section[: len(path)] == path)
+        """The section's heading lines and paragraphs, one a line."""
+        return "\n".join(p.text for p in self.pieces if p.section[: len(path)] == path)
 
     def find_section(self, label: str) -> list[tuple[str, ...]]:
         """Heading paths whose last label is `label` (or that end with the path "A › B")."""
@@ -148,17 +148,19 @@ def _read_docs(directory: Path) -> dict[str, _Doc]:
 
 
 def _sentence_around(source: str, quote: str) -> str:
-    """The whole sentence(s) of `source` that contain `quote` (both without whitespace)."""
-    start = source.find(quote)
-    if start < 0:
+    """The whole sentence(s) of `source` around `quote`, found ignoring whitespace; a line break
+    inside them (after a heading) becomes a space."""
+    kept = [i for i, ch in enumerate(source) if not ch.isspace()]
+    at = "".join(source[i] for i in kept).find(squash(quote))
+    if at < 0 or not quote.strip():
         return quote
-    end = start + len(quote)
+    start, end = kept[at], kept[at + len(squash(quote)) - 1] + 1
     out, pos = [], 0
     for sentence in split_sentences(source):
         if pos < end and pos + len(sentence) > start:
             out.append(sentence)
         pos += len(sentence)
-    return "".join(out) or quote
+    return _SPACE.sub(" ", "".join(out)).strip() or quote
 
 
 # ---- loading and checking tips.yaml ------------------------------------------------------------
@@ -255,11 +257,10 @@ def _check_entry(path: Path, entry: Any, docs: dict[str, _Doc]) -> Tip:
             raise KnowledgeError(path, f"干扰项“{item}”重复", line)
         distractors.append(item)
 
-    full = squash(source)
     return Tip(
         id=tip_id, kind=kind, text=text, doc_id=doc.speech.id, title=doc.speech.title,
         paragraph=paragraph, section=section, answer=answer, distractors=tuple(distractors),
-        sentence=_sentence_around(full, quote), source_text=full, line=line,
+        sentence=_sentence_around(source, text), source_text=source, line=line,
     )
 
 
@@ -422,12 +423,12 @@ def draft_tips(directory: Path | str | None = None) -> list[Tip]:
         prefix = _id_prefix(d.doc.speech.id)
         counters[prefix] += 1
         distractors = [x for x in dict.fromkeys(d.distractors) if x != d.answer and len(x) <= MAX_ANSWER][:6]
-        source = squash(d.piece.text if d.piece.paragraph is not None else d.doc.section_text(d.piece.section))
+        source = d.piece.text if d.piece.paragraph is not None else d.doc.section_text(d.piece.section)
         tips.append(Tip(
             id=f"{prefix}-{counters[prefix]:02d}", kind=d.kind, text=text, doc_id=d.doc.speech.id,
             title=d.doc.speech.title, paragraph=d.piece.paragraph, section=d.piece.section,
             answer=d.answer, distractors=tuple(distractors),
-            sentence=_sentence_around(source, key), source_text=source,
+            sentence=_sentence_around(source, text), source_text=source,
         ))
     return tips
 
@@ -436,9 +437,11 @@ def _id_prefix(doc_id: str) -> str:
     return "".join(part if part.isdigit() else part[0] for part in doc_id.split("-") if part)[:12]
 
 
-def _excerpt(text: str, start: int, end: int, limit: int = MAX_TIP, avoid: Iterable[str] = ()) -> str:
+def _excerpt(
+    text: str, start: int, end: int, limit: int = MAX_TIP, avoid: Iterable[str] = (), widen: bool = True
+) -> str:
     """A verbatim excerpt of `text` around text[start:end]: its sentence (with the one before when
-    it is very short), or, for a long sentence, the clauses around the span that fit `limit` and
+    it is very short and `widen`), or, for a long sentence, the clauses around the span that fit `limit` and
     contain none of `avoid`. Trailing commas and colons are dropped."""
     avoid = [a for a in avoid if a]
     bounds, pos = [], 0
@@ -447,7 +450,7 @@ def _excerpt(text: str, start: int, end: int, limit: int = MAX_TIP, avoid: Itera
         pos += len(sentence)
     hit = [i for i, (a, b) in enumerate(bounds) if a < end and b > start] or [0]
     a, b = bounds[hit[0]][0], bounds[hit[-1]][1]
-    if b - a < 20 and hit[0] > 0 and b - bounds[hit[0] - 1][0] <= limit:
+    if widen and b - a < 20 and hit[0] > 0 and b - bounds[hit[0] - 1][0] <= limit:
         a = bounds[hit[0] - 1][0]
     candidate = text[a:b]
     if len(candidate.rstrip(_CLAUSE_END)) <= limit and not any(x in candidate for x in avoid):
@@ -634,7 +637,7 @@ def _enumerations(doc: _Doc, index: int, piece: _Piece, pool: list[str]) -> list
                 at = text.find(item, at + 1)
             if at < 0:
                 continue
-            excerpt = _excerpt(text, at, at + len(item))
+            excerpt = _excerpt(text, at, at + len(item), widen=False)
             others = [x for x in items if x != item]
             if excerpt.lstrip("“").startswith(item) and not any(o in excerpt for o in others):
                 drafts.append(_Draft("enumeration", excerpt, item, doc, piece, order, others))

@@ -120,3 +120,13 @@ def test_passages_sharing_no_term_score_zero_and_are_not_returned(tmp_path):
     kb = KnowledgeBase([], passages, tokenizer)
     hits = kb.search("信息报送", k=3).hits
     assert [h.passage.text for h in hits] == ["信息报送要快，第一时间报告。"]
+
+
+@pytest.mark.parametrize("typo, word", [("保秘", "保密"), ("调差", "调查")])
+def test_homophone_typos_find_the_intended_word(kb, typo, word):
+    assert word in kb.homophones(typo)
+
+
+def test_a_homophone_typo_still_finds_the_passage(kb):
+    top = kb.search("保秘工作要注意些啥", k=3).hits[0].passage
+    assert "保密" in top.text
