@@ -205,6 +205,8 @@ class KnowledgeBase:
         typing mistakes in Chinese are a wrong character of the same pinyin."""
         if not self.settings.homophone_weight or len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
             return []
+        if self.tokenizer.is_word(word):  # a real word is not a typo: 透视 must not become 投石
+            return []
         if self._homophones is None:
             self._homophones = {}
             try:

@@ -89,6 +89,12 @@ class Tokenizer:
         freq = self._jieba.FREQ.get(word, 0)
         return math.log(self._jieba.total / (freq + 1))
 
+    def is_word(self, word: str, min_count: int = 50) -> bool:
+        """Whether the word is common in general Chinese (jieba's dictionary counts); a typo
+        usually is not, though the dictionary lists some rare strings (保秘: 3)."""
+        self._ensure_ready()
+        return self._jieba.FREQ.get(word, 0) >= min_count
+
     def tokens(self, text: str) -> list[str]:
         """Index terms of a text: words without stopwords."""
         return [w for w in self.cut(text) if w not in self.stopwords]
