@@ -221,7 +221,9 @@ class KnowledgeBase:
             return []
         from pypinyin import lazy_pinyin
 
-        return [t for t in self._homophones.get(tuple(lazy_pinyin(word)), []) if t != word][:3]
+        candidates = self._homophones.get(tuple(lazy_pinyin(word)), [])
+        # a stand-in must be a real word: jieba's odd cuts ("是要") are no one's intended word
+        return [t for t in candidates if t != word and self.tokenizer.is_word(t)][:3]
 
     def search(self, query: str, k: int = 3) -> Answer:
         """The k best passages for a question, one per paragraph, and whether they answer it."""
