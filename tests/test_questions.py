@@ -21,7 +21,12 @@ FLOORS = {
     # written independently of the synonyms file; looked at only to measure
     "questions_validation.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.85,
-        "abstention": 0.8, "false_abstention_max": 0.05,
+        "abstention": 0.75, "false_abstention_max": 0.07,
+    },
+    # written blind, at the end, for reporting; its floors only guard against regressions
+    "questions_test.yaml": {
+        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.65, "paraphrase_hit@3": 0.75,
+        "abstention": 0.5, "false_abstention_max": 0.06,
     },
 }
 
