@@ -109,6 +109,74 @@ def ingest_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def tips_command(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from retrieval.knowledge import default_knowledge_dir
+    from retrieval.tips import TIPS, draft_tips, dump_tips, heading_coverage, load_tips
+
+    directory = Path(args.knowledge).expanduser() if args.knowledge else default_knowledge_dir()
+    if args.draft:
+        text = dump_tips(draft_tips(directory))
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"已写入初稿：{args.out}（请人工修订后再放入 {directory / TIPS}）")
+        else:
+            sys.stdout.write(text)
+        return 0
+    tips = load_tips(directory)
+    if not tips:
+        print(f"没有提示：{directory / TIPS} 不存在或为空（可用 office-bot tips --draft 生成初稿）", file=sys.stderr)
+        return 1
+    print(f"{directory / TIPS}：{len(tips)} 条提示，检查通过")
+    by_doc = Counter((t.doc_id, t.title) for t in tips)
+    print("按讲话：")
+    for (doc_id, title), count in by_doc.items():
+        print(f"  {count:>3}  《{title}》（{doc_id}）")
+    print("按类型：")
+    for kind, count in Counter(t.kind for t in tips).most_common():
+        print(f"  {count:>3}  {kind}")
+    print("按章节：")
+    missing = 0
+    titles = {t.doc_id: t.title for t in tips}
+    current = None
+    for doc_id, path, count in heading_coverage(directory, tips):
+        if doc_id != current:
+            current = doc_id
+            intro = sum(1 for t in tips if t.doc_id == doc_id and not t.section)
+            print(f"  《{titles.get(doc_id, doc_id)}》")
+            print(f"  {intro:>3}  （开篇，第一个标题之前）")
+        missing += count == 0
+        flag = "  ← 没有提示" if count == 0 else ""
+        print(f"  {count:>3}  {'  ' * (len(path) - 1)}{path[-1]}{flag}")
+    if missing:
+        print(f"有 {missing} 个章节还没有提示")
+    return 0
+
+
+def quiz_command(args: argparse.Namespace) -> int:
+    from retrieval.knowledge import default_knowledge_dir
+    from retrieval.quiz import make_quizzes
+    from retrieval.tips import TIPS, load_tips
+
+    directory = Path(args.knowledge).expanduser() if args.knowledge else default_knowledge_dir()
+    tips = load_tips(directory)
+    if not tips:
+        print(f"没有提示：{directory / TIPS} 不存在或为空", file=sys.stderr)
+        return 1
+    if args.sample < 1:
+        print("--sample 应为正整数", file=sys.stderr)
+        return EXIT_USAGE
+    for number, quiz in enumerate(make_quizzes(tips, args.sample, args.seed), 1):
+        print(f"{number}. [{quiz.tip_id}] {quiz.question}")
+        for i, option in enumerate(quiz.options):
+            mark = "✓" if i == quiz.correct else " "
+            print(f"   {mark} {'ABCD'[i]}. {option}")
+        print(f"   解析：{quiz.explanation}")
+        print()
+    return 0
+
+
 def run_command(args: argparse.Namespace) -> int:
     from officebot.app import main as run_bot
 
@@ -147,6 +215,18 @@ def build_parser() -> argparse.ArgumentParser:
     ing.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
     _knowledge_arg(ing)
     ing.set_defaults(func=ingest_command)
+
+    tips = sub.add_parser("tips", help="校验每日提示并统计；--draft 从讲话中挖掘提示初稿")
+    tips.add_argument("--draft", action="store_true", help="输出从讲话结构中挖掘的提示初稿（YAML）")
+    tips.add_argument("--out", metavar="FILE", help="把初稿写入文件（默认输出到屏幕）")
+    _knowledge_arg(tips)
+    tips.set_defaults(func=tips_command)
+
+    quiz = sub.add_parser("quiz", help="生成选择题样例供审阅")
+    quiz.add_argument("--sample", type=int, default=10, metavar="N", help="题目数量（默认 10）")
+    quiz.add_argument("--seed", default="0", metavar="S", help="随机种子：同一种子生成同样的题目（默认 0）")
+    _knowledge_arg(quiz)
+    quiz.set_defaults(func=quiz_command)
 
     run = sub.add_parser("run", help="启动 Telegram 机器人")
     run.add_argument("--webhook", action="store_true", help="以 webhook 方式运行（默认长轮询）")

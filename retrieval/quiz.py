@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
-from typing import Sequence
 
-from .tips import Tip, number_neighbours, squash
+from .tips import Tip, number_neighbours, parse_number, squash
 
 MAX_QUESTION = 300
 MAX_OPTION = 100
@@ -49,7 +49,7 @@ class Quiz:
         return asdict(self) | {"options": list(self.options)}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Quiz":
+    def from_dict(cls, data: dict) -> Quiz:
         return cls(
             question=data["question"], options=tuple(data["options"]), correct=int(data["correct"]),
             explanation=data["explanation"], tip_id=data["tip_id"],
@@ -74,7 +74,7 @@ def make_quiz(tip: Tip, tips: Sequence[Tip] = (), seed: int | str | random.Rando
     for candidate in _candidates(tip, tips, rng):
         if len(chosen) == OPTIONS - 1:
             break
-        if _acceptable(candidate, tip, tips, chosen):
+        if _acceptable(candidate, tip, tips, chosen, question):
             chosen.append(candidate)
     if len(chosen) < OPTIONS - 1:
         where = f"（tips.yaml 第 {tip.line} 行）" if tip.line else ""
@@ -101,10 +101,11 @@ def make_quizzes(tips: Sequence[Tip], n: int, seed: int | str = 0) -> list[Quiz]
 
 
 def _where(tip: Tip) -> str:
-    """The innermost heading of the tip that does not give its answer away."""
-    answer = squash(tip.answer)
+    """The innermost heading of the tip that neither gives its answer away nor repeats the tip
+    (a tip that starts with its own heading is placed by the heading above)."""
+    answer, text = squash(tip.answer), squash(tip.text)
     for label in reversed(tip.section):
-        if answer not in squash(label):
+        if answer not in squash(label) and squash(label) not in text:
             return label
     return ""
 
@@ -113,7 +114,7 @@ def _question(tip: Tip) -> str:
     where = _where(tip)
     head = f"《{tip.title}》" + (f"【{where}】" if where else "")
     if tip.asks_for_saying:
-        question = f"{head}引用了下面哪句话？"
+        question = f"《{tip.title}》" + (f"在【{where}】部分" if where else "") + "引用了下面哪句话？"
     else:
         blanked = tip.text.replace(tip.answer, BLANK, 1)
         question = f"{head}：「{blanked}」横线处应填？"
@@ -145,7 +146,7 @@ def _candidates(tip: Tip, tips: Sequence[Tip], rng: random.Random) -> list[str]:
     """Wrong answers to try, best first; ties broken by the seed."""
     own = list(tip.distractors)
     rng.shuffle(own)
-    own.sort(key=lambda c: min(abs(len(c) - len(tip.answer)), 3))  # like the answer in length first
+    own.sort(key=lambda c: abs(len(c) - len(tip.answer)))  # like the answer in length first
     scored: list[tuple[float, float, str]] = []
     for other in tips:
         if other.id == tip.id:
@@ -169,7 +170,11 @@ def _candidates(tip: Tip, tips: Sequence[Tip], rng: random.Random) -> list[str]:
 
 
 def _same_shape(phrase: str, answer: str) -> bool:
-    """Would the phrase not stand out among the options by its length or its digits?"""
+    """Would the phrase not stand out among the options by its length, digits or unit?"""
+    number = parse_number(answer)
+    if number:
+        other = parse_number(phrase)
+        return other is not None and other[1:] == number[1:]  # same unit, digits or not alike
     if any(ch.isdigit() for ch in phrase) != any(ch.isdigit() for ch in answer):
         return False
     if len(answer) <= 4:
@@ -177,16 +182,15 @@ def _same_shape(phrase: str, answer: str) -> bool:
     return abs(len(phrase) - len(answer)) <= max(1, len(answer) // 4)
 
 
-def _acceptable(candidate: str, tip: Tip, tips: Sequence[Tip], chosen: list[str]) -> bool:
+def _acceptable(candidate: str, tip: Tip, tips: Sequence[Tip], chosen: list[str], question: str) -> bool:
     c = candidate.strip()
     if not c or tg_len(c) > MAX_OPTION:
         return False
-    if any(c in x or x in c for x in (tip.answer, *chosen)):
+    if any(_overlap(c, x) for x in (tip.answer, *chosen)):
         return False
     if tip.asks_for_saying:
         return squash(c) not in _squashed(tip.source_text)  # quoted in the same section: correct too
-    blanked = tip.text.replace(tip.answer, BLANK, 1)
-    if _visible(c, blanked):
+    if _visible(c, question):
         return False
     statement = squash(tip.text.replace(tip.answer, c, 1))
     sources = dict.fromkeys([tip.source_text] + [t.source_text for t in tips if t.doc_id == tip.doc_id])
@@ -196,6 +200,15 @@ def _acceptable(candidate: str, tip: Tip, tips: Sequence[Tip], chosen: list[str]
 @lru_cache(maxsize=1024)
 def _squashed(text: str) -> str:
     return squash(text)
+
+
+def _overlap(a: str, b: str) -> bool:
+    """Same option in effect: one contains the other, or both are the same quantity (the digits of
+    8小时 are inside 48小时, yet they are different options)."""
+    x, y = parse_number(a), parse_number(b)
+    if x and y:
+        return x[:2] == y[:2]
+    return a in b or b in a
 
 
 def _visible(candidate: str, text: str) -> bool:

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -54,7 +55,8 @@ class Tip:
     answer: str
     distractors: tuple[str, ...] = ()
     sentence: str = ""  # the source sentence(s) around the quote, verbatim, for explanations
-    source_text: str = field(default="", repr=False, compare=False)  # the cited paragraph or section
+    # The cited paragraph or section (for a saying, its whole section), verbatim.
+    source_text: str = field(default="", repr=False, compare=False)
     line: int | None = field(default=None, compare=False)  # in tips.yaml
 
     @property
@@ -147,20 +149,18 @@ def _read_docs(directory: Path) -> dict[str, _Doc]:
     return {s.id: _read_doc(directory, s) for s in load_manifest(directory)}
 
 
-def _sentence_around(source: str, quote: str) -> str:
-    """The whole sentence(s) of `source` around `quote`, found ignoring whitespace; a line break
-    inside them (after a heading) becomes a space."""
+def _sentence_around(source: str, quote: str, limit: int = 110) -> str:
+    """The source sentence around `quote` (found ignoring whitespace), or, when that sentence is
+    long, the clauses around the quote that fit `limit`; verbatim, a line break (after a heading)
+    shown as a space."""
     kept = [i for i, ch in enumerate(source) if not ch.isspace()]
     at = "".join(source[i] for i in kept).find(squash(quote))
     if at < 0 or not quote.strip():
         return quote
     start, end = kept[at], kept[at + len(squash(quote)) - 1] + 1
-    out, pos = [], 0
-    for sentence in split_sentences(source):
-        if pos < end and pos + len(sentence) > start:
-            out.append(sentence)
-        pos += len(sentence)
-    return _SPACE.sub(" ", "".join(out)).strip() or quote
+    text = _excerpt(source, start, end, limit=max(limit, end - start), widen=False)
+    text = re.sub(r"(?<=[。！？!?；;：:，,”])\s+", "", text)
+    return _SPACE.sub(" ", text).strip() or quote
 
 
 # ---- loading and checking tips.yaml ------------------------------------------------------------
@@ -242,8 +242,10 @@ def _check_entry(path: Path, entry: Any, docs: dict[str, _Doc]) -> Tip:
     if count != 1:
         where = "不在 text 中" if count == 0 else f"在 text 中出现了 {count} 次（应只出现一次，以便出题时挖空）"
         raise KnowledgeError(path, f"answer “{answer}”{where}", line)
-    if answer == text and not section:
-        raise KnowledgeError(path, "answer 与 text 相同时（问“引用了哪句话”），须能指出所在的章节", line)
+    if answer == text:
+        if not section:
+            raise KnowledgeError(path, "answer 与 text 相同时（问“引用了哪句话”），须能指出所在的章节", line)
+        source = doc.section_text(section)  # a saying quoted anywhere in its section is right
 
     raw = entry.get("distractors") or []
     if not isinstance(raw, list):
@@ -369,6 +371,7 @@ _CN_DIGITS = "零一二三四五六七八九"
 _NUMERAL = r"半|[一二两三四五六七八九十]+|\d+(?:\.\d+)?"
 _UNITS = ("个工作日", "工作日", "小时", "分钟", "句话", "大类", "天", "日", "%", "万", "项", "条", "个", "点", "分", "样")
 _TIME_UNITS = ("个工作日", "工作日", "小时", "分钟", "天", "日")
+_ALL_UNITS = {"", *_UNITS, "年", "周", "个月", "月", "次", "倍", "名", "人", "件", "位"}
 _NUMBER = re.compile(rf"(?<![第\d一二两三四五六七八九十百])({_NUMERAL})({'|'.join(map(re.escape, _UNITS))})")
 _NOT_NUMBERS = {"十分", "半天", "四周", "万分", "一样", "两样"}  # words, not quantities ("十分重要")
 _QUOTED = re.compile(r"“([^“”]{1,60})”")
@@ -676,10 +679,11 @@ def _numbers_in(text: str) -> list[re.Match[str]]:
     ]
 
 
-def _parse_number(text: str) -> tuple[float, str, bool] | None:
-    """(value, unit, written in digits) of "半小时", "24小时", "六大类", "1%"; None otherwise."""
+def parse_number(text: str) -> tuple[float, str, bool] | None:
+    """(value, unit, written in digits) of a number phrase such as 半小时, 24小时, 六大类, 1%;
+    None for anything else."""
     m = re.fullmatch(rf"({_NUMERAL})(\D*)", text)
-    if not m:
+    if not m or m.group(2) not in _ALL_UNITS:
         return None
     numeral, unit = m.groups()
     if numeral[0].isdigit():
@@ -717,7 +721,7 @@ def _write_number(value: float, unit: str, digits: bool) -> str:
 def number_neighbours(answer: str) -> list[str]:
     """Plausible wrong values for a number phrase, same unit and style, closest first:
     半小时 -> 一小时, 两小时, 三小时; 24小时 -> 12小时, 48小时, 36小时."""
-    parsed = _parse_number(answer)
+    parsed = parse_number(answer)
     if not parsed:
         return []
     value, unit, digits = parsed
@@ -746,9 +750,9 @@ def _rules_with_numbers(doc: _Doc, index: int, piece: _Piece, numbers: list[re.M
     here = _numbers_in(piece.text)
     for m in here:
         answer, unit = m.group(), m.group(2)
-        # The excerpt keeps out the paragraph's other numbers of the unit: "一小时内书面报告" is a
-        # tip of its own, and 一小时 a distractor for 半小时.
-        avoid = {x.group() for x in here if x.group(2) == unit and x.group() != answer}
+        # The excerpt keeps out the paragraph's other numbers: "一小时内书面报告" is a tip of its
+        # own, and 一小时 a distractor for 半小时.
+        avoid = {x.group() for x in here if x.group() != answer}
         text = _excerpt(piece.text, m.start(), m.end(), avoid=avoid)
         if answer not in text:
             text = _excerpt(piece.text, m.start(), m.end())
