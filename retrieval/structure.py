@@ -23,6 +23,7 @@ _MARKERS: list[tuple[int, re.Pattern[str]]] = [
     (4, re.compile(r"^\d{1,2}\s*[.．、]\s*(?!\d)")),
     (5, re.compile(r"^[（(]\d{1,2}[）)]\s*")),
 ]
+_CLOSING = re.compile(r"^同志们[，,：:！!]")
 _LEAD_END = re.compile(r"[。！？!?：:；;]")
 MAX_HEADING = 40  # characters of a heading line standing alone
 MAX_LEAD = 30  # characters of a lead sentence that names a section
@@ -77,6 +78,8 @@ def build_paragraphs(doc_id: str, lines: list[str]) -> tuple[list[Paragraph], li
             found.append((level, heading.label))
             if not heading.inline:
                 continue
+        elif _CLOSING.match(line):
+            stack.clear()  # "同志们，…" after the last part closes the speech: it belongs to no section
         if line:
             paragraphs.append(
                 Paragraph(doc_id, len(paragraphs) + 1, line, tuple(label for _, label in stack))

@@ -99,3 +99,9 @@ def test_passage_invariants(items, limit):
         owners = [para for para in paragraphs if para.number == p.paragraph]
         assert owners and owners[0].section == p.section
     assert [p.id for p in passages] == list(range(len(passages)))
+
+
+def test_closing_address_leaves_the_last_section():
+    lines = ["同志们：", "开场。", "一、要大气谋事", "谋事的一段。", "同志们，办公室工作光荣而艰巨。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    assert [p.section for p in paragraphs] == [(), (), ("一、要大气谋事",), ()]
