@@ -1,0 +1,408 @@
+"""Q&A handlers: parse the update, ask the knowledge base, reply in HTML.
+
+Private chats: any text is a question. Groups: /ask 问题, a mention of the bot, or a reply to one
+of its messages; other chatter is ignored. Inline mode: `@bot 问题` in any chat. Buttons under an
+answer: 上下文, 更多 (edits the message), 👍/👎; when nothing is found, suggested topics.
+
+Callback data stays far below Telegram's 64 bytes: the question is stored (`questions.id`) and the
+button carries only numbers, e.g. "more:1234:3" (question 1234, results from offset 3).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Message,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest
+from telegram.ext import CallbackQueryHandler, ContextTypes, InlineQueryHandler, MessageHandler, filters
+
+from officebot import render
+from officebot.app import BotSetup, Services, services
+
+logger = logging.getLogger(__name__)
+
+PAGE = 3  # results per message
+MAX_RESULTS = 12  # how far 更多 goes
+INLINE_RESULTS = 5
+CALLBACK_PATTERN = r"^(more|ctx|fb|topic):"
+
+USAGE_ASK = "用法：/ask 问题，例如 /ask 信息报送时限是多少"
+USAGE_GROUP = "在群里请这样问我：/ask 问题，或 @{bot} 问题，或回复我的消息。"
+TEXT_ONLY = "我只能回答文字问题，请直接打字提问，例如：信息报送时限是多少"
+UNKNOWN_COMMAND = "没有这个命令。发 /help 看看我能做什么。"
+ADMINS_ONLY = "这个命令只对管理员开放。"
+EXPIRED = "这个按钮已失效，请重新提问。"
+
+
+def too_long(length: int, limit: int) -> str:
+    return f"问题太长了（{length} 字）。请精简到 {limit} 字以内再问。"
+
+
+def slow_down(wait: float) -> str:
+    return f"您问得有点快，请 {max(1, math.ceil(wait))} 秒后再问，谢谢！"
+
+
+# ---- helpers (no Telegram calls) -----------------------------------------------------------
+
+def question_from_mention(message: Message, username: str, bot_id: int) -> str | None:
+    """The text of a group message without the bot's mention, or None if it does not mention it."""
+    ours = [
+        entity
+        for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items()
+        if (entity.type == MessageEntity.MENTION and value[1:].lower() == username.lower())
+        or (entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot_id)
+    ]
+    if not ours:
+        return None
+    units = (message.text or "").encode("utf-16-le", "surrogatepass")  # entity offsets are UTF-16
+    for entity in sorted(ours, key=lambda e: e.offset, reverse=True):
+        units = units[: 2 * entity.offset] + " ".encode("utf-16-le") + units[2 * (entity.offset + entity.length) :]
+    return units.decode("utf-16-le", "surrogatepass").strip()
+
+
+def neighbour_paragraphs(kb, passage_id: int) -> list:
+    """Every passage of the paragraph before, the passage's own and the one after, in order."""
+    passage = kb.passage(passage_id)
+    if passage is None:
+        return []
+    return [
+        p for p in kb.passages
+        if p.doc_id == passage.doc_id and abs(p.paragraph - passage.paragraph) <= 1
+    ]
+
+
+def parse_callback(data: str | None) -> tuple[str, list[int]] | None:
+    if not data:
+        return None
+    action, _, rest = data.partition(":")
+    try:
+        numbers = [int(x) for x in rest.split(":")] if rest else []
+    except ValueError:
+        return None
+    return action, numbers
+
+
+def answer_keyboard(question_id: int, passage_id: int, offset: int, more: bool) -> InlineKeyboardMarkup:
+    row = [InlineKeyboardButton("上下文", callback_data=f"ctx:{question_id}:{passage_id}")]
+    if offset >= PAGE:
+        row.insert(0, InlineKeyboardButton("« 上一页", callback_data=f"more:{question_id}:{offset - PAGE}"))
+    if more:
+        row.append(InlineKeyboardButton("更多 »", callback_data=f"more:{question_id}:{offset + PAGE}"))
+    votes = [
+        InlineKeyboardButton("👍 有用", callback_data=f"fb:{question_id}:{passage_id}:1"),
+        InlineKeyboardButton("👎 没用", callback_data=f"fb:{question_id}:{passage_id}:-1"),
+    ]
+    return InlineKeyboardMarkup([row, votes])
+
+
+def topic_keyboard(svc: Services, suggestions: list[str]) -> InlineKeyboardMarkup | None:
+    topics = svc.kb.topics()
+    buttons = [
+        [InlineKeyboardButton(render.shorten(t, 40), callback_data=f"topic:{topics.index(t)}")]
+        for t in suggestions
+        if t in topics
+    ]
+    return InlineKeyboardMarkup(buttons) if buttons else None
+
+
+def _source(update: Update) -> str:
+    chat = update.effective_chat
+    return "private" if chat is None or chat.type == ChatType.PRIVATE else "group"
+
+
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+    """Send HTML; in groups as a reply to the asker's message."""
+    message = update.effective_message
+    if message is None:
+        return None
+    in_group = message.chat.type != ChatType.PRIVATE
+    return await message.reply_text(
+        text,
+        parse_mode=ParseMode.HTML,
+        reply_markup=markup,
+        do_quote=False,
+        reply_parameters=(
+            ReplyParameters(message.message_id, allow_sending_without_reply=True) if in_group else None
+        ),
+    )
+
+
+# ---- the one path every question takes -------------------------------------------------------
+
+async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    svc = services(context)
+    user = update.effective_user
+    wait = svc.flood.check(user.id if user else None)
+    if wait:
+        await reply(update, render.plain(slow_down(wait)))
+        return
+    question = render.clean_text(question).strip()
+    if not question:
+        await reply(update, render.plain(USAGE_ASK))
+        return
+    if len(question) > svc.settings.max_question_chars:
+        await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)))
+        return
+    answer = svc.kb.search(question, k=PAGE + 1)
+    logger.debug("question of %d characters, answered=%s", len(question), answer.answered)
+    top = answer.hits[0].passage.id if answer.answered else None
+    chat = update.effective_chat
+    question_id = svc.store.log_question(
+        question, answered=answer.answered, chat_id=chat.id if chat else None,
+        user_id=user.id if user else None, source=_source(update), passage=top,
+    )
+    if answer.answered:
+        hits = answer.hits[:PAGE]
+        markup = answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
+        await reply(update, render.render_answer(hits), markup)
+    else:
+        markup = topic_keyboard(svc, answer.suggestions)
+        await reply(update, render.render_not_found(question, markup is not None), markup)
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    user = update.effective_user
+    await reply(update, render.render_start(user.first_name if user else ""))
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    commands = [(c.name, c.description) for c in services(context).commands]
+    await reply(update, render.render_help(commands, context.bot.username))
+
+
+async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    parts = (update.effective_message.text or "").split(maxsplit=1)  # keep the question's own line breaks
+    question = parts[1] if len(parts) > 1 else ""
+    if not question.strip():
+        await reply(update, render.plain(USAGE_ASK))
+        return
+    await answer_question(update, context, question)
+
+
+async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    kb = services(context).kb
+    counts: dict[str, int] = {}
+    for p in kb.passages:
+        counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+    await reply(update, render.render_sources(kb.speeches, counts))
+
+
+async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    user = update.effective_user
+    if not svc.settings.is_admin(user.id if user else None):
+        await reply(update, render.plain(ADMINS_ONLY))
+        return
+    await reply(update, render.render_stats(svc.store.stats()))
+
+
+# ---- messages ------------------------------------------------------------------------------
+
+async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    message = update.effective_message
+    if message.via_bot and message.via_bot.id == context.bot.id:
+        return  # one of our own inline answers, sent by the user
+    await answer_question(update, context, message.text or "")
+
+
+async def group_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Only mentions of the bot and replies to its messages are questions; the rest is ignored."""
+    message = update.effective_message
+    if message.via_bot and message.via_bot.id == context.bot.id:
+        return
+    question = question_from_mention(message, context.bot.username, context.bot.id)
+    if question is None:
+        parent = message.reply_to_message
+        if not (parent and parent.from_user and parent.from_user.id == context.bot.id):
+            return
+        question = message.text or ""
+    if not question.strip():
+        await reply(update, render.plain(USAGE_GROUP.format(bot=context.bot.username)))
+        return
+    await answer_question(update, context, question)
+
+
+async def private_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, render.plain(TEXT_ONLY))
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await reply(update, render.plain(UNKNOWN_COMMAND))
+
+
+# ---- buttons -------------------------------------------------------------------------------
+
+async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    svc = services(context)
+    parsed = parse_callback(query.data)
+    message = query.message
+    if parsed is None or message is None or not message.is_accessible:
+        await query.answer(EXPIRED)
+        return
+    action, numbers = parsed
+    if action == "fb" and len(numbers) == 3 and numbers[2] in (1, -1):
+        await feedback_pressed(update, context, *numbers)
+        return
+    wait = svc.flood.check(query.from_user.id)
+    if wait:
+        await query.answer(slow_down(wait))
+        return
+    if action == "topic" and len(numbers) == 1:
+        await topic_pressed(update, context, numbers[0])
+    elif action == "more" and len(numbers) == 2:
+        await more_pressed(update, context, *numbers)
+    elif action == "ctx" and len(numbers) == 2:
+        await context_pressed(update, context, *numbers)
+    else:
+        await query.answer(EXPIRED)
+
+
+async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, offset: int) -> None:
+    query = update.callback_query
+    svc = services(context)
+    asked = svc.store.question(question_id)
+    if asked is None or not 0 <= offset < MAX_RESULTS or offset % PAGE:
+        await query.answer(EXPIRED)
+        return
+    answer = svc.kb.search(asked.question, k=offset + PAGE + 1)
+    hits = answer.hits[offset : offset + PAGE]
+    if not hits:
+        await query.answer("没有更多结果了。")
+        return
+    more = len(answer.hits) > offset + PAGE and offset + PAGE < MAX_RESULTS
+    heading = f"第 {offset + 1}–{offset + len(hits)} 条结果" if offset else ""
+    try:
+        await query.edit_message_text(
+            render.render_answer(hits, heading=heading),
+            parse_mode=ParseMode.HTML,
+            reply_markup=answer_keyboard(question_id, hits[0].passage.id, offset, more),
+        )
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+    await query.answer()
+
+
+async def context_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, passage_id: int) -> None:
+    query = update.callback_query
+    passages = neighbour_paragraphs(services(context).kb, passage_id)
+    if not passages:
+        await query.answer(EXPIRED)
+        return
+    await query.answer()
+    await query.message.reply_text(
+        render.render_context(passages, passage_id),
+        parse_mode=ParseMode.HTML,
+        do_quote=False,
+        reply_parameters=ReplyParameters(query.message.message_id, allow_sending_without_reply=True),
+    )
+
+
+async def feedback_pressed(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, passage_id: int, value: int
+) -> None:
+    query = update.callback_query
+    store = services(context).store
+    if store.question(question_id) is None:
+        await query.answer(EXPIRED)
+        return
+    changed = store.record_feedback(question_id, passage_id, query.from_user.id, value)
+    if not changed:
+        await query.answer("已经记下了，谢谢！")
+    else:
+        await query.answer("谢谢，很高兴有帮助 👍" if value > 0 else "谢谢反馈，我们会改进 👎")
+
+
+async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, index: int) -> None:
+    query = update.callback_query
+    svc = services(context)
+    topics = svc.kb.topics()
+    if not 0 <= index < len(topics):
+        await query.answer(EXPIRED)
+        return
+    topic = topics[index]
+    answer = svc.kb.search(topic, k=PAGE + 1)
+    await query.answer()
+    if not answer.hits:
+        await query.message.reply_text(render.render_not_found(topic, False), parse_mode=ParseMode.HTML)
+        return
+    question_id = svc.store.log_question(
+        topic, answered=answer.answered, chat_id=query.message.chat.id, user_id=query.from_user.id,
+        source="topic", passage=answer.hits[0].passage.id,
+    )
+    hits = answer.hits[:PAGE]
+    await query.message.reply_text(
+        render.render_answer(hits, heading=f"话题：{topic}"),
+        parse_mode=ParseMode.HTML,
+        reply_markup=answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE),
+        do_quote=False,
+        reply_parameters=ReplyParameters(query.message.message_id, allow_sending_without_reply=True),
+    )
+
+
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    await update.callback_query.answer(EXPIRED)
+
+
+# ---- inline mode -----------------------------------------------------------------------------
+
+async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    svc = services(context)
+    query = update.inline_query
+    question = render.clean_text(query.query).strip()[: svc.settings.max_question_chars]
+    results = []
+    if question:
+        answer = svc.kb.search(question, k=INLINE_RESULTS)
+        if answer.answered:
+            results = [
+                InlineQueryResultArticle(
+                    id=str(hit.passage.id),
+                    title=render.shorten(hit.highlight or hit.passage.text, 60),
+                    description=render.source_line(hit.passage),
+                    input_message_content=InputTextMessageContent(
+                        render.render_inline(hit, question), parse_mode=ParseMode.HTML
+                    ),
+                )
+                for hit in answer.hits
+            ]
+    button = None
+    if not results:
+        text = "输入问题，例如：信息报送时限是多少" if not question else "没有找到，点这里私聊提问"
+        button = InlineQueryResultsButton(text=text, start_parameter="inline")
+    await query.answer(results, cache_time=60, button=button)
+
+
+# ---- registration ----------------------------------------------------------------------------
+
+def register(setup: BotSetup) -> None:
+    """Q&A commands and handlers; the catch-alls go in as fallbacks, after every feature."""
+    setup.add_command("start", "开始使用", start_command)
+    setup.add_command("help", "使用说明和全部命令", help_command)
+    setup.add_command("ask", "提问：/ask 问题（群里用）", ask_command)
+    setup.add_command("sources", "知识库收录的讲话", sources_command)
+    setup.add_command("stats", "使用统计（管理员）", stats_command)
+    setup.add_handler(CallbackQueryHandler(button_pressed, pattern=CALLBACK_PATTERN))
+    setup.add_handler(InlineQueryHandler(inline_query))
+
+    new = filters.UpdateType.MESSAGE
+    private, groups = filters.ChatType.PRIVATE, filters.ChatType.GROUPS
+    setup.add_fallback(MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_text))
+    setup.add_fallback(MessageHandler(new & private & filters.COMMAND, unknown_command))
+    setup.add_fallback(MessageHandler(new & private & ~filters.TEXT & ~filters.StatusUpdate.ALL, private_other))
+    setup.add_fallback(MessageHandler(new & groups & filters.TEXT & ~filters.COMMAND, group_text))
+    setup.add_fallback(CallbackQueryHandler(stale_button))

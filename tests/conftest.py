@@ -1,0 +1,113 @@
+"""Shared fixtures: a clean environment, the real knowledge base, a fake Bot API, a running bot.
+
+Every test gets its own data directory through OFFICE_BOT_DATA and none of the developer's bot
+settings. The knowledge base is the installed one, loaded once per session. `bot` runs the real
+`Application` (long polling) against `botapi`, a FakeBotAPI on loopback, and on the way out checks
+that every call the bot made was accepted and that no error was logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from botapi import FakeBotAPI  # tests/ is on sys.path (pytest's rootdir conftest)
+
+from officebot.app import build_application, running
+from officebot.settings import load_settings
+from officebot.store import Store
+from retrieval import KnowledgeBase
+
+ADMIN_ID = 900001
+BOT_ENV = (
+    "TELEGRAM_BOT_TOKEN", "OFFICE_BOT_API_URL", "OFFICE_BOT_TZ", "OFFICE_BOT_ADMINS", "OFFICE_BOT_SETTINGS",
+    "OFFICE_BOT_MAX_QUESTION", "OFFICE_BOT_FLOOD", "OFFICE_BOT_WEBHOOK_LISTEN", "OFFICE_BOT_WEBHOOK_PORT",
+    "OFFICE_BOT_WEBHOOK_URL", "OFFICE_BOT_WEBHOOK_PATH", "OFFICE_BOT_WEBHOOK_SECRET",
+)
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for var in BOT_ENV:
+        monkeypatch.delenv(var, raising=False)
+    directory = tmp_path / "data"
+    monkeypatch.setenv("OFFICE_BOT_DATA", str(directory))
+    return directory
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    knowledge = KnowledgeBase.load()
+    knowledge.search("预热", 1)  # jieba's dictionary loads on first use
+    return knowledge
+
+
+@pytest.fixture
+def botapi() -> FakeBotAPI:
+    with FakeBotAPI() as server:
+        yield server
+
+
+@pytest.fixture
+def bot_env(botapi: FakeBotAPI, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The environment `office-bot run` gets in production, pointed at the fake server."""
+    env = {
+        "TELEGRAM_BOT_TOKEN": botapi.token,
+        "OFFICE_BOT_API_URL": botapi.base_url,
+        "OFFICE_BOT_ADMINS": str(ADMIN_ID),
+    }
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    return env
+
+
+class BotRun:
+    """Start and stop the bot on the current data directory (a restart is stop + start)."""
+
+    def __init__(self, kb: KnowledgeBase, botapi: FakeBotAPI):
+        self.kb = kb
+        self.botapi = botapi
+        self.expect_errors = False  # set by tests that provoke an error on purpose
+        self._runs: list = []
+
+    async def start(self, **settings_overrides):
+        settings = replace(load_settings(), **settings_overrides)
+        application = build_application(settings, self.kb, Store.open(settings.data_dir))
+        context = running(application, poll_timeout=5)
+        await context.__aenter__()
+        self._runs.append(context)
+        await asyncio.to_thread(self.botapi.wait_until_polling, 10)
+        return application
+
+    async def stop(self) -> None:
+        context = self._runs.pop()
+        await context.__aexit__(None, None, None)
+
+    async def stop_all(self) -> None:
+        while self._runs:
+            await self.stop()
+
+
+@pytest.fixture
+async def bot_runner(kb, bot_env, botapi, caplog) -> AsyncIterator[BotRun]:
+    caplog.set_level(logging.INFO)
+    runner = BotRun(kb, botapi)
+    try:
+        yield runner
+    finally:
+        await runner.stop_all()
+    if not runner.expect_errors:
+        failed = [f"{c.method}: {c.error}" for c in botapi.calls if not c.ok and c.method != "getUpdates"]
+        errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+        assert not failed, f"the fake Bot API rejected calls: {failed}"
+        assert not errors, f"errors were logged: {errors}"
+
+
+@pytest.fixture
+async def bot(bot_runner: BotRun):
+    """The bot, long polling the fake server."""
+    return await bot_runner.start()
