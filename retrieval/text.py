@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import re
 import threading
 import unicodedata
@@ -47,7 +48,9 @@ class Tokenizer:
 
     def __init__(self, userdict: Path | None = None, stopwords: set[str] | None = None, mode: str = "search"):
         self._jieba = jieba.Tokenizer()
-        self._jieba.tmp_dir = None
+        # jieba caches its parsed dictionary in the temp directory; a per-user name keeps another
+        # user's unwritable cache file from turning into an error on every start
+        self._jieba.cache_file = f"office-bot-jieba-{os.getuid() if hasattr(os, 'getuid') else 0}.cache"
         self._userdict = userdict
         self._ready = False
         self.stopwords = {fold(w) for w in (stopwords or set())}
