@@ -45,7 +45,7 @@ class Settings:
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5
     cover_depth: int = 1  # how many of the top hits may show that the question is covered
-    min_coverage: float = 0.20  # share of the question's weight the best passage must cover
+    min_coverage: float = 0.24  # share of the question's weight the best passage must cover
 
 
 class _Bm25(BM25Okapi):
@@ -177,7 +177,7 @@ class KnowledgeBase:
                     word_terms.setdefault(t, self.settings.synonym_weight)
                 for g in bigrams(e):
                     bigram_terms.setdefault(g, self.settings.synonym_weight)
-        precise = self.tokenizer.cut(query, mode="precise")
+        precise = self._unglue(self.tokenizer.cut(query, mode="precise"))
         content = []
         for w in precise:
             if w in stop:
@@ -196,6 +196,24 @@ class KnowledgeBase:
                 for e in self.homophones(g):
                     bigram_terms.setdefault(e, self.settings.homophone_weight)
         return word_terms, bigram_terms, content
+
+    def _unglue(self, words: list[str]) -> list[str]:
+        """Split two-character pieces that no dictionary knows back into characters: jieba glues
+        a function word to its neighbour in questions ("多长时间内要" -> "内要"), and such a piece
+        would otherwise count as a rare word the speeches never use."""
+        out: list[str] = []
+        for w in words:
+            if (
+                len(w) == 2
+                and all("\u4e00" <= c <= "\u9fff" for c in w)
+                and not self.tokenizer.is_word(w, 1)
+                and w not in self._vocabulary()
+                and not self.synonyms.expand(w)
+            ):
+                out.extend(w)
+            else:
+                out.append(w)
+        return out
 
     def _vocabulary(self) -> dict[str, float]:
         return self._words.idf if self._words is not None else {}
