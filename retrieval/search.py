@@ -43,8 +43,7 @@ class Settings:
     b: float = 0.75
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
-    unknown_boost: float = 1.5
-    cover_depth: int = 1  # how many of the top hits may show that the question is covered
+    unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     min_coverage: float = 0.24  # share of the question's weight the best passage must cover
 
 
@@ -96,13 +95,9 @@ class KnowledgeBase:
         self.synonyms = synonyms or Synonyms()
         self.settings = settings or Settings()
         self.directory = directory
-        self._by_paragraph: dict[tuple[str, int], list[Passage]] = {}
-        for p in passages:
-            self._by_paragraph.setdefault((p.doc_id, p.paragraph), []).append(p)
         self._word_docs = [self._passage_words(p) for p in passages]
         self._bigram_docs = [self._passage_bigrams(p) for p in passages]
         self._word_sets = [set(d) for d in self._word_docs]
-        self._bigram_sets = [set(d) for d in self._bigram_docs]
         s = self.settings
         self._words = _Bm25(self._word_docs, k1=s.k1, b=s.b) if passages else None
         self._homophones: dict[tuple[str, ...], list[str]] | None = None
@@ -282,13 +277,15 @@ class KnowledgeBase:
                 continue
             seen_paragraphs.add(key)
             hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
-        best = max((self.coverage(content, h.passage) for h in hits[: self.settings.cover_depth]), default=0.0)
-        answered = best >= self.settings.min_coverage
+        answered = bool(hits) and self.coverage(content, hits[0].passage) >= self.settings.min_coverage
         return Answer(query, answered, hits, [] if answered else self.suggest(query))
 
     def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
-        """IDF-weighted share of the question's content words that the passage (or its
-        headings) contains, directly or through a synonym. Unknown words weigh the most."""
+        """Weighted share of the question's content words that the passage (or its headings)
+        contains, directly or through a synonym or homophone. A word weighs by how specific it is
+        in general Chinese, so "期间" counts little and "病假" much; a word the speeches never use
+        and that has no synonym weighs the most, because it is what an off-topic question is
+        about."""
         if not content:
             return 0.0
         assert self._words is not None
