@@ -177,9 +177,9 @@ class BotSetup:
 
 def features() -> list[Register]:
     """Feature modules in registration order. Later features add their `register` here."""
-    from officebot import handlers
+    from officebot import handlers, training
 
-    return [handlers.register]
+    return [handlers.register, training.register]
 
 
 async def post_init(application: Application) -> None:
