@@ -45,6 +45,9 @@ class Settings:
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     min_coverage: float = 0.24  # share of the question's weight the best passage must cover
+    rescue_coverage: float = 0.4  # ... or one of the next `rescue_depth - 1` hits must cover
+    rescue_depth: int = 3
+    rescue_floor: float = 0.1  # ... while the best covers at least this
 
 
 class _Bm25(BM25Okapi):
@@ -277,8 +280,22 @@ class KnowledgeBase:
                 continue
             seen_paragraphs.add(key)
             hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
-        answered = bool(hits) and self.coverage(content, hits[0].passage) >= self.settings.min_coverage
+        answered = self._covers(content, hits)
         return Answer(query, answered, hits, [] if answered else self.suggest(query))
+
+    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> bool:
+        """Whether the hits answer the question: the best passage covers enough of it, or one
+        of the next ones covers it well while the best still covers some (the ranking put a
+        passage that matches more words, but less of the question, first)."""
+        if not hits:
+            return False
+        s = self.settings
+        first = self.coverage(content, hits[0].passage)
+        if first >= s.min_coverage:
+            return True
+        return first >= s.rescue_floor and any(
+            self.coverage(content, h.passage) >= s.rescue_coverage for h in hits[1 : s.rescue_depth]
+        )
 
     def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
         """Weighted share of the question's content words that the passage (or its headings)
