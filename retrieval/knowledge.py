@@ -145,6 +145,20 @@ class Synonyms:
     def expand(self, word: str) -> list[str]:
         return self.table.get(word, [])
 
+    def find(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """(start, end, expansions) of every entry of two or more characters that occurs in the
+        (folded) text, wherever jieba would cut it: "写材料" in "写材料有啥要求", "交代" in
+        "交代任务". One-character entries only match whole words (see `expand`)."""
+        found = []
+        for key, expansions in self.table.items():
+            if len(key) < 2:
+                continue
+            start = text.find(key)
+            while start >= 0:
+                found.append((start, start + len(key), expansions))
+                start = text.find(key, start + 1)
+        return found
+
 
 def load_synonyms(directory: Path) -> Synonyms:
     path = directory / SYNONYMS

@@ -27,7 +27,7 @@ from .knowledge import (
     read_speech_lines,
 )
 from .structure import build_paragraphs, split_passages, split_sentences
-from .text import Tokenizer, bigrams, read_word_list, strip_for_match
+from .text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
 from .types import Answer, Hit, Passage, Speech
 
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
@@ -44,7 +44,7 @@ class Settings:
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
-    min_coverage: float = 0.24  # share of the question's weight the best passage must cover
+    min_coverage: float = 0.27  # share of the question's weight the best passage must cover
     rescue_coverage: float = 0.4  # ... or one of the next `rescue_depth - 1` hits must cover
     rescue_depth: int = 3
     rescue_floor: float = 0.1  # ... while the best covers at least this
@@ -167,20 +167,35 @@ class KnowledgeBase:
         stop = self.tokenizer.stopwords
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
+        folded = fold(query)
+        phrases = self.synonyms.find(folded)
+
+        def widen(expansions: list[str], weight: float) -> None:
+            for e in expansions:
+                for t in self.tokenizer.tokens(e) or [e]:
+                    word_terms.setdefault(t, weight)
+                for g in bigrams(e):
+                    bigram_terms.setdefault(g, weight)
+
         for w in self.tokenizer.cut(query):
             if w not in stop:
                 word_terms[w] = 1.0
-            for e in self.synonyms.expand(w):
-                for t in self.tokenizer.tokens(e) or [e]:
-                    word_terms.setdefault(t, self.settings.synonym_weight)
-                for g in bigrams(e):
-                    bigram_terms.setdefault(g, self.settings.synonym_weight)
+            widen(self.synonyms.expand(w), self.settings.synonym_weight)
+        for _, _, expansions in phrases:
+            widen(expansions, self.settings.synonym_weight)
         precise = self._unglue(self.tokenizer.cut(query, mode="precise"))
         content = []
+        position = 0
         for w in precise:
+            begin = folded.find(w, position)
+            end = begin + len(w) if begin >= 0 else position
+            position = max(position, end)
             if w in stop:
                 continue
-            expansions = self.synonyms.expand(w)
+            expansions = list(self.synonyms.expand(w))
+            for a, b, more in phrases:  # a synonym entry that spans or contains this word
+                if begin >= 0 and a < end and begin < b:
+                    expansions.extend(e for e in more if e not in expansions)
             if not expansions and w not in self._vocabulary():
                 expansions = self.homophones(w)
                 for e in expansions:
@@ -211,7 +226,22 @@ class KnowledgeBase:
                 out.extend(w)
             else:
                 out.append(w)
-        return out
+        # and the other way round: two lone characters that sound like a word of the speeches are
+        # a mistyped word ("秘蜜" -> "秘" "蜜", meant "秘密")
+        merged: list[str] = []
+        for w in out:
+            if (
+                merged
+                and len(w) == 1
+                and len(merged[-1]) == 1
+                and merged[-1] not in self.tokenizer.stopwords
+                and w not in self.tokenizer.stopwords
+                and self.homophones(merged[-1] + w)
+            ):
+                merged[-1] += w
+            else:
+                merged.append(w)
+        return merged
 
     def _vocabulary(self) -> dict[str, float]:
         return self._words.idf if self._words is not None else {}

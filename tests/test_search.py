@@ -130,3 +130,14 @@ def test_homophone_typos_find_the_intended_word(kb, typo, word):
 def test_a_homophone_typo_still_finds_the_passage(kb):
     top = kb.search("保秘工作要注意些啥", k=3).hits[0].passage
     assert "保密" in top.text
+
+
+def test_synonym_phrases_match_across_jieba_cuts(kb):
+    words, _, content = kb.query_terms("领导交代任务的事")  # jieba cuts "交代任务" as one word
+    assert "交办" in words
+    assert any("交办" in expansions for w, expansions in content if "交代" in w)
+
+
+def test_lone_characters_that_sound_like_a_word_are_merged(kb):
+    _, _, content = kb.query_terms("工作上的秘蜜能说吗")
+    assert ("秘蜜", ["秘密"]) in [(w, e[:1]) for w, e in content]
