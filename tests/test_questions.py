@@ -15,18 +15,22 @@ HERE = Path(__file__).resolve().parent
 
 FLOORS = {
     "questions.yaml": {
-        "direct_hit@1": 0.93, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.78, "paraphrase_hit@3": 0.90,
+        "direct_hit@1": 0.93, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.80, "paraphrase_hit@3": 0.92,
         "abstention": 0.85, "false_abstention_max": 0.02,
     },
     # written independently of the synonyms file; looked at only to measure
     "questions_validation.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.85,
-        "abstention": 0.75, "false_abstention_max": 0.07,
+        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.80, "paraphrase_hit@3": 0.88,
+        "abstention": 0.8, "false_abstention_max": 0.03,
     },
-    # written blind, at the end, for reporting; its floors only guard against regressions
+    # written blind for reporting (README gives their first figures); here floors against regressions
     "questions_test.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.65, "paraphrase_hit@3": 0.75,
-        "abstention": 0.5, "false_abstention_max": 0.06,
+        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.92,
+        "abstention": 0.75, "false_abstention_max": 0.03,
+    },
+    "questions_blind.yaml": {
+        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.92,
+        "abstention": 0.75, "false_abstention_max": 0.04,
     },
 }
 
