@@ -39,8 +39,8 @@ class IngestReport:
 
 
 class _TextOfHtml(HTMLParser):
-    _BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"}
-    _SKIP = {"script", "style", "noscript", "nav", "footer", "header", "aside", "form"}
+    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"})
+    _SKIP = frozenset({"script", "style", "noscript", "nav", "footer", "header", "aside", "form"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -94,11 +94,12 @@ def read_source(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         try:
-            import docx  # python-docx
             from io import BytesIO
 
+            import docx  # python-docx
+
             document = docx.Document(BytesIO(data))
-        except Exception as exc:  # a corrupt or mislabelled file
+        except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a corrupt file
             raise IngestError(f"{path}：无法读取 Word 文档（{type(exc).__name__}）") from None
         return "\n".join(p.text for p in document.paragraphs)
     text = _decode(data, path)

@@ -124,7 +124,7 @@ class KnowledgeBase:
     # ---- building -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> "KnowledgeBase":
+    def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> KnowledgeBase:
         """Load a knowledge directory (default: `OFFICE_BOT_KNOWLEDGE` or the installed one)."""
         directory = Path(path).expanduser() if path else default_knowledge_dir()
         if not directory.is_dir():

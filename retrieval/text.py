@@ -108,9 +108,7 @@ def bigrams(text: str) -> list[str]:
     words and numbers whole."""
     out: list[str] = []
     for run in _CJK_RUN.findall(fold(text)):
-        if not ("\u3400" <= run[0] <= "\ufaff"):
-            out.append(run)
-        elif len(run) == 1:
+        if not ("\u3400" <= run[0] <= "\ufaff") or len(run) == 1:
             out.append(run)
         else:
             out.extend(run[i : i + 2] for i in range(len(run) - 1))

@@ -1,5 +1,6 @@
 """Ranking: answers, sources, highlights, and the edges of BM25 on a small corpus."""
 
+import itertools
 import json
 
 import pytest
@@ -36,7 +37,7 @@ def test_one_hit_per_paragraph_and_ranks_in_order(kb):
     keys = [(h.passage.doc_id, h.passage.paragraph) for h in hits]
     assert len(keys) == len(set(keys))
     assert [h.rank for h in hits] == list(range(1, len(hits) + 1))
-    assert all(a.score >= b.score for a, b in zip(hits, hits[1:]))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(hits))
 
 
 def test_k_is_respected(kb):
