@@ -211,19 +211,19 @@ class KnowledgeBase:
         return word_terms, bigram_terms, content
 
     def _unglue(self, words: list[str]) -> list[str]:
-        """Split two-character pieces that no dictionary knows back into characters: jieba glues
-        a function word to its neighbour in questions ("多长时间内要" -> "内要"), and such a piece
-        would otherwise count as a rare word the speeches never use."""
+        """Split pieces that no dictionary knows back into dictionary words: jieba's guesser glues
+        a function word to its neighbour in questions ("多长时间内要" -> "内要", "历史上光会讲" ->
+        "上光会"), and such a piece would otherwise count as a rare word the speeches never use."""
         out: list[str] = []
         for w in words:
             if (
-                len(w) == 2
+                len(w) >= 2
                 and all("\u4e00" <= c <= "\u9fff" for c in w)
                 and not self.tokenizer.is_word(w, 1)
                 and w not in self._vocabulary()
                 and not self.synonyms.expand(w)
             ):
-                out.extend(w)
+                out.extend(self.tokenizer.cut_known(w))
             else:
                 out.append(w)
         # and the other way round: two lone characters that sound like a word of the speeches are

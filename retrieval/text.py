@@ -85,6 +85,11 @@ class Tokenizer:
             words = self._jieba.cut(text, HMM=True)
         return [w for w in (w.strip() for w in words) if w and _TOKEN_OK.search(w)]
 
+    def cut_known(self, text: str) -> list[str]:
+        """Dictionary words only (no guessing of unknown words)."""
+        self._ensure_ready()
+        return [w for w in self._jieba.cut(fold(text), HMM=False) if w.strip()]
+
     def specificity(self, word: str) -> float:
         """How much a word says, by its rarity in general Chinese (jieba's dictionary counts):
         "期间" says little, "病假" much; a word jieba does not know at all says the most."""
