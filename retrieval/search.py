@@ -168,7 +168,21 @@ class KnowledgeBase:
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
         folded = fold(query)
-        phrases = self.synonyms.find(folded)
+        precise = self._unglue(self.tokenizer.cut(query, mode="precise"))
+        spans: list[tuple[int, int]] = []
+        position = 0
+        for w in precise:
+            begin = folded.find(w, position)
+            spans.append((begin, begin + len(w)) if begin >= 0 else (-1, -1))
+            position = max(position, spans[-1][1])
+        # a synonym entry counts where it is made of whole words of the question: "写材料" in
+        # "写材料有啥要求", but not "会议" inside the common word "会议室"
+        starts, ends = {a for a, _ in spans}, {b for _, b in spans}
+        for w, (a, b) in zip(precise, spans):
+            if a >= 0 and not self.tokenizer.is_word(w):  # a rare compound ("交代任务") may be split
+                starts.update(range(a, b))
+                ends.update(range(a + 1, b + 1))
+        phrases = [(a, b, e) for a, b, e in self.synonyms.find(folded) if a in starts and b in ends]
 
         def widen(expansions: list[str], weight: float) -> None:
             for e in expansions:
@@ -183,17 +197,12 @@ class KnowledgeBase:
             widen(self.synonyms.expand(w), self.settings.synonym_weight)
         for _, _, expansions in phrases:
             widen(expansions, self.settings.synonym_weight)
-        precise = self._unglue(self.tokenizer.cut(query, mode="precise"))
         content = []
-        position = 0
-        for w in precise:
-            begin = folded.find(w, position)
-            end = begin + len(w) if begin >= 0 else position
-            position = max(position, end)
+        for w, (begin, end) in zip(precise, spans):
             if w in stop:
                 continue
             expansions = list(self.synonyms.expand(w))
-            for a, b, more in phrases:  # a synonym entry that spans or contains this word
+            for a, b, more in phrases:  # a synonym entry that spans this word
                 if begin >= 0 and a < end and begin < b:
                     expansions.extend(e for e in more if e not in expansions)
             if not expansions and w not in self._vocabulary():
