@@ -41,6 +41,7 @@ class Settings:
     heading_repeat: int = 1  # how many times section headings are added to a passage's terms
     k1: float = 1.2
     b: float = 0.75
+    intent_weight: float = 0.2  # bonus for a passage shaped like the answer asked for (who, why…)
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
@@ -295,6 +296,13 @@ class KnowledgeBase:
         wmax, bmax = max(ws) or 1.0, max(bs) or 1.0
         a = self.settings.word_weight
         fused = [a * w / wmax + (1 - a) * b / bmax for w, b in zip(ws, bs)]
+        if self.settings.intent_weight:
+            for ask, answer_shape in _INTENTS:
+                if ask.search(query):
+                    fused = [
+                        f + (self.settings.intent_weight if f > 0 and answer_shape.search(p.text) else 0.0)
+                        for f, p in zip(fused, self.passages)
+                    ]
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
@@ -427,6 +435,22 @@ class KnowledgeBase:
 
 _MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
 
+
+# Questions that ask for a kind of answer, and what a passage holding such an answer looks like.
+_INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    # who / which person / which example
+    (re.compile(r"谁|哪个人|哪位|什么人|哪个古人|例子|典故|故事|举了"),
+     re.compile(r"《[^》]+》|比如|例如|曾经说过|说过|古人|俗话说|[赵孙诸马苏康栗][^\s，。]{1,2}(?:说|曾|的)")),
+    # why
+    (re.compile(r"为什么|为啥|为何|原因|怎么回事|咋回事"),
+     re.compile(r"因为|所以|之所以|原因|决定了|说明了|这是为了|否则|一旦")),
+    # how many / which items
+    (re.compile(r"哪几|几个方面|几点|几条|哪些方面|几句话|分别"),
+     re.compile(r"一是|二是|[一二三四五六七八九十]句话|[一二三四五六七八九十]个|、.{1,8}、.{1,8}、")),
+    # how long / how fast
+    (re.compile(r"多久|多长时间|几个?小时|时限|期限|多快|几天"),
+     re.compile(r"\d+\s*小时|[半一二两三四五六七八九十]+小时|第一时间|及时")),
+]
 
 _DEFINITION = re.compile(r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)[？?。!！]*$|^(?P<b>.{1,12}?)(?:是什么|指什么|是啥|是什么意思|什么意思)[？?。!！]*$")
 

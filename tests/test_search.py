@@ -142,3 +142,8 @@ def test_synonym_phrases_match_across_jieba_cuts(kb):
 def test_lone_characters_that_sound_like_a_word_are_merged(kb):
     _, _, content = kb.query_terms("工作上的秘蜜能说吗")
     assert ("秘蜜", ["秘密"]) in [(w, e[:1]) for w, e in content]
+
+
+def test_questions_asking_for_an_example_prefer_passages_that_give_one(kb):
+    top = kb.search("讲落实的时候举了哪个古人的反面例子", k=1).hits[0].passage
+    assert "赵括" in top.text
