@@ -32,6 +32,14 @@ FLOORS = {
         "direct_hit@1": 0.9, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.6, "paraphrase_hit@3": 0.85,
         "abstention": 0.7, "false_abstention_max": 0.09,
     },
+    "questions_round4a.yaml": {
+        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.9,
+        "abstention": 0.7, "false_abstention_max": 0.15,
+    },
+    "questions_round4b.yaml": {
+        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.78, "paraphrase_hit@3": 0.9,
+        "abstention": 0.6, "false_abstention_max": 0.03,
+    },
     "questions_blind.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.92,
         "abstention": 0.75, "false_abstention_max": 0.04,
