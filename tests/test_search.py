@@ -147,3 +147,25 @@ def test_lone_characters_that_sound_like_a_word_are_merged(kb):
 @pytest.mark.parametrize("query, name", [("讲道德的时候引用了哪个外国人的话", "康德"), ("讲信任时引用了谁的话", "约瑟夫")])
 def test_questions_asking_who_find_the_passage_that_names_someone(kb, query, name):
     assert name in kb.search(query, k=1).hits[0].passage.text
+
+
+def test_answer_features_are_bounded_and_separate_in_and_out_of_scope(kb):
+    def features(q):
+        _, _, content = kb.query_terms(q)
+        return kb.answer_features(content, kb.search(q, k=5).hits)
+
+    inside, outside = features("信息报送时限是多少"), features("公积金怎么提取")
+    assert len(inside) == len(outside) == 7
+    assert all(0.0 <= f <= 1.0 for f in inside + outside)
+    assert inside[0] > outside[0] and inside[2] < outside[2]
+
+
+def test_calibration_runs_and_reports(capsys):
+    from pathlib import Path
+
+    from retrieval.calibrate import main
+
+    root = Path(__file__).resolve().parent
+    assert main([str(root / "questions.yaml"), str(root / "questions_validation.yaml")]) == 0
+    out = capsys.readouterr().out
+    assert "leave one set out" in out and "answer_weights" in out

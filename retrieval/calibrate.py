@@ -1,0 +1,92 @@
+"""Fit the abstention model: when are the hits an answer?
+
+    python -m retrieval.calibrate [--target 0.03] [SET.yaml ...]
+
+Reads question sets (default: every tests/questions*.yaml), computes `answer_features` for each
+question, fits a logistic regression (numpy, L2), and prints the weights, the threshold that
+keeps false abstention on the fitted questions at `--target`, and a leave-one-set-out estimate of
+abstention and false abstention on sets the model has not seen. Copy the printed weights into
+`Settings` (retrieval/search.py) when they should change; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .evaluate import load_questions
+from .search import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def collect(kb: KnowledgeBase, paths: list[Path]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels (1 = answerable) and set index of every question."""
+    rows, labels, groups = [], [], []
+    for g, path in enumerate(paths):
+        for q in load_questions(path):
+            answer = kb.search(q.q, k=5)
+            _, _, content = kb.query_terms(q.q)
+            rows.append(kb.answer_features(content, answer.hits))
+            labels.append(0 if q.kind == "unanswerable" else 1)
+            groups.append(g)
+    return np.array(rows, dtype=float), np.array(labels), np.array(groups)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 4000, rate: float = 0.5) -> np.ndarray:
+    """Weights and, last, the bias of an L2-regularised logistic regression (gradient descent)."""
+    xb = np.hstack([x, np.ones((len(x), 1))])
+    w = np.zeros(xb.shape[1])
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-xb @ w))
+        w -= rate * (xb.T @ (p - y) / len(y) + l2 * np.r_[w[:-1], 0.0])
+    return w
+
+
+def probability(w: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(np.hstack([x, np.ones((len(x), 1))]) @ w)))
+
+
+def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) -> float:
+    """The probability below which at most `target` of the answerable questions fall."""
+    answerable = np.sort(probability(w, x[y == 1]))
+    return float(answerable[min(len(answerable) - 1, int(len(answerable) * target))])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m retrieval.calibrate", description=__doc__)
+    parser.add_argument("sets", nargs="*", type=Path)
+    parser.add_argument("--target", type=float, default=0.03, help="false abstention to allow (default 0.03)")
+    parser.add_argument("--knowledge", help="knowledge directory")
+    args = parser.parse_args(argv)
+    paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
+    kb = KnowledgeBase.load(args.knowledge)
+    x, y, groups = collect(kb, paths)
+
+    abstained = false = unanswerable = answerable = 0
+    for g in range(len(paths)):
+        train, test = groups != g, groups == g
+        w = fit(x[train], y[train])
+        t = threshold_for(w, x[train], y[train], args.target)
+        p = probability(w, x[test])
+        abstained += int(np.sum((p < t) & (y[test] == 0)))
+        false += int(np.sum((p < t) & (y[test] == 1)))
+        unanswerable += int(np.sum(y[test] == 0))
+        answerable += int(np.sum(y[test] == 1))
+    print(f"{len(y)} questions from {len(paths)} sets ({int(np.sum(y == 0))} unanswerable)")
+    print(f"leave one set out: abstention {abstained / max(1, unanswerable):.3f}, "
+          f"false abstention {false / max(1, answerable):.3f}")
+
+    w = fit(x, y)
+    t = threshold_for(w, x, y, args.target)
+    print("answer_weights =", tuple(round(float(v), 2) for v in w[:-1]))
+    print("answer_bias =", round(float(w[-1]), 2))
+    print("answer_threshold =", round(t, 3), f"(logit {math.log(t / (1 - t)):.2f})")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
