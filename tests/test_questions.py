@@ -16,7 +16,7 @@ HERE = Path(__file__).resolve().parent
 FLOORS = {
     "questions.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.80, "paraphrase_hit@3": 0.92,
-        "abstention": 0.85, "false_abstention_max": 0.02,
+        "abstention": 0.85, "false_abstention_max": 0.03,
     },
     # written independently of the synonyms file; looked at only to measure
     "questions_validation.yaml": {
@@ -38,7 +38,7 @@ FLOORS = {
     },
     "questions_round4b.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.78, "paraphrase_hit@3": 0.9,
-        "abstention": 0.6, "false_abstention_max": 0.03,
+        "abstention": 0.5, "false_abstention_max": 0.03,
     },
     "questions_round5.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.72, "paraphrase_hit@3": 0.8,
