@@ -67,8 +67,11 @@ class Tokenizer:
                 for entry in read_word_list(self._userdict):
                     parts = entry.split()
                     word = fold(parts[0])
+                    # a domain term counts as a common word (see `is_word`) unless given a count
                     freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
                     self._jieba.add_word(word, freq=freq)
+                    if freq is None and self._jieba.FREQ.get(word, 0) < 50:
+                        self._jieba.add_word(word, freq=50)
             self._ready = True
 
     def add_word(self, word: str) -> None:
