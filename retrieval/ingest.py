@@ -108,6 +108,20 @@ def read_source(path: Path) -> str:
     return text
 
 
+def _speech_date(given: str | None, title: str, page_date: str) -> tuple[str, str]:
+    """The speech's date and where it comes from. A page's date is when it was posted, not when
+    the speech was given, so a year in the title ("2021年全市…会议") wins over it."""
+    if given:
+        return given, "导入时指定"
+    year = re.search(r"(?<!\d)((?:19|20)\d{2})年", title)
+    if year:
+        note = f"标题中的年份（网页日期 {page_date}）" if page_date else "标题中的年份"
+        return year.group(1), note
+    if page_date:
+        return page_date, "网页发布或更新日期，讲话日期未注明"
+    return "", "未注明"
+
+
 def _speech_id(title: str, text: str, taken: set[str]) -> str:
     base = "speech-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
     return base if base not in taken else base + "-2"
@@ -161,10 +175,11 @@ def ingest_file(
         raise IngestError(f"id “{sid}”已被占用，请换一个")
 
     parts = _TITLE_PARTS.match(page.title)
+    date, date_note = _speech_date(date, page.title, page.date)
     speech = Speech(
         id=sid,
         title=page.title,
-        date=date or page.date,
+        date=date,
         speaker=speaker if speaker is not None else (parts.group("speaker") if parts else ""),
         occasion=occasion if occasion is not None else (parts.group("occasion") if parts else ""),
         origin=origin if origin is not None else page.origin,
@@ -183,6 +198,7 @@ def ingest_file(
         "speaker": speech.speaker,
         "occasion": speech.occasion,
         "date": speech.date,
+        "date_note": date_note,
         "origin": speech.origin,
         "file": speech.file,
         "raw": raw_name,
