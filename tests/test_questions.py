@@ -48,6 +48,10 @@ FLOORS = {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.8,
         "abstention": 0.7, "false_abstention_max": 0.03,
     },
+    "questions_round7.yaml": {
+        "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.78, "paraphrase_hit@3": 0.93,
+        "abstention": 0.7, "false_abstention_max": 0.04,
+    },
     "questions_blind.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.92,
         "abstention": 0.75, "false_abstention_max": 0.04,
