@@ -13,48 +13,48 @@ from retrieval.evaluate import evaluate, load_questions
 
 HERE = Path(__file__).resolve().parent
 
+# Floors sit 0.03 under today's figures (false abstention: 0.02 over), so that a change that makes
+# retrieval worse fails here. The first runs of the blind sets are in the README.
 FLOORS = {
     "questions.yaml": {
-        "direct_hit@1": 0.93, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.80, "paraphrase_hit@3": 0.92,
-        "abstention": 0.85, "false_abstention_max": 0.03,
+        "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.8, "paraphrase_hit@3": 0.92,
+        "abstention": 0.97, "false_abstention_max": 0.05,
     },
-    # written independently of the synonyms file; looked at only to measure
     "questions_validation.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.80, "paraphrase_hit@3": 0.88,
-        "abstention": 0.8, "false_abstention_max": 0.03,
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.82, "paraphrase_hit@3": 0.89,
+        "abstention": 0.97, "false_abstention_max": 0.04,
     },
-    # written blind for reporting (README gives their first figures); here floors against regressions
     "questions_test.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.92,
-        "abstention": 0.75, "false_abstention_max": 0.03,
-    },
-    "questions_final.yaml": {
-        "direct_hit@1": 0.9, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.6, "paraphrase_hit@3": 0.85,
-        "abstention": 0.7, "false_abstention_max": 0.09,
-    },
-    "questions_round4a.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.9,
-        "abstention": 0.7, "false_abstention_max": 0.15,
-    },
-    "questions_round4b.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.78, "paraphrase_hit@3": 0.9,
-        "abstention": 0.5, "false_abstention_max": 0.03,
-    },
-    "questions_round5.yaml": {
-        "direct_hit@1": 0.93, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.72, "paraphrase_hit@3": 0.8,
-        "abstention": 0.7, "false_abstention_max": 0.08,
-    },
-    "questions_round6.yaml": {
-        "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.8,
-        "abstention": 0.7, "false_abstention_max": 0.03,
-    },
-    "questions_round7.yaml": {
-        "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.78, "paraphrase_hit@3": 0.93,
-        "abstention": 0.7, "false_abstention_max": 0.04,
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.89, "paraphrase_hit@3": 0.97,
+        "abstention": 0.88, "false_abstention_max": 0.07,
     },
     "questions_blind.yaml": {
-        "direct_hit@1": 0.95, "direct_hit@3": 0.98, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.92,
-        "abstention": 0.75, "false_abstention_max": 0.04,
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.93, "paraphrase_hit@3": 0.97,
+        "abstention": 0.88, "false_abstention_max": 0.06,
+    },
+    "questions_final.yaml": {
+        "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
+        "abstention": 0.88, "false_abstention_max": 0.13,
+    },
+    "questions_round4a.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.79, "paraphrase_hit@3": 0.94,
+        "abstention": 0.77, "false_abstention_max": 0.18,
+    },
+    "questions_round4b.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.82, "paraphrase_hit@3": 0.91,
+        "abstention": 0.87, "false_abstention_max": 0.02,
+    },
+    "questions_round5.yaml": {
+        "direct_hit@1": 0.94, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.81,
+        "abstention": 0.77, "false_abstention_max": 0.08,
+    },
+    "questions_round6.yaml": {
+        "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.93,
+        "abstention": 0.77, "false_abstention_max": 0.02,
+    },
+    "questions_round7.yaml": {
+        "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.95,
+        "abstention": 0.83, "false_abstention_max": 0.04,
     },
 }
 
