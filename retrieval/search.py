@@ -30,6 +30,7 @@ from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
 from .types import Answer, Hit, Passage, Speech
 
+ANSWER_DEPTH = 3  # hits the abstention model looks at
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 
 
@@ -307,7 +308,7 @@ class KnowledgeBase:
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
-            fused = [f + (0.5 if pattern.search(p.text) else 0.0) for f, p in zip(fused, self.passages)]
+            fused = [f + (0.5 if f > 0 and pattern.search(p.text) else 0.0) for f, p in zip(fused, self.passages)]
         if self.settings.section_weight:
             sw = self._section_words.weighted_scores(word_terms)
             sb = self._section_grams.weighted_scores(bigram_terms)
@@ -319,8 +320,9 @@ class KnowledgeBase:
         order = sorted(range(len(fused)), key=lambda i: (-fused[i], i))
         hits: list[Hit] = []
         seen_paragraphs: set[tuple[str, int]] = set()
+        depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
         for i in order:
-            if fused[i] <= 0 or len(hits) >= k:
+            if fused[i] <= 0 or len(hits) >= depth:
                 break
             p = self.passages[i]
             key = (p.doc_id, p.paragraph)
@@ -329,7 +331,7 @@ class KnowledgeBase:
             seen_paragraphs.add(key)
             hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
         answered = self._covers(content, hits)
-        return Answer(query, answered, hits, [] if answered else self.suggest(query))
+        return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
@@ -369,7 +371,7 @@ class KnowledgeBase:
                 via_synonym += not direct
         return [
             self.coverage(content, best),
-            max(self.coverage(content, h.passage) for h in hits[:3]),
+            max(self.coverage(content, h.passage) for h in hits[:ANSWER_DEPTH]),
             unknown_weight / total if total else 0.0,
             known_weight / total if total else 0.0,
             min(covered, 5) / 5,

@@ -169,3 +169,8 @@ def test_calibration_runs_and_reports(capsys):
     assert main([str(root / "questions.yaml"), str(root / "questions_validation.yaml")]) == 0
     out = capsys.readouterr().out
     assert "leave one set out" in out and "answer_weights" in out
+
+
+@pytest.mark.parametrize("query", ["信息报送时限是多少", "办公室里能不能抽烟", "同事之间有矛盾了怎么办"])
+def test_whether_answered_does_not_depend_on_k(kb, query):
+    assert len({kb.search(query, k=k).answered for k in (1, 2, 3, 5, 10)}) == 1
