@@ -107,6 +107,7 @@ class KnowledgeBase:
         s = self.settings
         self._words = _Bm25(self._word_docs, k1=s.k1, b=s.b) if passages else None
         self._homophones: dict[tuple[str, ...], list[str]] | None = None
+        self._pinyin: dict[str, str] = {}
         self._bigrams = _Bm25(self._bigram_docs, k1=s.k1, b=s.b) if passages else None
         # the sections as documents of their own: a question about a topic matches its section
         self._section_of: list[int] = []
@@ -258,6 +259,14 @@ class KnowledgeBase:
     def _vocabulary(self) -> dict[str, float]:
         return self._words.idf if self._words is not None else {}
 
+    def _sound(self, text: str) -> tuple[str, ...]:
+        from pypinyin import lazy_pinyin
+
+        missing = [c for c in text if c not in self._pinyin]
+        if missing:
+            self._pinyin.update(zip(missing, lazy_pinyin(missing)))
+        return tuple(self._pinyin[c] for c in text)
+
     def homophones(self, word: str) -> list[str]:
         """Words and bigrams of the knowledge base that sound like `word` (保秘 -> 保密): most
         typing mistakes in Chinese are a wrong character of the same pinyin."""
@@ -271,15 +280,19 @@ class KnowledgeBase:
                 from pypinyin import lazy_pinyin
             except ImportError:  # optional: without it there is no typo tolerance
                 return []
-            terms = set(self._vocabulary()) | (set(self._bigrams.idf) if self._bigrams else set())
+            terms = [
+                t for t in set(self._vocabulary()) | (set(self._bigrams.idf) if self._bigrams else set())
+                if len(t) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in t)
+            ]
+            # one pinyin per character (its usual reading) is enough for typing mistakes, and
+            # converting each character once keeps a cold start fast
+            chars = sorted({c for t in terms for c in t})
+            self._pinyin = dict(zip(chars, lazy_pinyin(chars)))
             for term in terms:
-                if len(term) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in term):
-                    self._homophones.setdefault(tuple(lazy_pinyin(term)), []).append(term)
+                self._homophones.setdefault(self._sound(term), []).append(term)
         if not self._homophones:
             return []
-        from pypinyin import lazy_pinyin
-
-        candidates = self._homophones.get(tuple(lazy_pinyin(word)), [])
+        candidates = self._homophones.get(self._sound(word), [])
         # a stand-in must be a real word: jieba's odd cuts ("是要") are no one's intended word
         return [t for t in candidates if t != word and self.tokenizer.is_word(t)][:3]
 
