@@ -16,6 +16,10 @@ HERE = Path(__file__).resolve().parent
 # Floors sit 0.03 under today's figures (false abstention: 0.02 over), so that a change that makes
 # retrieval worse fails here. The first runs of the blind sets are in the README.
 FLOORS = {
+    "questions_round9.yaml": {
+        "direct_hit@1": 0.94, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.87,
+        "abstention": 0.7, "false_abstention_max": 0.06,
+    },
     "questions.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.8, "paraphrase_hit@3": 0.92,
         "abstention": 0.97, "false_abstention_max": 0.05,
