@@ -3,7 +3,8 @@
 Ranking fuses two BM25 runs over the same passages: jieba words (with the section headings of the
 passage) and character bigrams. rank_bm25 does no preprocessing, so both sides go through the same
 `Tokenizer`; its small-corpus pitfalls are handled in `_Bm25`. Whether a question is answered at
-all is decided by how much of the question the best passage covers, not by the raw score, because
+all is decided from how much of the question the best passages cover (`answer_features`, weighed
+by a logistic model that `python -m retrieval.calibrate` fits), not from the raw score, because
 BM25 scores are not comparable across questions.
 """
 
