@@ -17,8 +17,8 @@ listed in `features()`. A later module, e.g. officebot/training.py, adds itself 
 
 Handlers reach the shared objects with `services(context)` (settings, kb, store, flood gate).
 Jobs are not persisted by python-telegram-bot: an `on_startup` hook recreates them from the store
-(`store.chats_with("subscription")`, then `application.job_queue.run_daily(...)` with times in
-`settings.zone`). State tables come as a new entry of `officebot.store.MIGRATIONS`.
+(officebot/training.py: `restore_subscriptions`, `run_daily` with times in the subscription's zone).
+State tables come as a new entry of `officebot.store.MIGRATIONS`.
 """
 
 from __future__ import annotations

@@ -92,21 +92,29 @@ def strip_lines(value: Any) -> Any:
     return value
 
 
-def load_manifest(directory: Path) -> list[Speech]:
-    path = directory / MANIFEST
+def load_list_file(path: Path, key: str) -> list:
+    """The entries of a YAML file made of one `key:` list ([] when the file is missing or empty);
+    any other shape, or another top-level key, is a KnowledgeError naming the file and line."""
     if not path.is_file():
         return []
     data = load_yaml(path)
     if data is None:
         return []
-    if not isinstance(data, dict) or not isinstance(data.get("speeches") or [], list):
-        raise KnowledgeError(path, "应为 `speeches:` 列表", getattr(data, "get", lambda *_: None)("__line__"))
-    unknown = set(data) - {"speeches", "__line__"}
+    line = data.get("__line__") if isinstance(data, dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get(key) or [], list):
+        raise KnowledgeError(path, f"应为 `{key}:` 列表", line)
+    unknown = set(data) - {key, "__line__"}
     if unknown:
-        raise KnowledgeError(path, f"未知字段：{', '.join(sorted(unknown))}", data.get("__line__"))
+        raise KnowledgeError(path, f"未知字段：{', '.join(sorted(map(str, unknown)))}", line)
+    return data.get(key) or []
+
+
+def load_manifest(directory: Path) -> list[Speech]:
+    path = directory / MANIFEST
+    entries = load_list_file(path, "speeches")
     speeches: list[Speech] = []
     seen: set[str] = set()
-    for entry in data.get("speeches") or []:
+    for entry in entries:
         if not isinstance(entry, dict):
             raise KnowledgeError(path, "每篇讲话应是一组“字段: 值”", None)
         line = entry.get("__line__")

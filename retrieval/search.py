@@ -80,9 +80,6 @@ class _Bm25(BM25Okapi):
                     scores[i] += weight * idf * tf * (self.k1 + 1) / (tf + norm)
         return scores
 
-    def max_idf(self) -> float:
-        return math.log(1 + (self.corpus_size + 0.5) / 0.5)
-
 
 class KnowledgeBase:
     """Speeches chunked into passages and indexed for search."""
@@ -454,9 +451,6 @@ class KnowledgeBase:
         i = self.passages.index(p)
         lo, hi = max(0, i - before), min(len(self.passages), i + after + 1)
         return [q for q in self.passages[lo:hi] if q.doc_id == p.doc_id]
-
-    def speech(self, doc_id: str) -> Speech | None:
-        return next((s for s in self.speeches if s.id == doc_id), None)
 
     def topics(self) -> list[str]:
         """Section headings, outermost first, as topics to suggest; numbering markers removed."""

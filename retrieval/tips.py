@@ -21,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from .knowledge import KnowledgeError, default_knowledge_dir, load_manifest, load_yaml, read_speech_lines
+from .knowledge import KnowledgeError, default_knowledge_dir, load_list_file, load_manifest, read_speech_lines
 from .structure import build_paragraphs, parse_heading, split_sentences
 from .types import Speech
 
@@ -170,21 +170,14 @@ def load_tips(directory: Path | str | None = None) -> list[Tip]:
     """The tips of a knowledge directory, checked against its speeches; [] without tips.yaml."""
     directory = Path(directory).expanduser() if directory else default_knowledge_dir()
     path = directory / TIPS
-    if not path.is_file():
+    entries = load_list_file(path, "tips")
+    if not entries:
         return []
-    data = load_yaml(path)
-    if data is None:
-        return []
-    if not isinstance(data, dict) or not isinstance(data.get("tips") or [], list):
-        raise KnowledgeError(path, "应为 `tips:` 列表", data.get("__line__") if isinstance(data, dict) else None)
-    unknown = set(data) - {"tips", "__line__"}
-    if unknown:
-        raise KnowledgeError(path, f"未知字段：{', '.join(sorted(map(str, unknown)))}", data.get("__line__"))
     docs = _read_docs(directory)
     tips: list[Tip] = []
     ids: dict[str, int | None] = {}
     texts: dict[str, Tip] = {}
-    for entry in data.get("tips") or []:
+    for entry in entries:
         tip = _check_entry(path, entry, docs)
         if tip.id in ids:
             raise KnowledgeError(path, f"提示 id 重复：{tip.id}（第 {ids[tip.id]} 行已有）", tip.line)
