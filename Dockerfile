@@ -7,8 +7,8 @@
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
-COPY pyproject.toml README.md bot.py ./
-COPY officebot ./officebot
+COPY pyproject.toml README.md ./
+COPY src ./src
 COPY retrieval ./retrieval
 COPY knowledge ./knowledge
 RUN pip wheel --no-deps --wheel-dir /wheels .

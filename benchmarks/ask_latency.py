@@ -27,14 +27,14 @@ def main() -> None:
     cold = []
     for _ in range(args.runs):
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "officebot.cli", "ask", "信息报送时限是多少"], cwd=ROOT,
+        subprocess.run([sys.executable, "-m", "officebot", "ask", "信息报送时限是多少"], cwd=ROOT,
                        capture_output=True, check=True)
         cold.append(time.perf_counter() - start)
     print(f"cold `office-bot ask`: median {statistics.median(cold) * 1000:.0f} ms, max {max(cold) * 1000:.0f} ms "
           f"over {args.runs} runs")
 
-    from retrieval import KnowledgeBase
-    from retrieval.evaluate import load_questions
+    from officebot.retrieval import KnowledgeBase
+    from officebot.retrieval.evaluate import load_questions
 
     start = time.perf_counter()
     kb = KnowledgeBase.load()

@@ -71,10 +71,10 @@ def report(latencies: list[float], wall: float) -> None:
 
 
 async def run_in_process(server: FakeBotAPI, questions: list[str], n: int, users: int, rate: float) -> list[float]:
-    from officebot.app import build_application, running
-    from officebot.settings import load_settings
-    from officebot.store import Store
-    from retrieval import KnowledgeBase
+    from officebot.bot.app import build_application, running
+    from officebot.bot.settings import load_settings
+    from officebot.bot.store import Store
+    from officebot.retrieval import KnowledgeBase
 
     settings = load_settings()
     app = build_application(settings, KnowledgeBase.load(), Store.open(settings.data_dir))
@@ -98,7 +98,7 @@ def main() -> int:
             os.environ.update(env)
             latencies = asyncio.run(run_in_process(server, questions, args.n, args.users, args.rate))
         else:
-            bot = subprocess.Popen([sys.executable, "-m", "officebot.cli", "run"], cwd=ROOT, env=env,
+            bot = subprocess.Popen([sys.executable, "-m", "officebot", "run"], cwd=ROOT, env=env,
                                    stderr=subprocess.DEVNULL)
             try:
                 latencies = play(server, questions, args.n, args.users, args.rate)

@@ -1,6 +1,6 @@
 """Fit the abstention model: when are the hits an answer?
 
-    python -m retrieval.calibrate [--target 0.03] [SET.yaml ...]
+    python -m officebot.retrieval.calibrate [--target 0.03] [SET.yaml ...]
 
 Reads question sets (default: every tests/questions*.yaml), computes `answer_features` for each
 question, fits a logistic regression (numpy, L2), and prints the weights, the threshold that
@@ -57,7 +57,7 @@ def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m retrieval.calibrate", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m officebot.retrieval.calibrate", description=__doc__)
     parser.add_argument("sets", nargs="*", type=Path)
     parser.add_argument("--target", type=float, default=0.03, help="false abstention to allow (default 0.03)")
     parser.add_argument("--knowledge", help="knowledge directory")

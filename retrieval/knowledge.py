@@ -39,7 +39,7 @@ def default_knowledge_dir() -> Path:
     env = os.environ.get("OFFICE_BOT_KNOWLEDGE", "").strip()
     if env:
         return Path(env).expanduser()
-    import knowledge
+    from officebot import knowledge
 
     return Path(knowledge.__file__).resolve().parent
 

@@ -4,7 +4,7 @@ Ranking fuses two BM25 runs over the same passages: jieba words (with the sectio
 passage) and character bigrams. rank_bm25 does no preprocessing, so both sides go through the same
 `Tokenizer`; its small-corpus pitfalls are handled in `_Bm25`. Whether a question is answered at
 all is decided from how much of the question the best passages cover (`answer_features`, weighed
-by a logistic model that `python -m retrieval.calibrate` fits), not from the raw score, because
+by a logistic model that `python -m officebot.retrieval.calibrate` fits), not from the raw score, because
 BM25 scores are not comparable across questions.
 """
 
@@ -47,8 +47,8 @@ class Settings:
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
-    # answered when the logistic model over `answer_features` says so (python -m retrieval.calibrate)
-    # fitted on 982 questions of 11 sets (python -m retrieval.calibrate --target 0.03)
+    # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
+    # fitted on 982 questions of 11 sets (python -m officebot.retrieval.calibrate --target 0.03)
     answer_weights: tuple[float, ...] = (1.47, 1.52, -1.08, 1.46, 1.74, -0.44, 0.16)
     answer_bias: float = -1.05
     answer_threshold: float = 0.652
@@ -346,7 +346,7 @@ class KnowledgeBase:
 
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
-        fitted on the project's question sets by `python -m retrieval.calibrate`."""
+        fitted on the project's question sets by `python -m officebot.retrieval.calibrate`."""
         if not hits or not content:
             return False
         s = self.settings

@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_ID
 
-from officebot import handlers
-from officebot.app import APOLOGY, running, services
-from officebot.store import Store
+from officebot.bot import handlers
+from officebot.bot.app import APOLOGY, running, services
+from officebot.bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "信息报送时限是多少"
@@ -336,8 +336,8 @@ async def test_webhook_mode_answers_posted_updates(bot_runner, people, kb, monke
     monkeypatch.setenv("OFFICE_BOT_WEBHOOK_LISTEN", "127.0.0.1")
     monkeypatch.setenv("OFFICE_BOT_WEBHOOK_PORT", str(port))
     monkeypatch.setenv("OFFICE_BOT_WEBHOOK_SECRET", "s3cret-token")
-    from officebot.app import build_application
-    from officebot.settings import check_webhook, load_settings
+    from officebot.bot.app import build_application
+    from officebot.bot.settings import check_webhook, load_settings
 
     settings = check_webhook(load_settings())
     app = build_application(settings, kb, Store.open(settings.data_dir))
@@ -370,7 +370,7 @@ def run_cli(env_extra: dict[str, str], *args: str, timeout: float = 30) -> subpr
     env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OFFICE_BOT_"))}
     env.update(env_extra)
     return subprocess.run(
-        [sys.executable, "-m", "officebot.cli", "run", *args],
+        [sys.executable, "-m", "officebot", "run", *args],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )
 
@@ -422,7 +422,7 @@ def test_office_bot_run_answers_and_stops_cleanly(botapi, data_dir):
     env.update({"TELEGRAM_BOT_TOKEN": botapi.token, "OFFICE_BOT_API_URL": botapi.base_url, "OFFICE_BOT_DATA": str(data_dir)})
     for round_ in range(2):
         process = subprocess.Popen(
-            [sys.executable, str(ROOT / "bot.py")] if round_ else [sys.executable, "-m", "officebot.cli", "run"],
+            [sys.executable, str(ROOT / "bot.py")] if round_ else [sys.executable, "-m", "officebot", "run"],
             cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         try:
@@ -445,7 +445,7 @@ def test_office_bot_run_answers_and_stops_cleanly(botapi, data_dir):
 # ---- helpers ---------------------------------------------------------------------------------
 
 def test_flood_gate_refills_evenly():
-    from officebot.app import FloodGate
+    from officebot.bot.app import FloodGate
 
     now = [0.0]
     gate = FloodGate(3, 30.0, clock=lambda: now[0])
@@ -466,8 +466,8 @@ def test_parse_callback(data, parsed):
 
 
 def test_register_rejects_bad_commands(kb, bot_env, data_dir):
-    from officebot.app import build_application
-    from officebot.settings import load_settings
+    from officebot.bot.app import build_application
+    from officebot.bot.settings import load_settings
 
     settings = load_settings()
     for name, description in (("Tip", "提示"), ("tip-of-day", "提示"), ("help", "重复"), ("tip", "")):
@@ -481,11 +481,11 @@ def test_register_rejects_bad_commands(kb, bot_env, data_dir):
 
 
 def test_a_feature_module_adds_commands_handlers_and_startup_hooks(kb, bot_env, data_dir):
-    """What officebot/training.py will do: one register function, listed after handlers.register."""
+    """What officebot/bot/training.py will do: one register function, listed after handlers.register."""
     from telegram.ext import MessageHandler, filters
 
-    from officebot.app import build_application
-    from officebot.settings import load_settings
+    from officebot.bot.app import build_application
+    from officebot.bot.settings import load_settings
 
     started = []
 

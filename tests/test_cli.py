@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.knowledge import default_knowledge_dir
+from officebot.retrieval.knowledge import default_knowledge_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def office_bot(*args, stdin=None, env=None, cwd=None):
     return subprocess.run(
-        [sys.executable, "-m", "officebot.cli", *args], input=stdin, capture_output=True, text=True, check=False,
+        [sys.executable, "-m", "officebot", *args], input=stdin, capture_output=True, text=True, check=False,
         env=env, cwd=cwd or ROOT, timeout=120,
     )
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import KnowledgeBase
-from retrieval.evaluate import evaluate, load_questions
+from officebot.retrieval import KnowledgeBase
+from officebot.retrieval.evaluate import evaluate, load_questions
 
 HERE = Path(__file__).resolve().parent
 

@@ -16,8 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from officebot.cli import build_parser, main
-from retrieval.knowledge import load_manifest, read_speech_lines
-from retrieval.quiz import (
+from officebot.retrieval.knowledge import load_manifest, read_speech_lines
+from officebot.training.quiz import (
     BLANK,
     MAX_EXPLANATION,
     MAX_OPTION,
@@ -28,7 +28,7 @@ from retrieval.quiz import (
     make_quizzes,
     tg_len,
 )
-from retrieval.tips import Tip, load_tips, parse_number, squash
+from officebot.training.tips import Tip, load_tips, parse_number, squash
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 SEEDS = [0, 1, 7, 2024, "群组-42"]
@@ -196,7 +196,7 @@ def test_make_quizzes_covers_distinct_tips_deterministically() -> None:
 
 def test_quizzes_are_the_same_in_every_process() -> None:
     code = (
-        "import json, sys; from retrieval.tips import load_tips; from retrieval.quiz import make_quizzes;"
+        "import json, sys; from officebot.training.tips import load_tips; from officebot.training.quiz import make_quizzes;"
         f"tips = load_tips({str(KNOWLEDGE)!r});"
         "print(json.dumps([q.to_dict() for q in make_quizzes(tips, 15, 9)], ensure_ascii=False))"
     )

@@ -11,9 +11,9 @@ from botapi.server import fix_formatted_text, parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from officebot import render
-from officebot.store import Stats
-from retrieval import Hit, Passage, Speech
+from officebot.bot import render
+from officebot.bot.store import Stats
+from officebot.retrieval import Hit, Passage, Speech
 
 NASTY = "<b>&amp;</b> & < > \" ' &lt; &#x27; <script>alert(1)</script> 😀👨‍👩‍👧 \u200b"
 

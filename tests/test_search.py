@@ -5,10 +5,10 @@ import json
 
 import pytest
 
-from retrieval import KnowledgeBase
-from retrieval.search import _Bm25, definition_subject
-from retrieval.structure import build_paragraphs, split_passages
-from retrieval.text import Tokenizer
+from officebot.retrieval import KnowledgeBase
+from officebot.retrieval.search import _Bm25, definition_subject
+from officebot.retrieval.structure import build_paragraphs, split_passages
+from officebot.retrieval.text import Tokenizer
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +163,7 @@ def test_answer_features_are_bounded_and_separate_in_and_out_of_scope(kb):
 def test_calibration_runs_and_reports(capsys):
     from pathlib import Path
 
-    from retrieval.calibrate import main
+    from officebot.retrieval.calibrate import main
 
     root = Path(__file__).resolve().parent
     assert main([str(root / "questions.yaml"), str(root / "questions_validation.yaml")]) == 0

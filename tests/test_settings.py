@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from officebot.settings import (
+from officebot.bot.settings import (
     DEFAULT_API_URL,
     TOKEN_MALFORMED,
     TOKEN_MISSING,

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from officebot import store as store_module
-from officebot.store import DB_NAME, MIGRATIONS, Store, StoreError, normalize_question
+from officebot.bot import store as store_module
+from officebot.bot.store import DB_NAME, MIGRATIONS, Store, StoreError, normalize_question
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -142,7 +142,7 @@ def test_kill_9_loses_nothing_that_was_committed(data_dir):
     script = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
-        from officebot.store import Store
+        from officebot.bot.store import Store
         s = Store.open({str(data_dir)!r})
         for i in range(100000):
             s.log_question(f"问题 {{i}}", answered=bool(i % 2), chat_id=1, user_id=1)

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from officebot import store as store_module
-from officebot.store import DB_NAME, MIGRATIONS, Record, Score, Scored, Store, rotation_order, week_start
+from officebot.bot import store as store_module
+from officebot.bot.store import DB_NAME, MIGRATIONS, Record, Score, Scored, Store, rotation_order, week_start
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TIPS = [f"tip-{i}" for i in range(7)]

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from retrieval.structure import build_paragraphs, parse_heading, split_passages, split_sentences
+from officebot.retrieval.structure import build_paragraphs, parse_heading, split_passages, split_sentences
 
 
 @pytest.mark.parametrize(

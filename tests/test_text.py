@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.knowledge import default_knowledge_dir
-from retrieval.text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
+from officebot.retrieval.knowledge import default_knowledge_dir
+from officebot.retrieval.text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
 
 
 @pytest.fixture(scope="module")

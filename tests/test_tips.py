@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from officebot.cli import main
-from retrieval.knowledge import KnowledgeError, load_manifest, read_speech_lines
-from retrieval.tips import (
+from officebot.retrieval.knowledge import KnowledgeError, load_manifest, read_speech_lines
+from officebot.training.tips import (
     KINDS,
     MAX_TIP,
     TIPS,

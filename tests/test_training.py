@@ -19,12 +19,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from conftest import ADMIN_ID
 
-from officebot import training
-from officebot.app import services
-from officebot.render import MAX_MESSAGE
-from officebot.store import Score, week_start
-from retrieval.quiz import BLANK
-from retrieval.tips import TIPS, dump_tips, load_tips
+from officebot.bot import training
+from officebot.bot.app import services
+from officebot.bot.render import MAX_MESSAGE
+from officebot.bot.store import Score, week_start
+from officebot.training.quiz import BLANK
+from officebot.training.tips import TIPS, dump_tips, load_tips
 
 KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
 USER, OTHER, THIRD = 710001, 710002, 710003
@@ -392,7 +392,7 @@ async def test_a_group_that_removed_the_bot_is_unsubscribed(bot, people):
 async def test_a_group_that_became_a_supergroup_keeps_its_schedule(bot, people, monkeypatch):
     from telegram.error import ChatMigrated
 
-    from officebot.app import _Bot
+    from officebot.bot.app import _Bot
 
     new_id = -1007100099
     people.group(new_id, "新同事培训群")
@@ -506,7 +506,7 @@ async def test_the_week_board_leaves_out_last_weeks_answers(bot, people):
 
 
 def test_leaderboard_of_many_long_names_fits_one_message():
-    from officebot.render import telegram_length
+    from officebot.bot.render import telegram_length
 
     scores = [Score(i, "<名字>&" * 40 + "😀" * 30, 99, 100) for i in range(10)]
     since = datetime(2025, 3, 10, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from retrieval import Hit, Passage, Speech
+from officebot.retrieval import Hit, Passage, Speech
 
 MAX_MESSAGE = 4096
 ELLIPSIS = "…"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import yaml
 
-from .clean import clean_page
-from .knowledge import MANIFEST, KnowledgeError, load_manifest, read_speech_lines
-from .structure import build_paragraphs, split_passages
-from .types import Speech
+from officebot.library.clean import clean_page
+from officebot.retrieval.knowledge import MANIFEST, KnowledgeError, load_manifest, read_speech_lines
+from officebot.retrieval.structure import build_paragraphs, split_passages
+from officebot.retrieval.types import Speech
 
 MIN_CHARS = 80  # a speech shorter than this after cleaning is not a speech
 _TITLE_PARTS = re.compile(r"^(?P<speaker>.*?)在(?P<occasion>.+?)(?:上|中)的(?:讲话|发言|报告|致辞)")

@@ -6,7 +6,7 @@
 
 `build_application` wires the pieces: settings, the knowledge base (loaded once), the SQLite
 store, and every feature module. A feature module is one function `register(setup: BotSetup)`,
-listed in `features()`. A later module, e.g. officebot/training.py, adds itself like this:
+listed in `features()`. A later module, e.g. officebot/bot/training.py, adds itself like this:
 
     def register(setup: BotSetup) -> None:
         setup.add_command("tip", "今日提示", tip_command)        # menu, /help and handler at once
@@ -17,7 +17,7 @@ listed in `features()`. A later module, e.g. officebot/training.py, adds itself 
 
 Handlers reach the shared objects with `services(context)` (settings, kb, store, flood gate).
 Jobs are not persisted by python-telegram-bot: an `on_startup` hook recreates them from the store
-(officebot/training.py: `restore_subscriptions`, `run_daily` with times in the subscription's zone).
+(officebot/bot/training.py: `restore_subscriptions`, `run_daily` with times in the subscription's zone).
 State tables come as a new entry of `officebot.store.MIGRATIONS`.
 """
 
@@ -47,9 +47,9 @@ from telegram.ext import (
 from telegram.ext import filters as ptb_filters
 from telegram.request import HTTPXRequest
 
-from officebot.settings import Settings, SettingsError, check_webhook, load_settings
-from officebot.store import Store, StoreError
-from retrieval import KnowledgeBase, KnowledgeError
+from officebot.bot.settings import Settings, SettingsError, check_webhook, load_settings
+from officebot.bot.store import Store, StoreError
+from officebot.retrieval import KnowledgeBase, KnowledgeError
 
 logger = logging.getLogger(__name__)
 
@@ -177,7 +177,7 @@ class BotSetup:
 
 def features() -> list[Register]:
     """Feature modules in registration order. Later features add their `register` here."""
-    from officebot import handlers, training
+    from officebot.bot import handlers, training
 
     return [handlers.register, training.register]
 

@@ -27,13 +27,13 @@ def _knowledge_arg(parser: argparse.ArgumentParser) -> None:
 
 
 def _load_kb(args: argparse.Namespace):
-    from retrieval import KnowledgeBase
+    from officebot.retrieval import KnowledgeBase
 
     return KnowledgeBase.load(args.knowledge)
 
 
 def ask_command(args: argparse.Namespace) -> int:
-    from retrieval.format import format_answer
+    from officebot.retrieval.format import format_answer
 
     kb = _load_kb(args)
     if args.jsonl:
@@ -58,7 +58,7 @@ def ask_command(args: argparse.Namespace) -> int:
 
 
 def eval_command(args: argparse.Namespace) -> int:
-    from retrieval.evaluate import evaluate, load_questions
+    from officebot.retrieval.evaluate import evaluate, load_questions
 
     path = Path(args.file) if args.file else Path(__file__).resolve().parent.parent / "tests" / "questions.yaml"
     if not path.is_file():
@@ -82,8 +82,8 @@ def eval_command(args: argparse.Namespace) -> int:
 
 
 def ingest_command(args: argparse.Namespace) -> int:
-    from retrieval.ingest import IngestError, ingest_file
-    from retrieval.knowledge import default_knowledge_dir
+    from officebot.library.ingest import IngestError, ingest_file
+    from officebot.retrieval.knowledge import default_knowledge_dir
 
     directory = Path(args.knowledge).expanduser() if args.knowledge else default_knowledge_dir()
     try:
@@ -112,8 +112,8 @@ def ingest_command(args: argparse.Namespace) -> int:
 def tips_command(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from retrieval.knowledge import default_knowledge_dir
-    from retrieval.tips import TIPS, draft_tips, dump_tips, heading_coverage, load_tips
+    from officebot.retrieval.knowledge import default_knowledge_dir
+    from officebot.training.tips import TIPS, draft_tips, dump_tips, heading_coverage, load_tips
 
     directory = Path(args.knowledge).expanduser() if args.knowledge else default_knowledge_dir()
     if args.draft:
@@ -155,9 +155,9 @@ def tips_command(args: argparse.Namespace) -> int:
 
 
 def quiz_command(args: argparse.Namespace) -> int:
-    from retrieval.knowledge import default_knowledge_dir
-    from retrieval.quiz import make_quizzes
-    from retrieval.tips import TIPS, load_tips
+    from officebot.retrieval.knowledge import default_knowledge_dir
+    from officebot.training.quiz import make_quizzes
+    from officebot.training.tips import TIPS, load_tips
 
     directory = Path(args.knowledge).expanduser() if args.knowledge else default_knowledge_dir()
     tips = load_tips(directory)
@@ -178,7 +178,7 @@ def quiz_command(args: argparse.Namespace) -> int:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    from officebot.app import main as run_bot
+    from officebot.bot.app import main as run_bot
 
     return run_bot(webhook=args.webhook, knowledge=args.knowledge, settings_file=args.settings)
 
@@ -242,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
-    from retrieval.knowledge import KnowledgeError
+    from officebot.retrieval.knowledge import KnowledgeError
 
     try:
         return args.func(args) or 0

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from .tips import Tip, number_neighbours, parse_number, squash
+from officebot.training.tips import Tip, number_neighbours, parse_number, squash
 
 MAX_QUESTION = 300
 MAX_OPTION = 100

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 
-from .structure import parse_heading
+from officebot.retrieval.structure import parse_heading
 
 SENTENCE_END = "。！？!?；;…”’」』）)"
 _TERMINAL = set(SENTENCE_END) | {"：", ":"}

@@ -21,9 +21,9 @@ from typing import Any
 
 import yaml
 
-from .knowledge import KnowledgeError, default_knowledge_dir, load_list_file, load_manifest, read_speech_lines
-from .structure import build_paragraphs, parse_heading, split_sentences
-from .types import Speech
+from officebot.retrieval.knowledge import KnowledgeError, default_knowledge_dir, load_list_file, load_manifest, read_speech_lines
+from officebot.retrieval.structure import build_paragraphs, parse_heading, split_sentences
+from officebot.retrieval.types import Speech
 
 TIPS = "tips.yaml"
 KINDS = ("enumeration", "parallel", "number", "maxim", "point")

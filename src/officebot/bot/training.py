@@ -46,13 +46,13 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from officebot.app import BotSetup, Services, services
-from officebot.handlers import reply, slow_down
-from officebot.render import Html, plain, shorten
-from officebot.store import Record, Score, Subscription, week_start
-from retrieval.knowledge import KnowledgeError
-from retrieval.quiz import Quiz, QuizError, make_quiz
-from retrieval.tips import Tip, load_tips
+from officebot.bot.app import BotSetup, Services, services
+from officebot.bot.handlers import reply, slow_down
+from officebot.bot.render import Html, plain, shorten
+from officebot.bot.store import Record, Score, Subscription, week_start
+from officebot.retrieval.knowledge import KnowledgeError
+from officebot.training.quiz import Quiz, QuizError, make_quiz
+from officebot.training.tips import Tip, load_tips
 
 logger = logging.getLogger(__name__)
 

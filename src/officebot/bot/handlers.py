@@ -28,8 +28,8 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ContextTypes, InlineQueryHandler, MessageHandler, filters
 
-from officebot import render
-from officebot.app import BotSetup, Services, services
+from officebot.bot import render
+from officebot.bot.app import BotSetup, Services, services
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The Telegram side of office-bot: settings, state, rendering and handlers."""

@@ -1,0 +1,1 @@
+"""Daily tips and the quizzes made from them."""
