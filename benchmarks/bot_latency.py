@@ -71,10 +71,11 @@ def report(latencies: list[float], wall: float) -> None:
 
 
 async def run_in_process(server: FakeBotAPI, questions: list[str], n: int, users: int, rate: float) -> list[float]:
+    from officebot.retrieval import KnowledgeBase
+
     from officebot.bot.app import build_application, running
     from officebot.bot.settings import load_settings
     from officebot.bot.store import Store
-    from officebot.retrieval import KnowledgeBase
 
     settings = load_settings()
     app = build_application(settings, KnowledgeBase.load(), Store.open(settings.data_dir))

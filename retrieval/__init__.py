@@ -2,6 +2,6 @@
 
 from .knowledge import KnowledgeError
 from .search import KnowledgeBase, Settings
-from .types import Answer, Hit, Passage, Speech
+from .types import Answer, Corpus, Hit, Passage, Speech, SpeechText
 
-__all__ = ["Answer", "Hit", "KnowledgeBase", "KnowledgeError", "Passage", "Settings", "Speech"]
+__all__ = ["Answer", "Corpus", "Hit", "KnowledgeBase", "KnowledgeError", "Passage", "Settings", "Speech", "SpeechText"]

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from .types import Speech
+from .types import Corpus, Speech, SpeechText
 
 MANIFEST = "manifest.yaml"
 SYNONYMS = "synonyms.yaml"
@@ -190,3 +190,18 @@ def load_synonyms(directory: Path) -> Synonyms:
 
         table.setdefault(fold(str(key)), []).extend(fold(str(v)) for v in value if str(v).strip())
     return Synonyms(table)
+
+
+def read_corpus(directory: Path) -> Corpus:
+    """One standalone knowledge directory as a Corpus (see the library package for layering)."""
+    if not directory.is_dir():
+        raise KnowledgeError(directory, "知识库目录不存在")
+    from .text import read_word_list
+
+    speeches = [SpeechText(s, tuple(read_speech_lines(directory, s))) for s in load_manifest(directory)]
+    return Corpus(
+        speeches=speeches,
+        synonyms=load_synonyms(directory).table,
+        userdict=read_word_list(directory / USERDICT),
+        stopwords=set(read_word_list(directory / STOPWORDS)),
+    )

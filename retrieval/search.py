@@ -17,19 +17,10 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
-from .knowledge import (
-    STOPWORDS,
-    USERDICT,
-    KnowledgeError,
-    Synonyms,
-    default_knowledge_dir,
-    load_manifest,
-    load_synonyms,
-    read_speech_lines,
-)
+from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .structure import build_paragraphs, split_passages, split_sentences
-from .text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
-from .types import Answer, Hit, Passage, Speech
+from .text import Tokenizer, bigrams, fold, strip_for_match
+from .types import Answer, Corpus, Hit, Passage, Speech
 
 ANSWER_DEPTH = 3  # hits the abstention model looks at
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
@@ -129,18 +120,21 @@ class KnowledgeBase:
     def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> KnowledgeBase:
         """Load a knowledge directory (default: `OFFICE_BOT_KNOWLEDGE` or the installed one)."""
         directory = Path(path).expanduser() if path else default_knowledge_dir()
-        if not directory.is_dir():
-            raise KnowledgeError(directory, "知识库目录不存在")
+        return cls.build(read_corpus(directory), settings, directory)
+
+    @classmethod
+    def build(cls, corpus: Corpus, settings: Settings | None = None, directory: Path | None = None) -> KnowledgeBase:
+        """Index a corpus: cut its speeches into passages and build the search runs."""
         settings = settings or Settings()
-        speeches = load_manifest(directory)
-        tokenizer = Tokenizer(directory / USERDICT, set(read_word_list(directory / STOPWORDS)))
+        speeches = [st.speech for st in corpus.speeches]
+        tokenizer = Tokenizer(corpus.userdict, corpus.stopwords)
         passages: list[Passage] = []
-        for speech in speeches:
-            paragraphs, _ = build_paragraphs(speech.id, read_speech_lines(directory, speech))
+        for st in corpus.speeches:
+            paragraphs, _ = build_paragraphs(st.speech.id, list(st.lines))
             passages.extend(
-                split_passages(paragraphs, speech.title, speech.date, settings.passage_chars, len(passages))
+                split_passages(paragraphs, st.speech.title, st.speech.date, settings.passage_chars, len(passages))
             )
-        return cls(speeches, passages, tokenizer, load_synonyms(directory), settings, directory)
+        return cls(speeches, passages, tokenizer, Synonyms(corpus.synonyms), settings, directory)
 
     def _passage_words(self, p: Passage) -> list[str]:
         words = self.tokenizer.tokens(p.text)

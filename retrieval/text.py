@@ -46,7 +46,9 @@ def read_word_list(path: Path) -> list[str]:
 class Tokenizer:
     """jieba with a user dictionary and stopwords; safe to share, cheap to call."""
 
-    def __init__(self, userdict: Path | None = None, stopwords: set[str] | None = None, mode: str = "search"):
+    def __init__(
+        self, userdict: Path | list[str] | None = None, stopwords: set[str] | None = None, mode: str = "search"
+    ):
         self._jieba = jieba.Tokenizer()
         # jieba caches its parsed dictionary in the temp directory; a per-user name keeps another
         # user's unwritable cache file from turning into an error on every start
@@ -63,8 +65,9 @@ class Tokenizer:
             if self._ready:
                 return
             self._jieba.initialize()
-            if self._userdict and self._userdict.is_file():
-                for entry in read_word_list(self._userdict):
+            entries = read_word_list(self._userdict) if isinstance(self._userdict, Path) else self._userdict or []
+            if entries:
+                for entry in entries:
                     parts = entry.split()
                     word = fold(parts[0])
                     # a domain term counts as a common word (see `is_word`) unless given a count

@@ -19,6 +19,30 @@ class Speech:
 
 
 @dataclass(frozen=True)
+class SpeechText:
+    """A speech with its cleaned text: one paragraph or heading a line."""
+
+    speech: Speech
+    lines: tuple[str, ...]
+
+
+@dataclass
+class Corpus:
+    """Everything an index is built from, whichever directories (shipped, library) it came from.
+
+    The library package reads and layers knowledge directories into a Corpus; retrieval only
+    indexes it (`KnowledgeBase.build`).
+    """
+
+    speeches: list[SpeechText] = field(default_factory=list)
+    synonyms: dict[str, list[str]] = field(default_factory=dict)  # folded user word -> folded speech words
+    userdict: list[str] = field(default_factory=list)  # userdict.txt entries: "词 [频率]"
+    stopwords: set[str] = field(default_factory=set)
+    # (doc_id, paragraph) -> question wordings bound to that paragraph (learnt from use), indexed with it
+    annotations: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Paragraph:
     """A paragraph of a speech's cleaned text, with the section it stands in."""
 

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 from botapi import FakeBotAPI  # tests/ is on sys.path (pytest's rootdir conftest)
+from officebot.retrieval import KnowledgeBase
 
 from officebot.bot.app import build_application, running
 from officebot.bot.settings import load_settings
 from officebot.bot.store import Store
-from officebot.retrieval import KnowledgeBase
 
 ADMIN_ID = 900001
 BOT_ENV = (

@@ -3,9 +3,9 @@
 from pathlib import Path
 
 import pytest
+from officebot.retrieval.knowledge import default_knowledge_dir, load_manifest, read_speech_lines
 
 from officebot.library.clean import clean_page
-from officebot.retrieval.knowledge import default_knowledge_dir, load_manifest, read_speech_lines
 
 ROOT = Path(__file__).resolve().parent.parent
 BODY = "这次会议开得很好。大家要把信息报送工作抓紧抓实，做到第一时间报告。"

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from officebot.retrieval.knowledge import default_knowledge_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,7 +7,6 @@ figures), so that a change that makes retrieval worse fails here.
 from pathlib import Path
 
 import pytest
-
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.evaluate import evaluate, load_questions
 

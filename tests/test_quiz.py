@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from officebot.retrieval.knowledge import load_manifest, read_speech_lines
 
 from officebot.cli import build_parser, main
-from officebot.retrieval.knowledge import load_manifest, read_speech_lines
 from officebot.training.quiz import (
     BLANK,
     MAX_EXPLANATION,

@@ -10,10 +10,10 @@ import pytest
 from botapi.server import fix_formatted_text, parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from officebot.retrieval import Hit, Passage, Speech
 
 from officebot.bot import render
 from officebot.bot.store import Stats
-from officebot.retrieval import Hit, Passage, Speech
 
 NASTY = "<b>&amp;</b> & < > \" ' &lt; &#x27; <script>alert(1)</script> 😀👨‍👩‍👧 \u200b"
 

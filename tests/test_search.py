@@ -4,7 +4,6 @@ import itertools
 import json
 
 import pytest
-
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.search import _Bm25, definition_subject
 from officebot.retrieval.structure import build_paragraphs, split_passages

@@ -3,7 +3,6 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from officebot.retrieval.structure import build_paragraphs, parse_heading, split_passages, split_sentences
 
 

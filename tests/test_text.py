@@ -3,7 +3,6 @@
 from pathlib import Path
 
 import pytest
-
 from officebot.retrieval.knowledge import default_knowledge_dir
 from officebot.retrieval.text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from officebot.retrieval.knowledge import KnowledgeError, load_manifest, read_speech_lines
 
 from officebot.cli import main
-from officebot.retrieval.knowledge import KnowledgeError, load_manifest, read_speech_lines
 from officebot.training.tips import (
     KINDS,
     MAX_TIP,

@@ -21,7 +21,13 @@ from typing import Any
 
 import yaml
 
-from officebot.retrieval.knowledge import KnowledgeError, default_knowledge_dir, load_list_file, load_manifest, read_speech_lines
+from officebot.retrieval.knowledge import (
+    KnowledgeError,
+    default_knowledge_dir,
+    load_list_file,
+    load_manifest,
+    read_speech_lines,
+)
 from officebot.retrieval.structure import build_paragraphs, parse_heading, split_sentences
 from officebot.retrieval.types import Speech
 
