@@ -68,6 +68,7 @@ def test_out_of_scope_questions_are_not_answered_and_get_topics(kb, query):
 
 
 def test_empty_knowledge_base(tmp_path):
+    (tmp_path / "manifest.yaml").write_text("speeches: []\n", encoding="utf-8")
     kb = KnowledgeBase.load(tmp_path)
     answer = kb.search("信息报送时限是多少")
     assert not answer.answered and answer.hits == [] and answer.suggestions == []
