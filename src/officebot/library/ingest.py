@@ -1,31 +1,30 @@
-"""Adding a speech to the knowledge directory: read, clean, check, then write.
+"""Adding a speech to the library: read, clean, check (`prepare`), then write (`commit`).
 
-Nothing is written until the new speech has passed every check, and then the manifest is
-appended to (its comments survive) and the cleaned text and the original are saved beside it.
+`prepare` reads the file (formats.py), cleans it (clean.py) and checks it against the speeches
+already there by their stored fingerprints (the manifests' sha1: no speech is re-read), and
+returns an `IngestReport` without writing anything: the CLI's --dry-run and the bot's preview
+before 导入 are that report. `commit` writes it into the library (`Library.add_speech`), which
+reads the knowledge back and undoes the change if it does not load.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
-import tempfile
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 
-import yaml
-
 from officebot.library.clean import clean_page
-from officebot.retrieval.knowledge import MANIFEST, KnowledgeError, load_manifest, read_speech_lines
+from officebot.library.formats import IngestError, read_source
+from officebot.library.layers import Change, Layers, Library, LibraryError, Source, fingerprint, read_sources
+from officebot.retrieval.knowledge import KnowledgeError, valid_date
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.types import Speech
 
+__all__ = ["IngestError", "IngestReport", "commit", "ingest_file", "prepare"]
+
 MIN_CHARS = 80  # a speech shorter than this after cleaning is not a speech
 _TITLE_PARTS = re.compile(r"^(?P<speaker>.*?)在(?P<occasion>.+?)(?:上|中)的(?:讲话|发言|报告|致辞)")
-
-
-class IngestError(Exception):
-    """Why a file was not added; the knowledge directory is unchanged."""
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,60}$")
 
 
 @dataclass
@@ -34,78 +33,23 @@ class IngestReport:
     paragraphs: int
     headings: list[tuple[int, str]]
     passages: int
+    lines: list[str] = field(default_factory=list)  # the cleaned text, one paragraph or heading a line
     dropped: list[str] = field(default_factory=list)
+    date_note: str = ""
+    replaces: str | None = None  # id of the speech this one takes the place of
+    warnings: list[str] = field(default_factory=list)
+    raw: bytes = field(default=b"", repr=False)
+    raw_suffix: str = ".txt"
     written: list[Path] = field(default_factory=list)
 
-
-class _TextOfHtml(HTMLParser):
-    _BLOCK = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section", "article", "title"})
-    _SKIP = frozenset({"script", "style", "noscript", "nav", "footer", "header", "aside", "form"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self._SKIP:
-            self._skip += 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self._SKIP and self._skip:
-            self._skip -= 1
-        elif tag in self._BLOCK:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(data)
+    @property
+    def first_lines(self) -> list[str]:
+        return [line for line in self.lines if line][:3]
 
 
-def html_to_text(markup: str) -> str:
-    parser = _TextOfHtml()
-    parser.feed(markup)
-    parser.close()
-    return "".join(parser.parts)
-
-
-def _decode(data: bytes, path: Path) -> str:
-    if not data.strip():
-        raise IngestError(f"{path}：文件是空的")
-    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise IngestError(f"{path}：这是二进制文件，不是文本（支持 .txt、.html 网页和 .docx）")
-    for encoding in ("utf-8-sig", "utf-16", "gb18030"):
-        if encoding == "utf-16" and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            continue
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise IngestError(f"{path}：无法识别文字编码（请另存为 UTF-8 文本后再导入）")
-
-
-def read_source(path: Path) -> str:
-    """The text of a .txt, saved web page (.html/.htm/.mhtml) or .docx file."""
-    if not path.is_file():
-        raise IngestError(f"{path}：文件不存在")
-    data = path.read_bytes()
-    suffix = path.suffix.lower()
-    if suffix == ".docx":
-        try:
-            from io import BytesIO
-
-            import docx  # python-docx
-
-            document = docx.Document(BytesIO(data))
-        except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a corrupt file
-            raise IngestError(f"{path}：无法读取 Word 文档（{type(exc).__name__}）") from None
-        return "\n".join(p.text for p in document.paragraphs)
-    text = _decode(data, path)
-    if suffix in {".html", ".htm", ".mhtml", ".xhtml"} or re.search(r"(?is)<(html|body|p|div)\b", text[:5000]):
-        text = html_to_text(text)
-    return text
+def check_date(date: str | None) -> None:
+    if date and not valid_date(date):
+        raise IngestError(f"日期“{date}”不对：应为 YYYY-MM-DD（或 YYYY、YYYY-MM）的真实日期，如 2023-05-06")
 
 
 def _speech_date(given: str | None, title: str, page_date: str) -> tuple[str, str]:
@@ -122,14 +66,10 @@ def _speech_date(given: str | None, title: str, page_date: str) -> tuple[str, st
     return "", "未注明"
 
 
-def _speech_id(title: str, text: str, taken: set[str]) -> str:
-    base = "speech-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-    return base if base not in taken else base + "-2"
-
-
-def ingest_file(
-    source: Path,
-    directory: Path,
+def prepare(
+    name: str,
+    data: bytes,
+    sources: list[Source],
     *,
     title: str | None = None,
     date: str | None = None,
@@ -137,45 +77,51 @@ def ingest_file(
     speaker: str | None = None,
     occasion: str | None = None,
     origin: str | None = None,
-    dry_run: bool = False,
+    replace: str | None = None,
 ) -> IngestReport:
-    """Clean `source` and add it to the knowledge directory; IngestError leaves it untouched."""
-    source = Path(source)
-    directory = Path(directory)
-    if not directory.is_dir():
-        raise IngestError(f"{directory}：知识库目录不存在")
-    if date and not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
-        raise IngestError(f"日期格式应为 YYYY-MM-DD（或 YYYY、YYYY-MM），收到：{date}")
-    if speech_id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,60}", speech_id):
-        raise IngestError(f"id 只能用小写字母、数字和连字符（2–61 个字符），收到：{speech_id}")
-    try:
-        existing = load_manifest(directory)
-    except KnowledgeError as exc:
-        raise IngestError(f"现有知识库有错误，请先修正：{exc}") from None
+    """Read and clean a speech and check it against `sources`; writes nothing."""
+    check_date(date)
+    if speech_id is not None and not _ID.fullmatch(speech_id):
+        raise IngestError(f"编号只能用小写字母、数字和连字符（2–61 个字符），收到：{speech_id}")
+    by_id = {s.speech.id: s for s in sources}
+    if replace is not None and replace not in by_id:
+        raise IngestError(f"没有编号为 {replace} 的讲话，无法替换（office-bot sources 可查看全部编号）")
+    if replace and speech_id and speech_id != replace:
+        raise IngestError("--replace 保留原编号，不能同时用 --id 指定新编号")
 
-    page = clean_page(read_source(source), title=title)
+    page = clean_page(read_source(name, data), title=title)
     body = [p for p in page.paragraphs if p]
     total = sum(len(p) for p in body)
     if total < MIN_CHARS:
-        raise IngestError(f"{source}：清理后只剩 {total} 个字，不像一篇讲话，未导入")
+        raise IngestError(f"{name}：清理后只剩 {total} 个字，不像一篇讲话，未导入")
+    if replace and not title and not page.title:
+        page.title = by_id[replace].speech.title
     if not page.title:
-        raise IngestError(f"{source}：找不到标题，请用 --title 指定")
+        raise IngestError(f"{name}：找不到标题，请指定标题（命令行 --title，机器人里在说明中写“标题：…”）")
 
-    cleaned = "\n\n".join(body) + "\n"
-    digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()
-    taken = {s.id for s in existing}
-    for s in existing:
-        if s.title == page.title:
-            raise IngestError(f"知识库里已有同名讲话《{s.title}》（id: {s.id}），未导入")
-        other = "\n\n".join(read_speech_lines(directory, s)) + "\n"
-        if hashlib.sha1(other.encode("utf-8")).hexdigest() == digest:
-            raise IngestError(f"知识库里已有内容相同的讲话《{s.title}》（id: {s.id}），未导入")
-    sid = speech_id or _speech_id(page.title, cleaned, taken)
-    if sid in taken:
-        raise IngestError(f"id “{sid}”已被占用，请换一个")
+    sha1 = fingerprint(body)
+    for s in sources:
+        if s.sha1 == sha1 and s.speech.id != replace:
+            raise IngestError(
+                f"已有内容相同的讲话《{s.speech.title}》（编号：{s.speech.id}），未导入；"
+                f"要改它的标题或日期，请用 office-bot ingest 文件 --replace {s.speech.id} --title … --date …"
+            )
+    sid = replace or speech_id or "speech-" + sha1[:8]
+    if sid in by_id and sid != replace:
+        if speech_id:
+            raise IngestError(f"编号“{sid}”已被占用，请换一个")
+        sid = "speech-" + sha1[:12]
+    warnings = [
+        f"已有同名讲话《{s.speech.title}》（编号：{s.speech.id}），内容不同，将作为另一篇导入"
+        for s in sources if s.speech.title == page.title and s.speech.id != replace
+    ]
 
     parts = _TITLE_PARTS.match(page.title)
-    date, date_note = _speech_date(date, page.title, page.date)
+    old = by_id[replace].speech if replace else None
+    if replace and not date and old and old.date and page.title == old.title:
+        date, date_note = old.date, "沿用原日期"
+    else:
+        date, date_note = _speech_date(date, page.title, page.date)
     speech = Speech(
         id=sid,
         title=page.title,
@@ -187,58 +133,55 @@ def ingest_file(
     )
     paragraphs, headings = build_paragraphs(sid, body)
     passages = split_passages(paragraphs, speech.title, speech.date)
-    report = IngestReport(speech, len(paragraphs), headings, len(passages), page.dropped)
-    if dry_run:
-        return report
+    suffix = Path(name).suffix.lower()
+    suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,6}", suffix or "") else ".txt"
+    return IngestReport(
+        speech, len(paragraphs), headings, len(passages), body, page.dropped, date_note, replace, warnings,
+        data, suffix,
+    )
 
-    raw_name = f"raw/{sid}{source.suffix.lower() or '.txt'}"
-    entry = {
-        "id": speech.id,
-        "title": speech.title,
-        "speaker": speech.speaker,
-        "occasion": speech.occasion,
-        "date": speech.date,
-        "date_note": date_note,
-        "origin": speech.origin,
-        "file": speech.file,
-        "raw": raw_name,
-    }
-    manifest = directory / MANIFEST
-    block = yaml.safe_dump([entry], allow_unicode=True, sort_keys=False, width=1000)
-    block = "\n".join("  " + line if line else line for line in block.splitlines()) + "\n"
-    original = manifest.read_text(encoding="utf-8") if manifest.is_file() else None
-    old = original or ""
-    if not old.strip() or not re.search(r"(?m)^speeches:", old):
-        old = old + ("" if not old or old.endswith("\n") else "\n") + "speeches:\n"
-    elif not old.endswith("\n"):
-        old += "\n"
-    if re.search(r"(?m)^speeches:\s*\[\s*\]\s*$", old):
-        old = re.sub(r"(?m)^speeches:\s*\[\s*\]\s*$", "speeches:", old)
 
-    targets = {
-        directory / speech.file: cleaned.encode("utf-8"),
-        directory / raw_name: source.read_bytes(),
-        manifest: (old + block).encode("utf-8"),
-    }
-    staged: list[tuple[Path, Path]] = []
+def commit(report: IngestReport, layers: Layers) -> Change:
+    """Write a prepared speech into the library; LibraryError (nothing changed) if it cannot be."""
+    library = Library(layers)
+    change = library.add_speech(
+        report.speech, report.lines, report.raw, report.raw_suffix, {"date_note": report.date_note},
+        replace=report.replaces,
+    )
+    report.written = [layers.library / report.speech.file, layers.library / f"raw/{report.speech.id}{report.raw_suffix}"]
+    return change
+
+
+def ingest_file(
+    source: Path,
+    layers: Layers | Path,
+    *,
+    dry_run: bool = False,
+    sources: list[Source] | None = None,
+    **options,
+) -> IngestReport:
+    """Clean `source` and add it to the library (or a standalone directory given as a Path);
+    IngestError leaves everything as it was."""
+    layers = layers if isinstance(layers, Layers) else Layers.standalone(layers)
+    source = Path(source)
+    if not source.is_file():
+        raise IngestError(f"{source}：文件不存在")
     try:
-        for target, data in targets.items():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".ingest-")
-            with open(fd, "wb") as fh:
-                fh.write(data)
-            staged.append((Path(tmp), target))
-        for tmp, target in staged:
-            tmp.replace(target)
-            report.written.append(target)
-        load_manifest(directory)  # what we wrote must load
-    except Exception:
-        for target in report.written:
-            if target == manifest and original is not None:
-                manifest.write_text(original, encoding="utf-8")
-            else:
-                target.unlink(missing_ok=True)
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
+        data = source.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{source}：读不了文件（{exc.strerror or exc}）") from None
+    try:
+        if not dry_run:
+            layers.check_writable()
+        known = sources if sources is not None else read_sources(layers)
+    except KnowledgeError as exc:
+        raise IngestError(f"现有知识库有错误，请先修正：\n{exc}") from None
+    except LibraryError as exc:
+        raise IngestError(str(exc)) from None
+    report = prepare(source.name, data, known, **options)
+    if not dry_run:
+        try:
+            commit(report, layers)
+        except LibraryError as exc:
+            raise IngestError(str(exc)) from None
     return report

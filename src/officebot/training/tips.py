@@ -23,13 +23,14 @@ import yaml
 
 from officebot.retrieval.knowledge import (
     KnowledgeError,
+    Problems,
     default_knowledge_dir,
     load_list_file,
     load_manifest,
     read_speech_lines,
 )
 from officebot.retrieval.structure import build_paragraphs, parse_heading, split_sentences
-from officebot.retrieval.types import Speech
+from officebot.retrieval.types import Speech, SpeechText
 
 TIPS = "tips.yaml"
 KINDS = ("enumeration", "parallel", "number", "maxim", "point")
@@ -126,7 +127,10 @@ class _Doc:
 
 
 def _read_doc(directory: Path, speech: Speech) -> _Doc:
-    lines = read_speech_lines(directory, speech)
+    return _make_doc(speech, read_speech_lines(directory, speech))
+
+
+def _make_doc(speech: Speech, lines: list[str]) -> _Doc:
     paragraphs, found = build_paragraphs(speech.id, lines)
     pieces: list[_Piece] = []
     sections: list[tuple[str, ...]] = []
@@ -173,26 +177,69 @@ def _sentence_around(source: str, quote: str, limit: int = 110) -> str:
 
 
 def load_tips(directory: Path | str | None = None) -> list[Tip]:
-    """The tips of a knowledge directory, checked against its speeches; [] without tips.yaml."""
+    """The tips of a knowledge directory, checked against its speeches; [] without tips.yaml.
+    Every mistake in the file is raised at once (KnowledgeErrors), each at its line."""
     directory = Path(directory).expanduser() if directory else default_knowledge_dir()
     path = directory / TIPS
-    entries = load_list_file(path, "tips")
-    if not entries:
-        return []
-    docs = _read_docs(directory)
+    problems = Problems()
+    try:
+        entries = load_list_file(path, "tips")
+    except KnowledgeError as exc:
+        problems.extend_from(exc)
+        entries = []
+    tips = check_tips([(path, entries)], _read_docs(directory) if entries else {}, problems) if entries else []
+    problems.check()
+    return tips
+
+
+def layered_tips(
+    paths: list[Path], speeches: Iterable[SpeechText], problems: Problems, removed: Iterable[str] = ()
+) -> list[Tip]:
+    """The tips of several tips.yaml files (lowest layer first) over the speeches of a layered
+    corpus: a later file's tip replaces an earlier one with the same id, and a tip of a lower layer
+    whose speech is no longer there is left out, as is a tip of any layer citing a `removed` speech.
+    Problems go to `problems`."""
+    removed = set(removed)
+    docs = {st.speech.id: _make_doc(st.speech, list(st.lines)) for st in speeches}
+    files: list[tuple[Path, list]] = []
+    for path in paths:
+        try:
+            files.append((path, load_list_file(path, "tips")))
+        except KnowledgeError as exc:
+            problems.extend_from(exc)
+    overridden = {str(e.get("id", "")).strip() for _, entries in files[1:] for e in entries if isinstance(e, dict)}
+    kept: list[tuple[Path, list]] = []
+    for index, (path, entries) in enumerate(files):
+        top = index == len(files) - 1
+        kept.append((path, [
+            e for e in entries
+            if not isinstance(e, dict)
+            or (top and str(e.get("doc", "")).strip() not in removed)
+            or (str(e.get("id", "")).strip() not in overridden and str(e.get("doc", "")).strip() in docs)
+        ]))
+    return check_tips(kept, docs, problems)
+
+
+def check_tips(files: list[tuple[Path, list]], docs: dict[str, _Doc], problems: Problems) -> list[Tip]:
     tips: list[Tip] = []
-    ids: dict[str, int | None] = {}
+    ids: dict[str, Tip] = {}
     texts: dict[str, Tip] = {}
-    for entry in entries:
-        tip = _check_entry(path, entry, docs)
-        if tip.id in ids:
-            raise KnowledgeError(path, f"提示 id 重复：{tip.id}（第 {ids[tip.id]} 行已有）", tip.line)
-        ids[tip.id] = tip.line
-        key = squash(tip.text)
-        if key in texts:
-            raise KnowledgeError(path, f"提示内容重复：与 {texts[key].id}（第 {texts[key].line} 行）相同", tip.line)
-        texts[key] = tip
-        tips.append(tip)
+    for path, entries in files:
+        for entry in entries:
+            try:
+                tip = _check_entry(path, entry, docs)
+                if tip.id in ids:
+                    raise KnowledgeError(path, f"提示 id 重复：{tip.id}（第 {ids[tip.id].line} 行已有）", tip.line)
+                key = squash(tip.text)
+                if key in texts:
+                    other = texts[key]
+                    raise KnowledgeError(path, f"提示内容重复：与 {other.id}（第 {other.line} 行）相同", tip.line)
+            except KnowledgeError as exc:
+                problems.extend_from(exc)
+                continue
+            ids[tip.id] = tip
+            texts[key] = tip
+            tips.append(tip)
     return tips
 
 
