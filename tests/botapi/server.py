@@ -33,8 +33,9 @@ What is emulated (see the individual methods for details):
   receives commands (``/cmd`` or ``/cmd@this_bot``), replies to its messages and
   messages mentioning it, unless it is an administrator.
 
-Not emulated: webhook delivery (setWebhook is only recorded), files and media
-methods, channels, forum topics, business connections, payments, rate limits
+Files: users send documents (``send_document``), the bot gets them with getFile and
+the download URL, as from Telegram. Not emulated: webhook delivery (setWebhook is only
+recorded), sending files and media methods, channels, forum topics, business connections, payments, rate limits
 (inject them with :meth:`FakeBotAPI.inject_error`), query/edit time limits,
 phone numbers and bank cards among automatic entities, tdlib's full URL grammar.
 """
@@ -1168,7 +1169,24 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True
 
-    do_GET = _handle
+    def do_GET(self) -> None:
+        if self.path.startswith("/file/"):
+            self._download()
+        else:
+            self._handle()
+
+    def _download(self) -> None:
+        status, data = self.server.fake._file_download(self.path)  # type: ignore[attr-defined]
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "application/octet-stream" if status == 200 else "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True
+
     do_POST = _handle
 
 
@@ -1268,6 +1286,7 @@ class FakeBotAPI:
             "answerCallbackQuery", "answerInlineQuery", "setMyCommands", "getMyCommands",
             "deleteMyCommands", "sendPoll", "stopPoll", "getChatMember", "getChat",
             "sendChatAction", "setChatMenuButton", "getChatMenuButton")}
+        self._init_files()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -2234,6 +2253,70 @@ class FakeBotAPI:
         return True
 
     # ================================================================== simulation API
+
+    # ------------------------------------------------------------------ files: getFile and downloads
+    # Users send documents (`send_document`); the bot asks getFile for a file_path and downloads
+    # GET /file/bot<token>/<file_path>, as from Telegram. Files over 20 MB cannot be downloaded
+    # by bots: getFile answers "Bad Request: file is too big".
+
+    MAX_DOWNLOAD = 20 * 1024 * 1024
+
+    def _init_files(self) -> None:
+        self._files: dict[str, JSON] = {}  # file_id -> {"file_unique_id", "data", "file_path"}
+        self.downloads: list[str] = []  # file_paths the bot downloaded, in order
+        self._methods["getfile"] = self._m_getFile
+        self._canonical["getfile"] = "getFile"
+
+    def _m_getFile(self, p: dict[str, Any]) -> JSON:
+        file_id = self._str(p, "file_id", required=True)
+        stored = self._files.get(file_id)
+        if stored is None:
+            raise _bad("invalid file_id")
+        if len(stored["data"]) > self.MAX_DOWNLOAD:
+            raise _bad("file is too big")
+        return {"file_id": file_id, "file_unique_id": stored["file_unique_id"], "file_size": len(stored["data"]),
+                "file_path": stored["file_path"]}
+
+    def _file_download(self, path: str) -> tuple[int, bytes]:
+        url = urlsplit(path)
+        prefix = f"/file/bot{self.token}/"
+        not_found = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"}).encode()
+        if not url.path.startswith(prefix):
+            return 404, not_found
+        wanted = url.path[len(prefix):]
+        with self._lock:
+            for stored in self._files.values():
+                if stored["file_path"] == wanted and len(stored["data"]) <= self.MAX_DOWNLOAD:
+                    self.downloads.append(wanted)
+                    return 200, stored["data"]
+        return 404, not_found
+
+    def send_document(self, chat: JSON | int, user: JSON | int, file_name: str, data: bytes, *,
+                      caption: str | None = None, mime_type: str | None = None) -> JSON:
+        """A user sends a file as a document (with an optional caption). Returns the Update."""
+        with self._cond:
+            u = self._user(user)
+            c = self._resolve_chat(chat, u)
+            n = next(self._ids)
+            suffix = "." + file_name.rsplit(".", 1)[-1] if "." in file_name else ""
+            file_id = f"BQACAgIAAxkBAAI{n:08d}"
+            unique = f"AgAD{n:06d}"
+            self._files[file_id] = {"file_unique_id": unique, "data": bytes(data),
+                                    "file_path": f"documents/file_{n}{suffix}"}
+            document: JSON = {"file_id": file_id, "file_unique_id": unique, "file_name": file_name,
+                              "file_size": len(data)}
+            if mime_type:
+                document["mime_type"] = mime_type
+            content: JSON = {"document": document}
+            if caption:
+                content["caption"] = caption
+                entities = find_entities(caption)
+                if entities:
+                    content["caption_entities"] = _sort_entities(entities)
+            msg = self._store_message(c, u, content)
+            if self._delivers(c, msg):
+                return self._enqueue("message", msg) or {"update_id": None, "message": copy.deepcopy(msg)}
+            return {"update_id": None, "message": copy.deepcopy(msg)}
 
     def user(self, id: int, first_name: str, username: str | None = None, *,
              last_name: str | None = None, language_code: str | None = None,

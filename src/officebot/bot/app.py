@@ -49,6 +49,7 @@ from telegram.request import HTTPXRequest
 
 from officebot.bot.settings import Settings, SettingsError, check_webhook, load_settings
 from officebot.bot.store import Store, StoreError
+from officebot.library.live import open_live
 from officebot.retrieval import KnowledgeBase, KnowledgeError
 
 logger = logging.getLogger(__name__)
@@ -177,9 +178,9 @@ class BotSetup:
 
 def features() -> list[Register]:
     """Feature modules in registration order. Later features add their `register` here."""
-    from officebot.bot import handlers, training
+    from officebot.bot import admin, handlers, training
 
-    return [handlers.register, training.register]
+    return [handlers.register, training.register, admin.register]
 
 
 async def post_init(application: Application) -> None:
@@ -349,7 +350,7 @@ def main(webhook: bool = False, knowledge: str | None = None, settings_file: str
         return EXIT_USAGE
     configure_logging(settings.token, settings.webhook_secret)
     try:
-        kb = KnowledgeBase.load(knowledge)
+        kb = open_live(knowledge, settings.data_dir)  # shipped + library, swapped live on changes
         store = Store.open(settings.data_dir)
     except KnowledgeError as exc:
         print(f"知识库有错误：{exc}", file=sys.stderr)

@@ -116,7 +116,24 @@ def load_training(directory: Path | str | None) -> Training:
 
 
 def training(context: ContextTypes.DEFAULT_TYPE | Application) -> Training:
-    return context.bot_data[TRAINING]
+    found = context.bot_data[TRAINING]
+    return found() if callable(found) else found
+
+
+class LiveTraining:
+    """The tips of the live knowledge (officebot.library.live): /tip and /quiz see a change to
+    tips.yaml after /reload or an import, without a restart."""
+
+    def __init__(self, live) -> None:
+        self.live = live
+        self._generation: int | None = None
+        self._training = Training()
+
+    def __call__(self) -> Training:
+        snapshot = self.live.snapshot
+        if snapshot.generation != self._generation:
+            self._training, self._generation = Training(list(snapshot.tips)), snapshot.generation
+        return self._training
 
 
 # ---- helpers (no Telegram calls) -----------------------------------------------------------
@@ -539,7 +556,8 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
 
 def register(setup: BotSetup) -> None:
     """Training commands, the 出题 button, poll answers; subscriptions come back at start-up."""
-    setup.application.bot_data[TRAINING] = load_training(setup.services.kb.directory)
+    kb = setup.services.kb
+    setup.application.bot_data[TRAINING] = LiveTraining(kb) if hasattr(kb, "snapshot") else load_training(kb.directory)
     setup.add_command("tip", "今日提示（点“出题”做题）", tip_command)
     setup.add_command("quiz", "测验：/quiz [题数]，最多 10 题", quiz_command)
     setup.add_command("score", "答题排行榜：本周和总榜", score_command)

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from officebot.library.layers import Knowledge, Layers, read_knowledge
 from officebot.retrieval.knowledge import KnowledgeError
@@ -115,3 +116,10 @@ class LiveKnowledge:
         if name.startswith("_"):
             raise AttributeError(name)
         return getattr(self._snapshot.kb, name)
+
+
+def open_live(knowledge: str | Path | None, data_dir: str | Path | None) -> LiveKnowledge:
+    """The bot's knowledge: a standalone directory if given, else shipped + the data directory's
+    library. KnowledgeError (every problem) if it does not load."""
+    layers = Layers.standalone(knowledge) if knowledge else Layers.default(data_dir)
+    return LiveKnowledge(layers)
