@@ -56,3 +56,17 @@ def make_speech_pdf(title: str, paragraphs: list[str], chars_per_line: int = 30,
         pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def make_scanned_pdf(pages: int = 2) -> bytes:
+    """A PDF like a scan: pages with graphics only, no text layer."""
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=(595, 842))
+    for _ in range(pages):
+        for y in range(100, 760, 24):
+            pdf.rect(60, y, 470, 10, fill=1)  # lines of "text" as a scanner sees them: ink
+        pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

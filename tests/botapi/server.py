@@ -57,7 +57,7 @@ from email import policy as _email_policy
 from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 __all__ = ["ApiError", "Call", "FakeBotAPI", "UploadedFile"]
 
@@ -2279,6 +2279,7 @@ class FakeBotAPI:
 
     def _file_download(self, path: str) -> tuple[int, bytes]:
         url = urlsplit(path)
+        url = url._replace(path=unquote(url.path))  # python-telegram-bot quotes the path (":" -> %3A)
         prefix = f"/file/bot{self.token}/"
         not_found = json.dumps({"ok": False, "error_code": 404, "description": "Not Found"}).encode()
         if not url.path.startswith(prefix):

@@ -108,6 +108,11 @@ def clean_page(raw: str, title: str | None = None) -> CleanPage:
     # Pass 2: the title. The first title-like line is the title unless one was given.
     if title:
         page.title = title.strip()
+        # the document's own title line is not body text, whatever title replaces it
+        for i, line in enumerate(kept[:2]):
+            if line != page.title and _looks_like_title(line):
+                page.dropped.append(kept.pop(i))
+                break
     else:
         for line in kept[:4]:
             if _looks_like_title(line):
