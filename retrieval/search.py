@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
+from .chinese import to_simplified
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, fold, strip_for_match
@@ -290,7 +291,7 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int = 3) -> Answer:
         """The k best passages for a question, one per paragraph, and whether they answer it."""
-        query = (query or "").strip()
+        query = to_simplified((query or "").strip())
         k = max(0, int(k))
         if not self.passages or not query or k == 0:
             return Answer(query, False, [], self.suggest(query))
