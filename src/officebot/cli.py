@@ -77,7 +77,8 @@ def eval_command(args: argparse.Namespace) -> int:
             q = o.question
             bad = (q.kind == "unanswerable" and o.answered) or (q.kind != "unanswerable" and (o.rank != 1 or not o.answered))
             if bad:
-                print(f"  [{q.kind}] rank={o.rank} answered={o.answered} line={q.line}: {q.q}")
+                kind = q.kind + {True: " near", False: " off", None: ""}[q.near]
+                print(f"  [{kind}] rank={o.rank} answered={o.answered} line={q.line}: {q.q}")
     return 0
 
 
