@@ -7,6 +7,7 @@
     office-bot ingest FILE [--title … --date …]  add a speech to the knowledge base
     office-bot tips --draft                      draft tips mined from the speeches
     office-bot quiz --sample N [--seed S]        print quizzes for review
+    office-bot review [--list | --bind Q …]      bind unanswered questions to passages (see review_cli.py)
     office-bot run [--webhook]                   start the Telegram bot
 
 Every command takes --knowledge DIR (default: $OFFICE_BOT_KNOWLEDGE or the installed knowledge).
@@ -228,6 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--seed", default="0", metavar="S", help="随机种子：同一种子生成同样的题目（默认 0）")
     _knowledge_arg(quiz)
     quiz.set_defaults(func=quiz_command)
+
+    from officebot import review_cli
+
+    review_cli.add_parser(sub)
 
     run = sub.add_parser("run", help="启动 Telegram 机器人")
     run.add_argument("--webhook", action="store_true", help="以 webhook 方式运行（默认长轮询）")

@@ -177,9 +177,9 @@ class BotSetup:
 
 def features() -> list[Register]:
     """Feature modules in registration order. Later features add their `register` here."""
-    from officebot.bot import handlers, training
+    from officebot.bot import handlers, review, training
 
-    return [handlers.register, training.register]
+    return [handlers.register, training.register, review.register]
 
 
 async def post_init(application: Application) -> None:
