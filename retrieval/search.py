@@ -17,6 +17,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
+from .chinese import to_simplified
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, fold, strip_for_match
@@ -290,7 +291,7 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int = 3) -> Answer:
         """The k best passages for a question, one per paragraph, and whether they answer it."""
-        query = (query or "").strip()
+        query = to_simplified((query or "").strip())
         k = max(0, int(k))
         if not self.passages or not query or k == 0:
             return Answer(query, False, [], self.suggest(query))
@@ -310,9 +311,8 @@ class KnowledgeBase:
                         f + (self.settings.intent_weight if f > 0 and answer_shape.search(p.text) else 0.0)
                         for f, p in zip(fused, self.passages)
                     ]
-        subject = definition_subject(query)
-        if subject:  # "什么是落实": the passage that says "落实就是…" answers it
-            pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
+        pattern = answer_pattern(query)
+        if pattern:  # "什么是落实": "落实就是…" answers it; "服从什么": "服从规则、服从大局、服从上级"
             fused = [f + (0.5 if f > 0 and pattern.search(p.text) else 0.0) for f, p in zip(fused, self.passages)]
         if self.settings.section_weight:
             sw = self._section_words.weighted_scores(word_terms)
@@ -477,7 +477,8 @@ _MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一�
 # Questions that ask for a kind of answer, and what a passage holding such an answer looks like.
 _INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     # who / which person / which example
-    (re.compile(r"谁|哪个人|哪位|什么人|哪个古人|例子|典故|故事|举了"),
+    # (not "对谁忠诚", "忠诚于谁", "向谁报告": those ask for the object of a verb, see `object_subject`)
+    (re.compile(r"(?<![对向为给于跟与同和])谁|哪个人|哪位|什么人|哪个古人|例子|典故|故事|举了"),
      re.compile(r"《[^》]+》|比如|例如|曾经说过|说过|古人|俗话说|[赵孙诸马苏康栗][^\s，。]{1,2}(?:说|曾|的)")),
     # why
     (re.compile(r"为什么|为啥|为何|原因|怎么回事|咋回事"),
@@ -490,7 +491,17 @@ _INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"\d+\s*小时|[半一二两三四五六七八九十]+小时|第一时间|及时")),
 ]
 
-_DEFINITION = re.compile(r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)[？?。!！]*$|^(?P<b>.{1,12}?)(?:是什么|指什么|是啥|是什么意思|什么意思)[？?。!！]*$")
+_END = r"[？?。!！\s]*$"
+_DEFINITION = re.compile(
+    r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)" + _END
+    + r"|^(?:请问)?(?P<b>.{1,12}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思)" + _END
+)
+_CJK2 = r"[\u4e00-\u9fff]{2}"
+# "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从")
+_OBJECT = re.compile(rf"(?P<x>{_CJK2})什么" + _END)
+# "对谁忠诚", "向谁报告" (the verb after 谁) and "忠诚于谁", "服从谁" (the verb before it)
+_TARGET = re.compile(rf"(?:对|向|为|给|跟|与)谁(?P<x>{_CJK2})|(?P<y>{_CJK2})(?:于|给|向)?谁" + _END)
+_NOT_A_VERB = re.compile(r"[是的为叫指些么啥]")  # 是什么 (definition), 为什么 (why), 的什么, 那些什么
 
 
 def definition_subject(query: str) -> str:
@@ -500,6 +511,35 @@ def definition_subject(query: str) -> str:
         return ""
     subject = (m.group("a") or m.group("b") or "").strip(" “”\"'")
     return subject if len(subject) >= 2 else ""
+
+
+def object_subject(query: str) -> str:
+    """The verb X of a question asking what or whom X applies to ("服从什么" -> 服从, "对谁忠诚" and
+    "忠诚于谁" -> 忠诚), else ''. Such a question is not the definition question "什么是X": its answer
+    lists X's objects ("服从规则、服从大局、服从上级", "对党忠诚、对单位和事业忠诚")."""
+    query = query.strip()
+    if definition_subject(query):
+        return ""
+    m = _OBJECT.search(query) or _TARGET.search(query)
+    if not m:
+        return ""
+    verb = m.groupdict().get("x") or m.groupdict().get("y") or ""
+    return "" if not verb or _NOT_A_VERB.search(verb) else verb
+
+
+def answer_pattern(query: str) -> re.Pattern[str] | None:
+    """What the passage that answers the question says, for the question shapes that name their
+    answer: a definition ("什么是落实" -> "落实就是…") or the objects of a verb ("服从什么" ->
+    "服从什么？", "服从规则、服从大局", "对党忠诚"); None for other questions."""
+    subject = definition_subject(query)
+    if subject:
+        x = re.escape(subject)
+        return re.compile(rf"{x}(?:就是|是指|即是|，就是|,就是)|所谓{x}")
+    verb = object_subject(query)
+    if verb:
+        x = re.escape(verb)
+        return re.compile(rf"{x}(?:什么|谁)[？?]|对[^，。；？！、]{{1,6}}{x}|{x}[^，。；？！、]{{1,6}}、{x}")
+    return None
 
 
 def topic_name(label: str) -> str:

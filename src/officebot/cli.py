@@ -9,6 +9,7 @@
     office-bot sources                           every speech with its id
     office-bot tips --draft                      draft tips mined from the speeches
     office-bot quiz --sample N [--seed S]        print quizzes for review
+    office-bot review [--list | --bind Q …]      bind unanswered questions to passages (see review_cli.py)
     office-bot run [--webhook]                   start the Telegram bot
     office-bot --version
 
@@ -137,7 +138,8 @@ def eval_command(args: argparse.Namespace) -> int:
             q = o.question
             bad = (q.kind == "unanswerable" and o.answered) or (q.kind != "unanswerable" and (o.rank != 1 or not o.answered))
             if bad:
-                print(f"  [{q.kind}] rank={o.rank} answered={o.answered} line={q.line}: {q.q}")
+                kind = q.kind + {True: " near", False: " off", None: ""}[q.near]
+                print(f"  [{kind}] rank={o.rank} answered={o.answered} line={q.line}: {q.q}")
     return 0
 
 
@@ -417,6 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
     quiz.add_argument("--seed", default="0", metavar="S", help="随机种子：同一种子生成同样的题目（默认 0）")
     _knowledge_arg(quiz)
     quiz.set_defaults(func=quiz_command)
+
+    from officebot import review_cli
+
+    review_cli.add_parser(sub)
 
     run = sub.add_parser("run", help="启动 Telegram 机器人")
     run.add_argument("--webhook", action="store_true", help="以 webhook 方式运行（默认长轮询）")

@@ -113,6 +113,12 @@ class Services:
     startup: list[StartupHook] = field(default_factory=list)
     shutdown: list[StartupHook] = field(default_factory=list)
 
+    def reload_knowledge(self) -> object:
+        """Rebuild the live knowledge (blocking: call it from a worker thread); None when the bot
+        runs on a fixed KnowledgeBase."""
+        reload = getattr(self.kb, "reload", None)
+        return reload() if callable(reload) else None
+
 
 def services(context: ContextTypes.DEFAULT_TYPE | Application) -> Services:
     return context.bot_data[SERVICES]
@@ -178,9 +184,9 @@ class BotSetup:
 
 def features() -> list[Register]:
     """Feature modules in registration order. Later features add their `register` here."""
-    from officebot.bot import admin, handlers, training
+    from officebot.bot import admin, handlers, review, training
 
-    return [handlers.register, training.register, admin.register]
+    return [handlers.register, training.register, admin.register, review.register]
 
 
 async def post_init(application: Application) -> None:

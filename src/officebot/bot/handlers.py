@@ -30,6 +30,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes, InlineQueryHandler,
 
 from officebot.bot import render
 from officebot.bot.app import BotSetup, Services, services
+from officebot.bot.followup import resolve_followup
 
 logger = logging.getLogger(__name__)
 
@@ -155,6 +156,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if len(question) > svc.settings.max_question_chars:
         await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)))
         return
+    question = resolve_followup(update, context, question)  # "那书面报告呢" read with the question before
     answer = svc.kb.search(question, k=PAGE + 1)
     logger.debug("question of %d characters, answered=%s", len(question), answer.answered)
     top = answer.hits[0].passage.id if answer.answered else None

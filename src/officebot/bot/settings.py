@@ -7,6 +7,7 @@
     OFFICE_BOT_ADMINS          user ids allowed admin commands, comma-separated
     OFFICE_BOT_MAX_QUESTION    longest question accepted, in characters (default 500)
     OFFICE_BOT_FLOOD           per-user flood limit "questions/seconds" (default 30/30)
+    OFFICE_BOT_FOLLOWUP        seconds within which a private question may continue the previous one (default 300; 0: never)
     OFFICE_BOT_WEBHOOK_LISTEN  webhook listen address (default 0.0.0.0)
     OFFICE_BOT_WEBHOOK_PORT    webhook port (default 8443)
     OFFICE_BOT_WEBHOOK_URL     public HTTPS URL Telegram posts updates to (required for --webhook)
@@ -67,6 +68,7 @@ class Settings:
     max_question_chars: int = 500
     flood_limit: int = 30  # questions a user may ask at once; refilled over flood_window seconds
     flood_window: float = 30.0
+    followup_window: int = 300  # seconds: "那书面报告呢" within this of a question is read with it
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_url: str = ""
@@ -163,6 +165,7 @@ FILE_KEYS: dict[str, tuple[str, object]] = {
     "admins": ("OFFICE_BOT_ADMINS", _admins),
     "max_question_chars": ("OFFICE_BOT_MAX_QUESTION", _integer(10, 4000)),
     "flood": ("OFFICE_BOT_FLOOD", _flood),
+    "followup_window": ("OFFICE_BOT_FOLLOWUP", _integer(0, 86400)),
 }
 WEBHOOK_KEYS: dict[str, tuple[str, object]] = {
     "listen": ("OFFICE_BOT_WEBHOOK_LISTEN", _text),

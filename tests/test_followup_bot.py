@@ -1,0 +1,88 @@
+"""The bot reads follow-up questions with the question before, and folds traditional characters."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ADMIN_ID
+from test_bot import GROUP, OTHER, USER, say
+
+from officebot.bot.app import services
+from officebot.bot.followup import answered_question_id
+from officebot.bot.history import History
+
+
+@pytest.fixture
+def people(botapi):
+    botapi.user(USER, "小王", "xiaowang")
+    botapi.user(OTHER, "小李", "xiaoli")
+    botapi.user(ADMIN_ID, "主任", "zhuren")
+    botapi.group(GROUP, "办公室培训群")
+    return botapi
+
+
+def last_logged(bot, user: int) -> str:
+    svc = services(bot)
+    reader = History(svc.store.path)
+    try:
+        chat = user  # private chats have the user's id
+        asked = reader.last_question(chat, user)
+        return asked.question if asked else ""
+    finally:
+        reader.close()
+
+
+async def test_private_follow_up_is_read_with_the_previous_question(bot, people):
+    await say(people, USER, USER, "什么是忠诚")
+    _, call = await say(people, USER, USER, "那服从呢")
+    assert "服从就是顺服" in call.result["text"]
+    assert last_logged(bot, USER) == "什么是服从"  # what was searched is what is logged: 更多 goes on from it
+
+
+async def test_a_question_with_its_own_topic_starts_fresh(bot, people):
+    await say(people, USER, USER, "什么是忠诚")
+    await say(people, USER, USER, "信息报送时限是多少")
+    assert last_logged(bot, USER) == "信息报送时限是多少"
+
+
+async def test_follow_ups_can_be_switched_off(bot_runner, people):
+    bot = await bot_runner.start(followup_window=0)
+    await say(people, USER, USER, "什么是忠诚")
+    await say(people, USER, USER, "那服从呢")
+    assert last_logged(bot, USER) == "那服从呢"
+
+
+async def test_other_users_questions_are_not_carried(bot, people):
+    await say(people, OTHER, OTHER, "什么是忠诚")
+    await say(people, USER, USER, "那服从呢")
+    assert last_logged(bot, USER) == "那服从呢"
+
+
+async def test_in_a_group_a_reply_to_the_answer_carries_its_question(bot, people):
+    _, first = await say(people, GROUP, USER, "/ask 什么是忠诚")
+    assert answered_question_id_of(first.result) is not None
+    _, call = await say(people, GROUP, OTHER, "那服从呢", reply_to=first.result)
+    assert "服从就是顺服" in call.result["text"]
+    # a group message that is not a reply to an answer is not carried
+    _, call = await say(people, GROUP, USER, "/ask 为什么")
+    store = services(bot).store
+    assert store.question(max_question_id(bot)).question == "为什么"
+
+
+def answered_question_id_of(message: dict):
+    from telegram import Message
+
+    return answered_question_id(Message.de_json(message, None))
+
+
+def max_question_id(bot) -> int:
+    reader = History(services(bot).store.path)
+    try:
+        return reader._read("SELECT MAX(id) FROM questions")[0][0]
+    finally:
+        reader.close()
+
+
+@pytest.mark.parametrize("question", ["資訊報送時限是多少", "信息報送時限是多少？"])
+async def test_traditional_question_gets_the_same_answer(bot, people, question):
+    _, call = await say(people, USER, USER, question)
+    assert "半小时内电话报告" in call.result["text"]

@@ -1,0 +1,59 @@
+"""Question shapes: "什么是X" asks for a definition; "X什么", "对谁X", "X于谁" ask for X's objects."""
+
+from __future__ import annotations
+
+import pytest
+from officebot.retrieval.search import _INTENTS, answer_pattern, definition_subject, object_subject
+
+WHO = _INTENTS[0][0]
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [("什么是服从", "服从"), ("服从是什么", "服从"), ("服从是什么意思？", "服从"), ("请问什么叫落实", "落实"),
+     ("信息报送是指什么", "信息报送"), ("忠诚指的是什么", "忠诚"), ("何谓精细", "精细"), ("落实是啥", "落实")],
+)
+def test_definition_questions(question, subject):
+    assert definition_subject(question) == subject
+    assert object_subject(question) == ""
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [("服从什么", "服从"), ("服从什么？", "服从"), ("办公室干部要服从什么", "服从"), ("要落实什么", "落实"),
+     ("对谁忠诚", "忠诚"), ("要对谁忠诚？", "忠诚"), ("忠诚于谁", "忠诚"), ("服从谁", "服从"), ("出了事向谁报告", "报告"),
+     ("写材料要注意什么", "注意")],
+)
+def test_object_questions_are_not_definition_questions(question, verb):
+    assert definition_subject(question) == ""
+    assert object_subject(question) == verb
+
+
+@pytest.mark.parametrize("question", ["为什么要服从", "办公室为什么重要", "信息报送时限是多少", "讲政治是什么要求",
+                                      "这说明了什么问题", "谁是第一责任人", "那些什么", ""])
+def test_other_questions_have_neither_shape(question):
+    assert object_subject(question) == ""
+    assert definition_subject(question) == "" or question == ""
+
+
+@pytest.mark.parametrize(("question", "who"), [("对谁忠诚", False), ("忠诚于谁", False), ("向谁报告", False),
+                                              ("这句话是谁说的", True), ("谁是第一责任人", True), ("举了哪个例子", True)])
+def test_the_who_intent_does_not_take_to_whom_for_who(question, who):
+    assert bool(WHO.search(question)) is who
+
+
+def test_answer_patterns_tell_the_definition_from_the_objects():
+    definition = "什么是服从？服从就是顺服、遵照，听从指挥，按指令做事。"
+    objects = "作为办公室干部，必须把服从摆在十分突出的位置。服从什么？服从规则、服从大局、服从上级。"
+    loyalty = "我们强调忠诚，就是要求对党忠诚、对单位和事业忠诚、对领导和同事忠诚。"
+    assert answer_pattern("什么是服从").search(definition) and not answer_pattern("什么是服从").search(objects)
+    assert answer_pattern("服从什么").search(objects) and not answer_pattern("服从什么").search(definition)
+    assert answer_pattern("对谁忠诚").search(loyalty) and answer_pattern("忠诚于谁").search(loyalty)
+    assert answer_pattern("信息报送时限是多少") is None
+
+
+def test_what_to_obey_finds_the_paragraph_that_lists_it(kb):
+    answer = kb.search("服从什么", 3)
+    assert answer.answered and "服从规则、服从大局、服从上级" in answer.hits[0].passage.text
+    definition = kb.search("什么是服从", 3)
+    assert "服从就是顺服" in definition.hits[0].passage.text  # and the definition question still gets its own
