@@ -219,7 +219,10 @@ def ingest_command(args: argparse.Namespace) -> int:
             )
         except IngestError as exc:
             failed += 1
-            (progress.write if progress else lambda m: print(m, file=sys.stderr))(f"未导入：{exc}")
+            if progress:
+                progress.write(f"未导入：{exc}", file=sys.stderr)
+            else:
+                print(f"未导入：{exc}", file=sys.stderr)
         else:
             done += 1
             sources = [s for s in sources if s.speech.id != report.speech.id]

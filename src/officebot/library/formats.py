@@ -72,7 +72,7 @@ def decode_text(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise IngestError(f"{name}：UTF-16 文本有损坏，无法读取") from None
+            raise IngestError(f"{name}：无法识别文字编码（像 UTF-16 文本，但已损坏）；请另存为 UTF-8 文本后再导入") from None
     if b"\x00" in data[:4096]:
         if _looks_utf16_without_bom(data):
             return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
