@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from pdfmaker import make_speech_pdf, speech_paragraphs  # noqa: E402
+from pdfmaker import make_speech_pdf, speech_paragraphs
 
 
 def _pypdf(data: bytes) -> list[str]:

@@ -39,9 +39,7 @@ def make_speech_pdf(title: str, paragraphs: list[str], chars_per_line: int = 30,
     for paragraph in paragraphs:
         text = "\u3000\u3000" + paragraph
         lines.extend((text[i : i + chars_per_line], 12) for i in range(0, len(text), chars_per_line))
-    page = 0
-    for start in range(0, len(lines), lines_per_page):
-        page += 1
+    for page, start in enumerate(range(0, len(lines), lines_per_page), 1):
         pdf.setFont("STSong-Light", 9)
         pdf.drawCentredString(297, 810, HEADER)
         pdf.drawCentredString(297, 30, f"- {page} -")

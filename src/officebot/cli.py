@@ -11,6 +11,7 @@
     office-bot quiz --sample N [--seed S]        print quizzes for review
     office-bot review [--list | --bind Q …]      bind unanswered questions to passages (see review_cli.py)
     office-bot run [--webhook]                   start the Telegram bot
+    office-bot check                             knowledge loads, data directory writable
     office-bot --version
 
 The knowledge is the shipped one (read-only, inside the package) with the library in the data
@@ -171,7 +172,7 @@ def print_report(report, dry_run: bool = False, out=sys.stdout) -> None:
     for level, label in report.headings:
         print("    " + "  " * level + label, file=out)
     if report.dropped:
-        print(f"  已去除网页杂项 {len(report.dropped)} 处：", file=out)
+        print(f"  已去除标题行和网页杂项 {len(report.dropped)} 处：", file=out)
         for d in report.dropped[:10]:
             print("    - " + (d if len(d) <= 40 else d[:40] + "…"), file=out)
     for warning in report.warnings:
@@ -221,7 +222,10 @@ def ingest_command(args: argparse.Namespace) -> int:
             )
         except IngestError as exc:
             failed += 1
-            (progress.write if progress else lambda m: print(m, file=sys.stderr))(f"未导入：{exc}")
+            if progress:
+                progress.write(f"未导入：{exc}", file=sys.stderr)
+            else:
+                print(f"未导入：{exc}", file=sys.stderr)
         else:
             done += 1
             sources = [s for s in sources if s.speech.id != report.speech.id]
@@ -278,6 +282,27 @@ def sources_command(args: argparse.Namespace) -> int:
     shipped = sum(s.layer == SHIPPED for s in sources)
     where = "" if args.knowledge else f"；资料库：{layers.library}"
     print(f"共 {len(sources)} 篇（安装自带 {shipped} 篇，资料库 {len(sources) - shipped} 篇）{where}")
+    return 0
+
+
+def check_command(args: argparse.Namespace) -> int:
+    """What a container's HEALTHCHECK runs: the knowledge loads and the data directory is writable."""
+    import os
+    import tempfile
+
+    from officebot.library.layers import data_dir, read_sources
+
+    sources = read_sources(_layers(args))
+    directory = Path(args.data).expanduser() if args.data else data_dir()
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=directory, prefix=".check-")
+        os.close(fd)
+        os.unlink(name)
+    except OSError as exc:
+        print(f"数据目录不可写：{directory}（{exc.strerror or exc}）", file=sys.stderr)
+        return 1
+    print(f"正常：{len(sources)} 篇讲话，数据目录 {directory} 可写")
     return 0
 
 
@@ -407,6 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
     src.add_argument("--json", action="store_true", help="输出 JSON")
     _knowledge_arg(src)
     src.set_defaults(func=sources_command)
+
+    chk = sub.add_parser("check", help="自检：知识库能读、数据目录可写（容器的 HEALTHCHECK 用它）")
+    _knowledge_arg(chk)
+    chk.set_defaults(func=check_command)
 
     tips = sub.add_parser("tips", help="校验每日提示并统计；--draft 从讲话中挖掘提示初稿")
     tips.add_argument("--draft", action="store_true", help="输出从讲话结构中挖掘的提示初稿（YAML）")

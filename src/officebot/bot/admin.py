@@ -100,7 +100,7 @@ def render_report(report: IngestReport) -> str:
     for line in report.first_lines:
         doc.text("\n" + render.shorten(line, 120))
     if report.dropped:
-        doc.text(f"\n\n已去除网页杂项 {len(report.dropped)} 处")
+        doc.text(f"\n\n已去除标题行和网页杂项 {len(report.dropped)} 处")
     for warning in report.warnings:
         doc.text("\n注意：" + render.shorten(warning, 200))
     doc.text("\n\n点“导入”后生效，点“取消”放弃。")

@@ -2,6 +2,7 @@
 
     TELEGRAM_BOT_TOKEN         required; the token @BotFather gave (never printed or logged)
     OFFICE_BOT_API_URL         Bot API base URL (default https://api.telegram.org/bot)
+    OFFICE_BOT_FILE_URL        where files are downloaded (default: the API URL's …/bot as …/file/bot)
     OFFICE_BOT_DATA            state directory (default ./data)
     OFFICE_BOT_TZ              time zone of schedules (default Asia/Shanghai)
     OFFICE_BOT_ADMINS          user ids allowed admin commands, comma-separated
@@ -62,6 +63,7 @@ class SettingsError(Exception):
 class Settings:
     token: str = field(repr=False)
     api_url: str = DEFAULT_API_URL
+    file_url: str = ""  # base_file_url when set; else derived from api_url
     data_dir: Path = Path("data")
     tz: str = "Asia/Shanghai"
     admins: frozenset[int] = frozenset()
@@ -77,7 +79,9 @@ class Settings:
 
     @property
     def base_file_url(self) -> str:
-        """Where files are downloaded: Telegram's .../bot becomes .../file/bot."""
+        """Where files are downloaded: `file_url`, else Telegram's .../bot becomes .../file/bot."""
+        if self.file_url:
+            return self.file_url
         url = self.api_url.rstrip("/")
         head, _, last = url.rpartition("/")
         return f"{head}/file/{last}"
@@ -160,6 +164,7 @@ def _secret(value: str) -> str:
 FILE_KEYS: dict[str, tuple[str, object]] = {
     "token": (TOKEN_ENV, _text),
     "api_url": ("OFFICE_BOT_API_URL", _api_url),
+    "file_url": ("OFFICE_BOT_FILE_URL", _api_url),
     "data_dir": ("OFFICE_BOT_DATA", _text),
     "tz": ("OFFICE_BOT_TZ", _zone),
     "admins": ("OFFICE_BOT_ADMINS", _admins),

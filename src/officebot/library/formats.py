@@ -72,10 +72,15 @@ def decode_text(data: bytes, name: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError:
-            raise IngestError(f"{name}：UTF-16 文本有损坏，无法读取") from None
+            raise IngestError(f"{name}：无法识别文字编码（像 UTF-16 文本，但已损坏）；请另存为 UTF-8 文本后再导入") from None
     if b"\x00" in data[:4096]:
-        if _looks_utf16_without_bom(data):
-            return data.decode("utf-16-le" if data[1:2] == b"\x00" else "utf-16-be")
+        for encoding in ("utf-16-le", "utf-16-be"):  # UTF-16 saved without a BOM
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if _mostly_chinese(text) and any("\u4e00" <= ch <= "\u9fff" for ch in text[:2000]):
+                return text
         raise IngestError(f"{name}：这是二进制文件，不是文本（{SUPPORTED}）")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
@@ -86,12 +91,6 @@ def decode_text(data: bytes, name: str) -> str:
             break  # any byte string decodes as GB18030; mojibake is not a speech
         return text
     raise IngestError(f"{name}：无法识别文字编码（请另存为 UTF-8 文本后再导入）")
-
-
-def _looks_utf16_without_bom(data: bytes) -> bool:
-    sample = data[:4096]
-    even, odd = sample[0::2], sample[1::2]
-    return len(sample) >= 4 and (even.count(0) > len(even) * 0.3) != (odd.count(0) > len(odd) * 0.3)
 
 
 def _mostly_chinese(text: str) -> bool:

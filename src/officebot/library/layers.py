@@ -64,9 +64,13 @@ def data_dir() -> Path:
 
 
 def fingerprint(lines: list[str] | tuple[str, ...]) -> str:
-    """The content fingerprint of a speech: its letters and digits only (NFKC, lower case), so
-    the same speech from a .txt, a web page or a PDF has the same one whatever its title."""
-    return hashlib.sha1(strip_for_match("".join(lines)).encode("utf-8")).hexdigest()
+    """The content fingerprint of a speech: the letters and digits (NFKC, lower case) of its
+    paragraphs of 20 characters or more. Titles, headings, salutations and what a web page or a
+    PDF adds around the text are left out, so the same speech from a .txt, a saved page or a PDF
+    has the same fingerprint whatever its title."""
+    texts = [strip_for_match(line) for line in lines]
+    long = [t for t in texts if len(t) >= 20] or texts
+    return hashlib.sha1("\n".join(long).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)

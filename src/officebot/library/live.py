@@ -120,6 +120,14 @@ class LiveKnowledge:
 
 def open_live(knowledge: str | Path | None, data_dir: str | Path | None) -> LiveKnowledge:
     """The bot's knowledge: a standalone directory if given, else shipped + the data directory's
-    library. KnowledgeError (every problem) if it does not load."""
+    library. If the library has a mistake, the bot starts on the shipped knowledge alone (every
+    problem logged; an admin fixes the file and sends /reload); KnowledgeError if even that fails."""
     layers = Layers.standalone(knowledge) if knowledge else Layers.default(data_dir)
-    return LiveKnowledge(layers)
+    try:
+        return LiveKnowledge(layers)
+    except KnowledgeError as exc:
+        if layers.shipped is None:
+            raise
+        logger.error("the library has mistakes, starting on the shipped knowledge alone:\n%s", exc)
+        shipped = Layers.standalone(layers.shipped)
+        return LiveKnowledge(layers, build_snapshot(shipped, 0, read_knowledge(shipped)))
