@@ -7,6 +7,7 @@ import threading
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from officebot.retrieval.knowledge import KnowledgeError
 
 from officebot.library.annotations import (
     FILE_NAME,
@@ -105,6 +106,7 @@ def test_a_malformed_file_names_the_file_and_line(tmp_path, text, line):
     with pytest.raises(AnnotationsError) as caught:
         load_annotations(tmp_path)
     assert f"{FILE_NAME}:{line}:" in str(caught.value)
+    assert isinstance(caught.value, KnowledgeError) and caught.value.line == line  # reported with the library's problems
     with pytest.raises(AnnotationsError):  # and nothing is written over it
         bind(tmp_path, "问题", DOC, 3)
     assert (tmp_path / FILE_NAME).read_text(encoding="utf-8") == text
