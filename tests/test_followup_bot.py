@@ -107,3 +107,13 @@ def test_the_window_setting(monkeypatch):
     assert load_settings(environ={**env, "OFFICE_BOT_FOLLOWUP": "0"}).followup_window == 0
     with pytest.raises(SettingsError, match="OFFICE_BOT_FOLLOWUP"):
         load_settings(environ={**env, "OFFICE_BOT_FOLLOWUP": "五分钟"})
+
+
+async def test_inline_mode_folds_traditional_characters(bot, people):
+    answers = {}
+    for text in ("資訊報送時限是多少", "信息报送时限是多少"):
+        mark = people.mark()
+        people.inline_query(USER, text)
+        call = await people.async_wait_for("answerInlineQuery", since=mark)
+        answers[text] = [r["id"] for r in call["results"]]
+    assert answers["資訊報送時限是多少"] and answers["資訊報送時限是多少"] == answers["信息报送时限是多少"]
