@@ -97,7 +97,8 @@ def _page(context: ContextTypes.DEFAULT_TYPE, position: int, status: str = "") -
 async def reload_knowledge(application: Application) -> bool:
     """Make the live knowledge pick up new bindings: the live knowledge's `reload` (the library's
     LiveKnowledge: build in a worker thread, then swap), or a `reload_knowledge` hook on the
-    services. False when there is neither or the rebuild failed (the old index stays live)."""
+    services. False when there is neither, when the hook had nothing to reload (it returned None),
+    or when the rebuild failed (the old index stays live)."""
     svc = services(application)
     hook = getattr(svc, "reload_knowledge", None)
     if not callable(hook):
@@ -108,7 +109,9 @@ async def reload_knowledge(application: Application) -> bool:
     result = await hook() if inspect.iscoroutinefunction(hook) else await asyncio.to_thread(hook)
     if inspect.isawaitable(result):
         result = await result
-    return getattr(result, "ok", True) is not False
+    # None: the hook had nothing to reload (a fixed KnowledgeBase); a result with ok=False: the
+    # rebuild failed and the old index stays live
+    return result is not None and getattr(result, "ok", True) is not False
 
 
 # ---- handlers --------------------------------------------------------------------------------
