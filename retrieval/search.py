@@ -10,6 +10,7 @@ BM25 scores are not comparable across questions.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass
@@ -311,9 +312,13 @@ class KnowledgeBase:
                         f + (self.settings.intent_weight if f > 0 and answer_shape.search(p.text) else 0.0)
                         for f, p in zip(fused, self.passages)
                     ]
-        pattern = answer_pattern(query)
-        if pattern:  # "什么是落实": "落实就是…" answers it; "服从什么": "服从规则、服从大局、服从上级"
+        subject = definition_subject(query)
+        if subject:  # "什么是落实": the passage that says "落实就是…" answers it
+            pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
             fused = [f + (0.5 if f > 0 and pattern.search(p.text) else 0.0) for f, p in zip(fused, self.passages)]
+        verb = object_subject(query)
+        if verb:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
+            fused = [f + (0.5 if f > 0 and verb in object_heads(p.text) else 0.0) for f, p in zip(fused, self.passages)]
         if self.settings.section_weight:
             sw = self._section_words.weighted_scores(word_terms)
             sb = self._section_grams.weighted_scores(bigram_terms)
@@ -527,19 +532,22 @@ def object_subject(query: str) -> str:
     return "" if not verb or _NOT_A_VERB.search(verb) else verb
 
 
-def answer_pattern(query: str) -> re.Pattern[str] | None:
-    """What the passage that answers the question says, for the question shapes that name their
-    answer: a definition ("什么是落实" -> "落实就是…") or the objects of a verb ("服从什么" ->
-    "服从什么？", "服从规则、服从大局", "对党忠诚"); None for other questions."""
-    subject = definition_subject(query)
-    if subject:
-        x = re.escape(subject)
-        return re.compile(rf"{x}(?:就是|是指|即是|，就是|,就是)|所谓{x}")
-    verb = object_subject(query)
-    if verb:
-        x = re.escape(verb)
-        return re.compile(rf"{x}(?:什么|谁)[？?]|对[^，。；？！、]{{1,6}}{x}|{x}[^，。；？！、]{{1,6}}、{x}")
-    return None
+@functools.lru_cache(maxsize=65536)
+def object_heads(text: str) -> frozenset[str]:
+    """The verbs whose objects a text lists, as a question "X什么" or "对谁X" wants them: a verb the
+    text asks about itself ("服从什么？服从规则…"), a head repeated over an enumeration ("服从规则、
+    服从大局、服从上级"), or a verb after 对… twice ("对党忠诚、对单位和事业忠诚"). Depends on the
+    text alone, so an index can compute it once per passage and look verbs up at query time."""
+    heads = {m.group(1) for m in _ASKS_ITSELF.finditer(text)}
+    heads.update(m.group(1) for m in _PARALLEL.finditer(text))
+    targets = [m.group(1) for m in _TOWARDS.finditer(text)]
+    heads.update(v for v in set(targets) if targets.count(v) >= 2)
+    return frozenset(h for h in heads if not _NOT_A_VERB.search(h))
+
+
+_ASKS_ITSELF = re.compile(rf"({_CJK2})(?:什么|谁)[？?]")
+_PARALLEL = re.compile(rf"({_CJK2})[\u4e00-\u9fff]{{1,6}}、\1")
+_TOWARDS = re.compile(rf"对[\u4e00-\u9fff]{{1,6}}?({_CJK2})(?=[、，；。])")
 
 
 def topic_name(label: str) -> str:

@@ -7,6 +7,7 @@ import threading
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from officebot.retrieval.knowledge import KnowledgeError
 
 from officebot.library.annotations import (
     FILE_NAME,
@@ -105,6 +106,7 @@ def test_a_malformed_file_names_the_file_and_line(tmp_path, text, line):
     with pytest.raises(AnnotationsError) as caught:
         load_annotations(tmp_path)
     assert f"{FILE_NAME}:{line}:" in str(caught.value)
+    assert isinstance(caught.value, KnowledgeError) and caught.value.line == line  # reported with the library's problems
     with pytest.raises(AnnotationsError):  # and nothing is written over it
         bind(tmp_path, "问题", DOC, 3)
     assert (tmp_path / FILE_NAME).read_text(encoding="utf-8") == text
@@ -164,3 +166,25 @@ def test_bindings_reach_the_corpus(tmp_path):
     corpus.annotations.update(load_annotations(tmp_path))
     assert corpus.annotations[(DOC, 8)] == ["服从哪几个方面"]
     assert any(st.speech.id == DOC for st in corpus.speeches)
+
+
+def test_a_bound_wording_finds_its_paragraph(tmp_path):
+    """End to end through the index: once the engine indexes Corpus.annotations (its KnowledgeBase
+    takes `annotations`), a bound wording and a similar one find the bound paragraph first."""
+    import inspect
+
+    from officebot.retrieval import KnowledgeBase
+    from officebot.retrieval.knowledge import default_knowledge_dir, read_corpus
+
+    if "annotations" not in inspect.signature(KnowledgeBase.__init__).parameters:
+        pytest.skip("this engine does not index Corpus.annotations yet")
+    question, similar, where = "领导交代的活儿该按什么来办", "领导交代的活儿按什么办", (DOC, 8)
+    corpus = read_corpus(default_knowledge_dir())
+    before = KnowledgeBase.build(corpus).search(question, 3)
+    assert (before.hits[0].passage.doc_id, before.hits[0].passage.paragraph) != where
+    bind(tmp_path, question, *where)
+    corpus.annotations = load_annotations(tmp_path)
+    kb = KnowledgeBase.build(corpus)
+    for asked in (question, similar):
+        top = kb.search(asked, 3).hits[0].passage
+        assert (top.doc_id, top.paragraph) == where, asked

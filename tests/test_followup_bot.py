@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from conftest import ADMIN_ID
 from test_bot import GROUP, OTHER, USER, say
@@ -86,3 +88,32 @@ def max_question_id(bot) -> int:
 async def test_traditional_question_gets_the_same_answer(bot, people, question):
     _, call = await say(people, USER, USER, question)
     assert "半小时内电话报告" in call.result["text"]
+
+
+async def test_a_question_after_the_window_starts_fresh(bot_runner, people):
+    bot = await bot_runner.start(followup_window=1)
+    await say(people, USER, USER, "什么是忠诚")
+    await asyncio.sleep(1.5)
+    await say(people, USER, USER, "那服从呢")
+    assert last_logged(bot, USER) == "那服从呢"
+
+
+def test_the_window_setting(monkeypatch):
+    from officebot.bot.settings import SettingsError, load_settings
+
+    env = {"TELEGRAM_BOT_TOKEN": "123:abc"}
+    assert load_settings(environ=env).followup_window == 300
+    assert load_settings(environ={**env, "OFFICE_BOT_FOLLOWUP": "60"}).followup_window == 60
+    assert load_settings(environ={**env, "OFFICE_BOT_FOLLOWUP": "0"}).followup_window == 0
+    with pytest.raises(SettingsError, match="OFFICE_BOT_FOLLOWUP"):
+        load_settings(environ={**env, "OFFICE_BOT_FOLLOWUP": "五分钟"})
+
+
+async def test_inline_mode_folds_traditional_characters(bot, people):
+    answers = {}
+    for text in ("資訊報送時限是多少", "信息报送时限是多少"):
+        mark = people.mark()
+        people.inline_query(USER, text)
+        call = await people.async_wait_for("answerInlineQuery", since=mark)
+        answers[text] = [r["id"] for r in call["results"]]
+    assert answers["資訊報送時限是多少"] and answers["資訊報送時限是多少"] == answers["信息报送时限是多少"]

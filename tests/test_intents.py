@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from officebot.retrieval.search import _INTENTS, answer_pattern, definition_subject, object_subject
+from officebot.retrieval.search import _INTENTS, definition_subject, object_heads, object_subject
 
 WHO = _INTENTS[0][0]
 
@@ -42,14 +42,20 @@ def test_the_who_intent_does_not_take_to_whom_for_who(question, who):
     assert bool(WHO.search(question)) is who
 
 
-def test_answer_patterns_tell_the_definition_from_the_objects():
-    definition = "什么是服从？服从就是顺服、遵照，听从指挥，按指令做事。"
-    objects = "作为办公室干部，必须把服从摆在十分突出的位置。服从什么？服从规则、服从大局、服从上级。"
-    loyalty = "我们强调忠诚，就是要求对党忠诚、对单位和事业忠诚、对领导和同事忠诚。"
-    assert answer_pattern("什么是服从").search(definition) and not answer_pattern("什么是服从").search(objects)
-    assert answer_pattern("服从什么").search(objects) and not answer_pattern("服从什么").search(definition)
-    assert answer_pattern("对谁忠诚").search(loyalty) and answer_pattern("忠诚于谁").search(loyalty)
-    assert answer_pattern("信息报送时限是多少") is None
+@pytest.mark.parametrize(
+    ("text", "heads"),
+    [
+        ("作为办公室干部，必须把服从摆在十分突出的位置。服从什么？服从规则、服从大局、服从上级。", {"服从"}),
+        ("我们强调忠诚，就是要求对党忠诚、对单位和事业忠诚、对领导和同事忠诚。", {"忠诚"}),
+        ("要提高写作能力、提高调研能力、提高服务能力。", {"提高"}),
+        ("什么是服从？服从就是顺服、遵照，听从指挥，按指令做事。", set()),  # a definition lists no objects
+        ("他们从小就在培养对国家的忠诚度，要求学生背诵誓词。", set()),  # one 对… is not a list
+        ("人生三十而立，立的是什么？立的是事业。", set()),
+        ("", set()),
+    ],
+)
+def test_object_heads_are_the_verbs_a_text_lists_objects_for(text, heads):
+    assert object_heads(text) == heads
 
 
 def test_what_to_obey_finds_the_paragraph_that_lists_it(kb):

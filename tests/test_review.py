@@ -173,6 +173,7 @@ async def test_admin_binds_a_question_and_marks_another(bot, people, data_dir):
     await press(people, edit, buttons(edit)["关联 2"], ADMIN_ID)
     done = (await people.async_wait_for("editMessageText", since=mark)).result
     assert "已关联" in done["text"] and review.NOTHING in done["text"]
+    assert review.NOT_RELOADED in done["text"]  # a plain KnowledgeBase cannot reload: the admin is told
     annotations = read_annotations(library_dir(data_dir))
     assert annotations.not_covered == [SEAL]
     ((where, questions),) = annotations.bound.items()
@@ -201,10 +202,35 @@ async def test_stale_review_buttons_get_a_toast(bot, people):
 
 async def test_binding_calls_the_reload_hook_when_there_is_one(bot, people):
     calls = []
-    services(bot).reload_knowledge = lambda: calls.append("reload")  # what a live knowledge holder provides
+    services(bot).reload_knowledge = lambda: calls.append("reload") or True  # what a live knowledge holder provides
     await say(people, USER, USER, SEAL)
     _, call = await say(people, ADMIN_ID, ADMIN_ID, "/review")
     mark = people.mark()
     await press(people, call.result, buttons(call.result)["关联 1"], ADMIN_ID)
     edit = (await people.async_wait_for("editMessageText", since=mark)).result
     assert calls == ["reload"] and review.NOT_RELOADED not in edit["text"]
+
+
+class Reloading:
+    """Stands in for the library's LiveKnowledge: a KnowledgeBase with `reload`."""
+
+    def __init__(self, kb, ok=True):
+        self._kb, self.ok, self.reloads = kb, ok, 0
+
+    def reload(self):
+        self.reloads += 1
+        return type("Result", (), {"ok": self.ok})()
+
+    def __getattr__(self, name):
+        return getattr(self._kb, name)
+
+
+@pytest.mark.parametrize("ok", [True, False])
+async def test_binding_reloads_the_live_knowledge(bot, people, ok):
+    live = services(bot).kb = Reloading(services(bot).kb, ok)
+    await say(people, USER, USER, SEAL)
+    _, call = await say(people, ADMIN_ID, ADMIN_ID, "/review")
+    mark = people.mark()
+    await press(people, call.result, buttons(call.result)["关联 1"], ADMIN_ID)
+    edit = (await people.async_wait_for("editMessageText", since=mark)).result
+    assert live.reloads == 1 and (review.NOT_RELOADED in edit["text"]) is (not ok)

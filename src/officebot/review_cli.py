@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 EXIT_USAGE = 2
+AFTER = "（正在运行的机器人：管理员发 /reload 或重启后生效）"
 
 
 def add_parser(sub) -> None:
@@ -80,7 +81,7 @@ def _bind(args: argparse.Namespace, library: Path) -> int:
 
     if args.passage is not None:
         passage = bind_to_passage(library, _kb(args), args.bind, args.passage)
-        print(f"已关联：“{args.bind}” → 《{passage.title}》第 {passage.paragraph} 段")
+        print(f"已关联：“{args.bind}” → 《{passage.title}》第 {passage.paragraph} 段{AFTER}")
         return 0
     if not args.doc or not args.paragraph:
         print("请用 --passage ID，或 --doc 讲话id --paragraph 段落号，指明关联到哪一段", file=sys.stderr)
@@ -90,7 +91,7 @@ def _bind(args: argparse.Namespace, library: Path) -> int:
         print(f"知识库里没有讲话 {args.doc} 的第 {args.paragraph} 段", file=sys.stderr)
         return 1
     bind(library, args.bind, args.doc, args.paragraph)
-    print(f"已关联：“{args.bind}” → {args.doc} 第 {args.paragraph} 段")
+    print(f"已关联：“{args.bind}” → {args.doc} 第 {args.paragraph} 段{AFTER}")
     return 0
 
 

@@ -94,17 +94,24 @@ class History:
     def review_items(self, annotations: Annotations, limit: int = 50) -> list[ReviewItem]:
         """Unanswered and 👎 questions, most frequent first, then 👍 suggestions; questions already
         bound or marked not covered are left out."""
+        # only the questions with something to learn from: unanswered, or with feedback
         rows = self._read(
-            "SELECT q.id, q.ts, q.question, q.norm, q.answered, q.passage,"
+            "SELECT q.id, q.question, q.norm, q.answered,"
             " (SELECT COALESCE(SUM(value = -1), 0) FROM feedback f WHERE f.question_id = q.id),"
             " (SELECT group_concat(f.passage) FROM feedback f WHERE f.question_id = q.id AND f.value = 1"
             "   AND (q.passage IS NULL OR f.passage != q.passage))"
-            f" FROM questions q WHERE q.source NOT IN ({_marks(NOT_COUNTED)}) ORDER BY q.id",
+            f" FROM questions q WHERE q.source NOT IN ({_marks(NOT_COUNTED)})"
+            " AND (q.answered = 0 OR EXISTS (SELECT 1 FROM feedback f WHERE f.question_id = q.id)) ORDER BY q.id",
             NOT_COUNTED,
         )
+        counts = dict(self._read(
+            f"SELECT norm, COUNT(*) FROM questions WHERE source NOT IN ({_marks(NOT_COUNTED)}) GROUP BY norm",
+            NOT_COUNTED,
+        ))
         handled = annotations.handled()
         items: dict[str, ReviewItem] = {}
-        for qid, _ts, question, _norm, answered, _passage, disliked, liked in rows:
+        norms: dict[str, set[str]] = {}
+        for qid, question, norm, answered, disliked, liked in rows:
             key = normalize(question)
             if not key or key in handled:
                 continue
@@ -112,7 +119,8 @@ class History:
             if item is None:
                 item = items[key] = ReviewItem(question, qid, 0, 0, 0)
             item.question, item.question_id = question, qid  # the latest wording
-            item.asked += 1
+            norms.setdefault(key, set()).add(norm)
+            item.asked = sum(counts.get(n, 0) for n in norms[key])
             item.unanswered += not answered
             item.disliked += int(disliked or 0)
             for p in str(liked or "").split(","):

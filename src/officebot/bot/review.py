@@ -35,7 +35,7 @@ ADMINS_ONLY = "这个命令只对管理员开放。"
 PRIVATE_ONLY = "请在和我的私聊中使用 /review。"
 NOTHING = "没有待处理的问题：未回答和被点 👎 的问题都处理完了。"
 EXPIRED = "这个按钮已失效，请重新发送 /review。"
-NOT_RELOADED = "（知识库将在下次重建时用上这条关联）"
+NOT_RELOADED = "（知识库还没有重新载入：发 /reload 或重启后生效）"
 
 
 # ---- what the message says (no Telegram calls) -----------------------------------------------
@@ -95,16 +95,23 @@ def _page(context: ContextTypes.DEFAULT_TYPE, position: int, status: str = "") -
 
 
 async def reload_knowledge(application: Application) -> bool:
-    """Make the live knowledge pick up new bindings: the services' `reload_knowledge` hook, if the
-    bot has one (sync hooks run in a thread: a rebuild is slow). False when there is none."""
-    hook = getattr(services(application), "reload_knowledge", None)
+    """Make the live knowledge pick up new bindings: the live knowledge's `reload` (the library's
+    LiveKnowledge: build in a worker thread, then swap), or a `reload_knowledge` hook on the
+    services. False when there is neither, when the hook had nothing to reload (it returned None),
+    or when the rebuild failed (the old index stays live)."""
+    svc = services(application)
+    hook = getattr(svc, "reload_knowledge", None)
     if not callable(hook):
-        logger.info("annotations saved; no reload_knowledge hook: they apply from the next rebuild")
+        hook = getattr(svc.kb, "reload", None)
+    if not callable(hook):
+        logger.info("annotations saved; the knowledge cannot reload: they apply from the next start")
         return False
-    result = hook() if inspect.iscoroutinefunction(hook) else await asyncio.to_thread(hook)
+    result = await hook() if inspect.iscoroutinefunction(hook) else await asyncio.to_thread(hook)
     if inspect.isawaitable(result):
-        await result
-    return True
+        result = await result
+    # None: the hook had nothing to reload (a fixed KnowledgeBase); a result with ok=False: the
+    # rebuild failed and the old index stays live
+    return result is not None and getattr(result, "ok", True) is not False
 
 
 # ---- handlers --------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ from pathlib import Path
 
 import yaml
 
+from officebot.retrieval.knowledge import KnowledgeError
+
 FILE_NAME = "annotations.yaml"
 MAX_QUESTION_CHARS = 500
 HEADER = "# 问题与讲话段落的关联：由 /review 或 office-bot review 维护，也可手工编辑（doc 为讲话 id，paragraph 为段落号）。\n"
@@ -39,8 +41,17 @@ HEADER = "# 问题与讲话段落的关联：由 /review 或 office-bot review �
 _lock = threading.Lock()
 
 
-class AnnotationsError(Exception):
-    """annotations.yaml cannot be read or written; the message names the file (and line)."""
+class AnnotationsError(KnowledgeError):
+    """annotations.yaml cannot be read or written (the message names the file and line), or a
+    binding is refused (no file involved). A KnowledgeError, so that a library reading reports a
+    malformed file with the other problems of the knowledge."""
+
+    def __init__(self, message: str, path: Path | str | None = None, line: int | None = None):
+        if path is None:
+            Exception.__init__(self, message)
+            self.path, self.line, self.message = "", None, message
+        else:
+            super().__init__(path, message, line)
 
 
 @dataclass
@@ -87,7 +98,7 @@ def read_annotations(library_dir: str | Path) -> Annotations:
     except FileNotFoundError:
         return Annotations()
     except (OSError, UnicodeDecodeError) as exc:
-        raise AnnotationsError(f"{path}: 读不了（{exc.__class__.__name__}）") from None
+        raise AnnotationsError(f"读不了（{exc.__class__.__name__}）", path) from None
     return parse(text, str(path))
 
 
@@ -101,14 +112,14 @@ def parse(text: str, where: str = FILE_NAME) -> Annotations:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        raise AnnotationsError(_at(where, mark.line + 1 if mark else None, f"YAML 格式错误：{exc.problem}")) from None
+        raise AnnotationsError(f"YAML 格式错误：{exc.problem}", where, mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
-        raise AnnotationsError(f"{where}: YAML 格式错误：{exc}") from None
+        raise AnnotationsError(f"YAML 格式错误：{exc}", where) from None
     result = Annotations()
     if root is None:
         return result
     if not isinstance(root, yaml.MappingNode):
-        raise AnnotationsError(_at(where, root.start_mark.line + 1, "应为含 bound、not_covered 的映射"))
+        raise AnnotationsError("应为含 bound、not_covered 的映射", where, root.start_mark.line + 1)
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 1
         key = key_node.value
@@ -121,7 +132,7 @@ def parse(text: str, where: str = FILE_NAME) -> Annotations:
             for item in _sequence(value_node, where, "not_covered"):
                 result.not_covered.append(_question(item, where))
         else:
-            raise AnnotationsError(_at(where, line, f"未知字段“{key}”（可用：bound、not_covered）"))
+            raise AnnotationsError(f"未知字段“{key}”（可用：bound、not_covered）", where, line)
     return result
 
 
@@ -129,42 +140,38 @@ def _sequence(node: yaml.Node, where: str, name: str) -> list[yaml.Node]:
     if isinstance(node, yaml.ScalarNode) and node.value in ("", "~", "null"):
         return []
     if not isinstance(node, yaml.SequenceNode):
-        raise AnnotationsError(_at(where, node.start_mark.line + 1, f"{name} 应为列表"))
+        raise AnnotationsError(f"{name} 应为列表", where, node.start_mark.line + 1)
     return node.value
 
 
 def _binding(node: yaml.Node, where: str) -> tuple[str, int, list[str]]:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
-        raise AnnotationsError(_at(where, line, "bound 的每项应含 doc、paragraph、questions"))
+        raise AnnotationsError("bound 的每项应含 doc、paragraph、questions", where, line)
     fields = {k.value: v for k, v in node.value}
     unknown = set(fields) - {"doc", "paragraph", "questions"}
     if unknown:
-        raise AnnotationsError(_at(where, line, f"未知字段：{', '.join(sorted(unknown))}"))
+        raise AnnotationsError(f"未知字段：{', '.join(sorted(unknown))}", where, line)
     doc = fields.get("doc")
     if not isinstance(doc, yaml.ScalarNode) or not doc.value.strip():
-        raise AnnotationsError(_at(where, line, "doc（讲话 id）不能为空"))
+        raise AnnotationsError("doc（讲话 id）不能为空", where, line)
     paragraph = fields.get("paragraph")
     if not isinstance(paragraph, yaml.ScalarNode) or not re.fullmatch(r"[1-9]\d{0,5}", paragraph.value.strip()):
-        raise AnnotationsError(_at(where, line, "paragraph 应为正整数（段落号）"))
+        raise AnnotationsError("paragraph 应为正整数（段落号）", where, line)
     questions = fields.get("questions")
     if questions is None:
-        raise AnnotationsError(_at(where, line, "questions（问题列表）不能为空"))
+        raise AnnotationsError("questions（问题列表）不能为空", where, line)
     return doc.value.strip(), int(paragraph.value), [_question(q, where) for q in _sequence(questions, where, "questions")]
 
 
 def _question(node: yaml.Node, where: str) -> str:
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-        raise AnnotationsError(_at(where, line, "问题应为非空文字"))
+        raise AnnotationsError("问题应为非空文字", where, line)
     text = str(node.value).strip()
     if len(text) > MAX_QUESTION_CHARS:
-        raise AnnotationsError(_at(where, line, f"问题太长（{len(text)} 字，最多 {MAX_QUESTION_CHARS} 字）"))
+        raise AnnotationsError(f"问题太长（{len(text)} 字，最多 {MAX_QUESTION_CHARS} 字）", where, line)
     return text
-
-
-def _at(where: str, line: int | None, message: str) -> str:
-    return f"{where}:{line}: {message}" if line else f"{where}: {message}"
 
 
 # ---- writing ---------------------------------------------------------------------------------
@@ -194,7 +201,7 @@ def _editing(library_dir: str | Path) -> Iterator[Annotations]:
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise AnnotationsError(f"{directory}: 无法创建资料库目录（{exc.strerror or exc}）") from None
+        raise AnnotationsError(f"无法创建资料库目录（{exc.strerror or exc}）", directory) from None
     with _lock, _file_lock(directory):
         annotations = read_annotations(directory)
         yield annotations
