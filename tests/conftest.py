@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -21,6 +22,8 @@ from officebot.retrieval import KnowledgeBase
 from officebot.bot.app import build_application, running
 from officebot.bot.settings import load_settings
 from officebot.bot.store import Store
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, without a warning
 
 ADMIN_ID = 900001
 BOT_ENV = (

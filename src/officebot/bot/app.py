@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dtm
 import logging
+import os
 import sys
 import time
 from collections.abc import AsyncIterator
@@ -316,6 +317,7 @@ def configure_logging(*secrets: str) -> None:
 
 def main(webhook: bool = False, knowledge: str | None = None, settings_file: str | None = None) -> int:
     """Run the bot until interrupted; the exit code: 0 done, 1 failure, 2 settings to fix."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # durations as timedelta (delivery handles both)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings(settings_file)
