@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -22,11 +23,14 @@ from officebot.bot.app import build_application, running
 from officebot.bot.settings import load_settings
 from officebot.bot.store import Store
 
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, without a warning
+
 ADMIN_ID = 900001
 BOT_ENV = (
     "TELEGRAM_BOT_TOKEN", "OFFICE_BOT_API_URL", "OFFICE_BOT_TZ", "OFFICE_BOT_ADMINS", "OFFICE_BOT_SETTINGS",
     "OFFICE_BOT_MAX_QUESTION", "OFFICE_BOT_FLOOD", "OFFICE_BOT_FOLLOWUP", "OFFICE_BOT_WEBHOOK_LISTEN", "OFFICE_BOT_WEBHOOK_PORT",
-    "OFFICE_BOT_WEBHOOK_URL", "OFFICE_BOT_WEBHOOK_PATH", "OFFICE_BOT_WEBHOOK_SECRET",
+    "OFFICE_BOT_WEBHOOK_URL", "OFFICE_BOT_WEBHOOK_PATH", "OFFICE_BOT_WEBHOOK_SECRET", "OFFICE_BOT_FLOOD_CHAT",
+    "OFFICE_BOT_RETENTION_DAYS", "OFFICE_BOT_ALLOWLIST", "OFFICE_BOT_ALLOWED", "OFFICE_BOT_FILE_URL",
 )
 
 

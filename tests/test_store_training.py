@@ -43,7 +43,7 @@ def test_a_version_1_database_gains_the_training_tables_and_keeps_its_data(data_
     old.close()
     monkeypatch.setattr(store_module, "MIGRATIONS", MIGRATIONS)
     s = Store.open(data_dir)
-    assert s.version == len(MIGRATIONS) == 2
+    assert s.version == len(MIGRATIONS) == 3
     assert s.stats().asked == 1
     tables = {name for (name,) in s._read("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"tip_rotation", "subscriptions", "quiz_polls", "quiz_answers"} <= tables

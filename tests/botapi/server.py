@@ -34,9 +34,13 @@ What is emulated (see the individual methods for details):
   messages mentioning it, unless it is an administrator.
 
 Files: users send documents (``send_document``), the bot gets them with getFile and
-the download URL, as from Telegram. Not emulated: webhook delivery (setWebhook is only
-recorded), sending files and media methods, channels, forum topics, business connections, payments, rate limits
-(inject them with :meth:`FakeBotAPI.inject_error`), query/edit time limits,
+the download URL, as from Telegram. Faults (issue 9): ``fail`` (status codes, 429 with retry_after, nginx HTML error pages),
+``drop`` (connection closed without an answer), ``slow`` (answer delayed after the call took
+effect), every n-th call or the next n, and ``push_raw_update`` (any JSON as an update).
+
+Not emulated: webhook delivery (setWebhook is only recorded), sending files and media
+methods, channels, forum topics, business connections, payments, rate limits
+(inject them with :meth:`FakeBotAPI.inject_error` or :meth:`FakeBotAPI.fail`), query/edit time limits,
 phone numbers and bank cards among automatic entities, tdlib's full URL grammar.
 """
 
@@ -1152,16 +1156,33 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         fake: FakeBotAPI = self.server.fake  # type: ignore[attr-defined]
+        fault: _Fault | None = None
         try:
             body = self._read_body()
-            status, payload = fake._handle_http(self.path, self.headers, body)
+            status, payload, fault = fake._handle_with_faults(self.path, self.headers, body)
         except Exception as exc:  # noqa: BLE001 - answer 500 instead of dropping the connection
             status, payload = 500, {"ok": False, "error_code": 500,
                                     "description": f"Internal Server Error: {exc!r}"}
-        data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        if fault is not None and fault.kind == "drop":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        if isinstance(payload, bytes):  # an error page that is not JSON
+            data, ctype = payload, "text/html; charset=utf-8"
+        else:
+            try:
+                data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+            except UnicodeEncodeError:  # a lone surrogate: Telegram sends it \u-escaped
+                data = json.dumps(payload).encode("ascii")
+            ctype = "application/json"
         try:
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", ctype)
             self.send_header("Content-Length", str(len(data)))
             self.end_headers()
             self.wfile.write(data)
@@ -1197,10 +1218,126 @@ class _Server(ThreadingHTTPServer):
 
 
 # --------------------------------------------------------------------------------------
+# fault injection (see FakeBotAPI.fail / drop / slow / push_raw_update)
+
+
+@dataclass
+class _Fault:
+    method: str | None  # lower-case method name; None: any method except getUpdates
+    kind: str  # "status" (JSON error), "html" (an error page), "drop" (no answer), "slow"
+    code: int = 500
+    description: str = ""
+    retry_after: int | None = None
+    delay: float = 0.0
+    processed: bool = False  # the call takes effect before the fault (slow, drop after the work)
+    times: int = 1  # faults left; -1: no end
+    every: int = 1  # only every n-th matching call
+    seen: int = 0
+
+    def matches(self, method: str) -> bool:
+        if self.times == 0:
+            return False
+        if self.method is None:
+            return method != "getupdates"
+        return self.method == method
+
+
+def _error_page(code: int, path: str) -> bytes:
+    """What a reverse proxy in front of the Bot API answers: HTML that quotes the request URL
+    (with the token %-encoded, as nginx does)."""
+    quoted = path.replace(":", "%3A")
+    return (f"<html>\r\n<head><title>{code} Bad Gateway</title></head>\r\n<body>\r\n"
+            f"<center><h1>{code} Bad Gateway</h1></center>\r\n<p>upstream failed for {quoted}</p>\r\n"
+            f"<hr><center>nginx/1.18.0</center>\r\n</body>\r\n</html>\r\n").encode()
+
+
+class _FaultsMixin:
+    """Fault injection for FakeBotAPI, kept in one block."""
+
+    _faults: list[_Fault]
+    _lock: threading.RLock
+
+    def fail(self, method: str | None, code: int = 500, *, times: int = 1, every: int = 1,
+             html: bool = False, retry_after: int | None = None, description: str | None = None) -> None:
+        """The next *times* (every *every*-th) calls of *method* fail with *code* and change nothing:
+        a JSON error (``retry_after`` for 429), or with ``html`` an nginx error page."""
+        text = description or {429: f"Too Many Requests: retry after {retry_after or 1}",
+                               500: "Internal Server Error", 502: "Bad Gateway"}.get(code, f"Error {code}")
+        with self._lock:
+            self._faults.append(_Fault(method.lower() if method else None, "html" if html else "status", code,
+                                       text, retry_after, times=times, every=every))
+
+    def drop(self, method: str | None, *, times: int = 1, every: int = 1, processed: bool = False) -> None:
+        """Close the connection without an answer (before the call takes effect, or after it)."""
+        with self._lock:
+            self._faults.append(_Fault(method.lower() if method else None, "drop", processed=processed,
+                                       times=times, every=every))
+
+    def slow(self, method: str | None, delay: float, *, times: int = 1, every: int = 1) -> None:
+        """Carry out the call, then answer after *delay* seconds (past a client's read timeout, the
+        call has happened although the client saw a timeout)."""
+        with self._lock:
+            self._faults.append(_Fault(method.lower() if method else None, "slow", delay=delay, processed=True,
+                                       times=times, every=every))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def push_raw_update(self, update: JSON) -> int:
+        """Queue any JSON object as an update (e.g. one python-telegram-bot cannot parse); an
+        ``update_id`` is assigned unless given. Returns the update id."""
+        with self._cond:  # type: ignore[attr-defined]
+            raw = dict(update)
+            if "update_id" not in raw:
+                raw["update_id"] = self._next_update_id  # type: ignore[attr-defined]
+            self._next_update_id = max(self._next_update_id, raw["update_id"] + 1)  # type: ignore
+            self._updates.append(raw)  # type: ignore[attr-defined]
+            self._cond.notify_all()  # type: ignore[attr-defined]
+            return raw["update_id"]
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        with self._lock:
+            for fault in self._faults:
+                if fault.matches(method):
+                    fault.seen += 1
+                    if fault.seen % fault.every:
+                        return None
+                    if fault.times > 0:
+                        fault.times -= 1
+                    return fault
+        return None
+
+    def _handle_with_faults(self, path: str, headers: Any, body: bytes) -> tuple[int, Any, _Fault | None]:
+        url = urlsplit(path)
+        method = url.path[4:].partition("/")[2].lower() if url.path.startswith("/bot") else ""
+        fault = self._take_fault(method) if method else None
+        if fault is None or fault.processed:
+            status, payload = self._handle_http(path, headers, body)  # type: ignore[attr-defined]
+            return status, payload, fault
+        call = Call(method=self._canonical.get(method, method), params={}, time=time.time())  # type: ignore
+        if fault.kind == "drop":
+            status, payload = 0, {"ok": False, "description": "connection dropped"}
+        elif fault.kind == "html":
+            status, payload = fault.code, _error_page(fault.code, url.path)
+        else:
+            status = fault.code
+            payload = ApiError(fault.code, fault.description,
+                               {"retry_after": fault.retry_after} if fault.retry_after else None).payload()
+        with self._cond:  # type: ignore[attr-defined]
+            call.status = status
+            call.response = payload if isinstance(payload, dict) else {"ok": False, "description": "error page"}
+            call.seq = next(self._seq)  # type: ignore[attr-defined]
+            self._calls.append(call)  # type: ignore[attr-defined]
+            self._cond.notify_all()  # type: ignore[attr-defined]
+        return status, payload, fault
+
+
+# --------------------------------------------------------------------------------------
 # the fake
 
 
-class FakeBotAPI:
+class FakeBotAPI(_FaultsMixin):
     """In-process fake Telegram Bot API server (see module docstring)."""
 
     BOT_FIRST_NAME = "Office Test Bot"
@@ -1258,6 +1395,7 @@ class FakeBotAPI:
         self._logged_out = False
         self._launched = time.time()
         self._injected: list[dict[str, Any]] = []
+        self._faults: list[_Fault] = []
 
         self._updates: list[JSON] = []
         self._next_update_id = first_update_id

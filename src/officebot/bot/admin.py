@@ -33,7 +33,7 @@ from telegram.ext import ApplicationHandlerStop, CallbackQueryHandler, CommandHa
 from telegram.ext import filters as ptb_filters
 
 from officebot.bot import render
-from officebot.bot.app import BotSetup, services
+from officebot.bot.core import BotSetup, services
 from officebot.library.formats import MAX_BYTES, IngestError
 from officebot.library.ingest import IngestReport, commit, prepare
 from officebot.library.layers import SHIPPED, Library, LibraryError

@@ -23,30 +23,35 @@ State tables come as a new entry of `officebot.store.MIGRATIONS`.
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dtm
 import logging
-import re
+import os
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import BotCommand, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TelegramError
-from telegram.ext import (
-    AIORateLimiter,
-    Application,
-    ApplicationBuilder,
-    BaseHandler,
-    CommandHandler,
-    ContextTypes,
-    Defaults,
-    ExtBot,
-)
-from telegram.ext import filters as ptb_filters
+from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import HTTPXRequest
 
+from officebot.bot.core import (  # noqa: F401 - re-exported: the names feature modules and tests know
+    APOLOGY,
+    SERVICES,
+    BotSetup,
+    Command,
+    FloodGate,
+    Register,
+    Services,
+    StartupHook,
+    services,
+)
+from officebot.bot.delivery import RetryingLimiter, may_have_arrived
+from officebot.bot.ledger import UpdateLedger
+from officebot.bot.redact import RedactingFormatter, redact
 from officebot.bot.settings import Settings, SettingsError, check_webhook, load_settings
 from officebot.bot.store import Store, StoreError
 from officebot.library.live import open_live
@@ -54,145 +59,22 @@ from officebot.retrieval import KnowledgeBase, KnowledgeError
 
 logger = logging.getLogger(__name__)
 
-SERVICES = "officebot.services"  # key of `Services` in bot_data
 EXIT_USAGE = 2
-APOLOGY = "抱歉，处理这条消息时出了点问题，请稍后再试。"
-_COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")  # what setMyCommands accepts
-
-StartupHook = Callable[[Application], Awaitable[None]]
-Register = Callable[["BotSetup"], None]
-
-
-@dataclass(frozen=True)
-class Command:
-    """A bot command as Telegram's menu and /help show it."""
-
-    name: str
-    description: str  # Chinese, one short line
-
-
-class FloodGate:
-    """Per-user token bucket: `limit` questions at once, refilled evenly over `window` seconds."""
-
-    def __init__(self, limit: int, window: float, clock: Callable[[], float] = time.monotonic):
-        self.limit = limit
-        self.rate = limit / window
-        self.clock = clock
-        self._buckets: dict[int, tuple[float, float]] = {}  # user -> (tokens, when)
-
-    def check(self, user_id: int | None) -> float:
-        """0 and one token taken if the user may go on, else the seconds until they may."""
-        if user_id is None:
-            return 0.0
-        now = self.clock()
-        tokens, when = self._buckets.get(user_id, (float(self.limit), now))
-        tokens = min(float(self.limit), tokens + (now - when) * self.rate)
-        if tokens >= 1.0:
-            self._buckets[user_id] = (tokens - 1.0, now)
-            if len(self._buckets) > 10_000:
-                self._forget_full(now)
-            return 0.0
-        self._buckets[user_id] = (tokens, now)
-        return (1.0 - tokens) / self.rate
-
-    def _forget_full(self, now: float) -> None:
-        for user, (tokens, when) in list(self._buckets.items()):
-            if tokens + (now - when) * self.rate >= self.limit:
-                del self._buckets[user]
-
-
-@dataclass
-class Services:
-    """What every handler needs, created once at start-up; `services(context)` returns it."""
-
-    settings: Settings
-    kb: KnowledgeBase
-    store: Store
-    flood: FloodGate
-    commands: list[Command] = field(default_factory=list)  # the one list: set_my_commands and /help
-    startup: list[StartupHook] = field(default_factory=list)
-    shutdown: list[StartupHook] = field(default_factory=list)
-
-    def reload_knowledge(self) -> object:
-        """Rebuild the live knowledge (blocking: call it from a worker thread); None when the bot
-        runs on a fixed KnowledgeBase."""
-        reload = getattr(self.kb, "reload", None)
-        return reload() if callable(reload) else None
-
-
-def services(context: ContextTypes.DEFAULT_TYPE | Application) -> Services:
-    return context.bot_data[SERVICES]
-
-
-class BotSetup:
-    """What a feature module gets in `register(setup)` to add itself to the bot.
-
-    `add_command` registers a command handler and lists the command (menu and /help);
-    `add_handler` any other handler; `add_fallback` catch-all handlers, which are added after every
-    feature's own handlers; `on_startup` an async hook run in post_init, after set_my_commands
-    (recreate `job_queue.run_daily` jobs there from `store`), `on_shutdown` one run at exit.
-    """
-
-    def __init__(self, application: Application, services: Services):
-        self.application = application
-        self.services = services
-        self._fallbacks: list[tuple[BaseHandler, int]] = []
-
-    @property
-    def job_queue(self):
-        return self.application.job_queue
-
-    def add_command(
-        self,
-        name: str,
-        description: str,
-        callback: Callable[[Update, Any], Awaitable[Any]],
-        *,
-        filters: ptb_filters.BaseFilter | None = None,
-        group: int = 0,
-    ) -> None:
-        """Handle /name with `callback` and list it, with its description, in the menu and /help."""
-        if not _COMMAND_NAME.fullmatch(name):
-            raise ValueError(f"invalid command name {name!r}: 1-32 of a-z, 0-9, _")
-        if not 1 <= len(description) <= 256:
-            raise ValueError(f"description of /{name} must be 1-256 characters")
-        if any(c.name == name for c in self.services.commands):
-            raise ValueError(f"command /{name} registered twice")
-        only_new = ptb_filters.UpdateType.MESSAGE  # an edited message is not a new command
-        self.application.add_handler(
-            CommandHandler(name, callback, filters=only_new & filters if filters else only_new), group=group
-        )
-        self.services.commands.append(Command(name, description))
-
-    def add_handler(self, handler: BaseHandler, group: int = 0) -> None:
-        self.application.add_handler(handler, group=group)
-
-    def add_fallback(self, handler: BaseHandler, group: int = 0) -> None:
-        self._fallbacks.append((handler, group))
-
-    def on_startup(self, hook: StartupHook) -> None:
-        self.services.startup.append(hook)
-
-    def on_shutdown(self, hook: StartupHook) -> None:
-        self.services.shutdown.append(hook)
-
-    def finish(self) -> None:
-        for handler, group in self._fallbacks:
-            self.application.add_handler(handler, group=group)
-        self._fallbacks.clear()
+STARTUP_PATIENCE = 120.0  # seconds start-up keeps retrying an unreachable Bot API before giving up
+IDLE_WAIT = 0.25  # seconds to wait for progress when getUpdates brought only updates in flight
 
 
 def features() -> list[Register]:
     """Feature modules in registration order. Later features add their `register` here."""
-    from officebot.bot import admin, handlers, review, training
+    from officebot.bot import access, admin, handlers, review, training
 
-    return [handlers.register, training.register, admin.register, review.register]
+    return [access.register, handlers.register, training.register, admin.register, review.register]
 
 
 async def post_init(application: Application) -> None:
     svc = services(application)
     # jieba loads its HMM for unknown words on first use (~0.3 s): pay that now, not on a user's question
-    svc.kb.search("新同事小明遇到XYZ突发事件该怎么报送", 1)
+    await svc.search("新同事小明遇到XYZ突发事件该怎么报送", 1)
     commands = [BotCommand(c.name, c.description) for c in svc.commands]
     try:
         await application.bot.set_my_commands(commands)
@@ -205,7 +87,7 @@ async def post_init(application: Application) -> None:
             logger.exception("start-up hook %s failed", getattr(hook, "__qualname__", hook))
     logger.info(
         "office-bot ready as @%s: %d speeches, %d passages, %d commands",
-        application.bot.username, len(svc.kb.speeches), len(svc.kb.passages), len(svc.commands),
+        application.bot.username, len(svc.knowledge().speeches), len(svc.knowledge().passages), len(svc.commands),
     )
 
 
@@ -216,13 +98,25 @@ async def post_shutdown(application: Application) -> None:
             await hook(application)
         except Exception:
             logger.exception("shutdown hook failed")
+    svc.executor.shutdown(wait=False, cancel_futures=True)
     svc.store.close()
 
 
 async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the error with its traceback, then tell the user briefly; never show the traceback."""
-    logger.error("error while handling an update", exc_info=context.error)
+    """Log the error, then tell the user briefly, unless their reply went out (or may have): one
+    answer, never the answer and an apology. Network trouble while polling is one warning line."""
+    error = context.error
+    if update is None and isinstance(error, (NetworkError, Conflict)):
+        logger.warning("polling for updates failed, retrying: %s", error)
+        return
+    if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
+        logger.error("a request to the Bot API failed after its retries: %s", error)
+    else:
+        logger.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update):
+        return
+    ledger = services(context).ledger
+    if may_have_arrived(error) or (ledger is not None and ledger.has_reply(update.update_id)):
         return
     try:
         if update.callback_query:
@@ -233,13 +127,96 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
         logger.warning("could not send the apology: %s", exc)
 
 
+class _Application(Application):
+    """Application that skips an update already handled and records each one it handles."""
+
+    async def process_update(self, update: object) -> None:
+        ledger = self.bot_data[SERVICES].ledger if SERVICES in self.bot_data else None
+        update_id = update.update_id if isinstance(update, Update) else None
+        if ledger is None or update_id is None:
+            await super().process_update(update)
+            return
+        if update_id not in ledger.in_flight and ledger.seen_before(update_id):
+            logger.info("update %s was handled before; skipped", update_id)
+            return
+        try:
+            await super().process_update(update)
+        finally:
+            ledger.done(update_id)
+
+
 class _Bot(ExtBot):
-    """ExtBot that does not stop on a Bot API server without deleteWebhook.
+    """ExtBot that acknowledges only handled updates, skips updates it cannot read, retries
+    start-up for a while, and does not stop on a Bot API server without deleteWebhook.
 
     Polling always starts with deleteWebhook. Telegram has it; a minimal self-hosted or test server
     may not, and answers 404, which python-telegram-bot reports as InvalidToken. getMe has already
     accepted the token by then, so a 404 here only means that there is no webhook to delete.
     """
+
+    def __init__(self, *args: Any, ledger: UpdateLedger | None = None, **kwargs: Any):
+        self._ledger = ledger
+        super().__init__(*args, **kwargs)
+
+    async def initialize(self) -> None:
+        """getMe until it answers: a network that is not up yet is waited for, with backoff, for
+        STARTUP_PATIENCE seconds; a rejected token fails at once."""
+        deadline = time.monotonic() + STARTUP_PATIENCE
+        delay = 1.0
+        while True:
+            try:
+                await super().initialize()
+                return
+            except (InvalidToken, BadRequest):
+                raise
+            except NetworkError as exc:
+                if time.monotonic() + delay > deadline:
+                    raise
+                logger.warning("the Bot API does not answer (%s); trying again in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+
+    async def get_updates(
+        self, offset: int | None = None, limit: int | None = None, timeout: Any = None,
+        allowed_updates: Any = None, *, read_timeout: Any = None, write_timeout: Any = None,
+        connect_timeout: Any = None, pool_timeout: Any = None, api_kwargs: Any = None,
+    ) -> tuple[Update, ...]:
+        ledger = self._ledger
+        if ledger is None:
+            return await super().get_updates(
+                offset, limit, timeout, allowed_updates, read_timeout=read_timeout,
+                write_timeout=write_timeout, connect_timeout=connect_timeout, pool_timeout=pool_timeout,
+                api_kwargs=api_kwargs,
+            )
+        offset = ledger.offset()
+        seconds = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else (timeout or 0)
+        base = self._request[0].read_timeout or 0
+        data = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
+        raw = await self._post(
+            "getUpdates", data, read_timeout=(read_timeout or base) + seconds, write_timeout=write_timeout,
+            connect_timeout=connect_timeout, pool_timeout=pool_timeout, api_kwargs=api_kwargs,
+        )
+        ledger.acknowledged(offset)
+        parsed: dict[int, Update] = {}
+        ids: list[int] = []
+        for item in raw or []:
+            update_id = item.get("update_id") if isinstance(item, dict) else None
+            if not isinstance(update_id, int):
+                logger.warning("skipped an update without an update_id")
+                continue
+            ids.append(update_id)
+            try:
+                parsed[update_id] = Update.de_json(item, self)
+            except Exception as exc:  # noqa: BLE001 - one unreadable update must not stop polling
+                logger.warning("skipped update %s that cannot be read: %s", update_id, exc.__class__.__name__)
+        fresh = ledger.fresh(ids)
+        for update_id in fresh:
+            if update_id not in parsed:
+                ledger.done(update_id)  # unreadable: recorded as handled, acknowledged with the next call
+        updates = tuple(parsed[u] for u in fresh if u in parsed)
+        if not updates and ids and seconds:
+            await ledger.wait_for_progress(IDLE_WAIT)  # only updates in flight came back
+        return updates
 
     async def delete_webhook(self, *args: Any, **kwargs: Any) -> bool:
         try:
@@ -264,24 +241,27 @@ def build_application(
     register: list[Register] | None = None,
 ) -> Application:
     logging.getLogger("httpx").setLevel(logging.WARNING)  # httpx logs request URLs, which hold the token
+    ledger = UpdateLedger(store)
     bot = _Bot(
         token=settings.token,
         base_url=settings.api_url,
         base_file_url=settings.base_file_url,
         defaults=Defaults(tzinfo=settings.zone),
-        rate_limiter=AIORateLimiter(max_retries=2),  # Telegram's limits; a 429 is waited out twice
+        rate_limiter=RetryingLimiter(),  # Telegram's limits, 429s waited out, transient failures retried
         request=HTTPXRequest(connection_pool_size=256),  # what ApplicationBuilder would use
         get_updates_request=HTTPXRequest(connection_pool_size=1),
+        ledger=ledger,
     )
     application = (
         ApplicationBuilder()
+        .application_class(_Application)
         .bot(bot)
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
     )
-    svc = Services(settings, kb, store, FloodGate(settings.flood_limit, settings.flood_window))
+    svc = Services(settings, kb, store, FloodGate(settings.flood_limit, settings.flood_window), ledger=ledger)
     application.bot_data[SERVICES] = svc
     setup = BotSetup(application, svc)
     for feature in features() if register is None else register:
@@ -306,7 +286,9 @@ async def running(application: Application, *, webhook: bool = False, poll_timeo
                 allowed_updates=Update.ALL_TYPES,
             )
         else:
-            await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+            await application.updater.start_polling(
+                timeout=poll_timeout, allowed_updates=Update.ALL_TYPES, error_callback=_polling_failed
+            )
         await application.start()
         try:
             yield application
@@ -320,23 +302,13 @@ async def running(application: Application, *, webhook: bool = False, poll_timeo
         await post_shutdown(application)
 
 
-class _RedactingFormatter(logging.Formatter):
-    """Belt and braces: the token never reaches a log line, even inside a traceback."""
-
-    def __init__(self, fmt: str, secrets: list[str]):
-        super().__init__(fmt)
-        self.secrets = [s for s in secrets if s]
-
-    def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
-        for secret in self.secrets:
-            text = text.replace(secret, "[secret]")
-        return text
+def _polling_failed(exc: TelegramError) -> None:
+    logger.warning("polling for updates failed, retrying: %s", exc)
 
 
 def configure_logging(*secrets: str) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", list(secrets)))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", list(secrets)))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
@@ -346,6 +318,7 @@ def configure_logging(*secrets: str) -> None:
 
 def main(webhook: bool = False, knowledge: str | None = None, settings_file: str | None = None) -> int:
     """Run the bot until interrupted; the exit code: 0 done, 1 failure, 2 settings to fix."""
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # durations as timedelta (delivery handles both)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         settings = load_settings(settings_file)
@@ -394,8 +367,4 @@ def main(webhook: bool = False, knowledge: str | None = None, settings_file: str
 
 
 def _redact(text: str, settings: Settings) -> str:
-    for secret in (settings.token, settings.webhook_secret):
-        if secret:
-            text = text.replace(secret, "[secret]")
-    return text
-
+    return redact(text, [settings.token, settings.webhook_secret])

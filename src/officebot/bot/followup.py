@@ -19,7 +19,7 @@ from telegram import Message, Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from officebot.bot.app import services
+from officebot.bot.core import services
 from officebot.bot.history import History, seconds_since
 from officebot.retrieval.followup import followup_query
 

@@ -11,7 +11,7 @@ button carries only numbers, e.g. "more:1234:3" (question 1234, results from off
 from __future__ import annotations
 
 import logging
-import math
+import re
 
 from telegram import (
     InlineKeyboardButton,
@@ -29,8 +29,9 @@ from telegram.error import BadRequest
 from telegram.ext import CallbackQueryHandler, ContextTypes, InlineQueryHandler, MessageHandler, filters
 
 from officebot.bot import render
-from officebot.bot.app import BotSetup, Services, services
+from officebot.bot.core import BotSetup, Services, reply, sender_key, services, slow_down, store_safely
 from officebot.bot.followup import resolve_followup
+from officebot.bot.store import Question, StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -44,30 +45,34 @@ USAGE_GROUP = "在群里请这样问我：/ask 问题，或 @{bot} 问题，或�
 TEXT_ONLY = "我只能回答文字问题，请直接打字提问，例如：信息报送时限是多少"
 UNKNOWN_COMMAND = "没有这个命令。发 /help 看看我能做什么。"
 ADMINS_ONLY = "这个命令只对管理员开放。"
+PRIVATE_ONLY = "管理员报告只在私聊中发送：请私聊我发 /stats。"
 EXPIRED = "这个按钮已失效，请重新提问。"
+_NUMBER = re.compile(r"-?[0-9]{1,15}")  # callback numbers: ids and offsets, far below 2**63
 
 
 def too_long(length: int, limit: int) -> str:
     return f"问题太长了（{length} 字）。请精简到 {limit} 字以内再问。"
 
 
-def slow_down(wait: float) -> str:
-    return f"您问得有点快，请 {max(1, math.ceil(wait))} 秒后再问，谢谢！"
-
-
 # ---- helpers (no Telegram calls) -----------------------------------------------------------
 
 def question_from_mention(message: Message, username: str, bot_id: int) -> str | None:
-    """The text of a group message without the bot's mention, or None if it does not mention it."""
+    """The text of a group message without the bot's mention, or None if it does not mention it.
+    Entity offsets are UTF-16 units; the text may hold lone surrogates, so no strict encoding."""
+    units = (message.text or "").encode("utf-16-le", "surrogatepass")
+
+    def value(entity: MessageEntity) -> str:
+        piece = units[2 * entity.offset : 2 * (entity.offset + entity.length)]
+        return piece.decode("utf-16-le", "surrogatepass")
+
     ours = [
         entity
-        for entity, value in message.parse_entities([MessageEntity.MENTION, MessageEntity.TEXT_MENTION]).items()
-        if (entity.type == MessageEntity.MENTION and value[1:].lower() == username.lower())
+        for entity in message.entities or ()
+        if (entity.type == MessageEntity.MENTION and value(entity)[1:].lower() == username.lower())
         or (entity.type == MessageEntity.TEXT_MENTION and entity.user is not None and entity.user.id == bot_id)
     ]
     if not ours:
         return None
-    units = (message.text or "").encode("utf-16-le", "surrogatepass")  # entity offsets are UTF-16
     for entity in sorted(ours, key=lambda e: e.offset, reverse=True):
         units = units[: 2 * entity.offset] + " ".encode("utf-16-le") + units[2 * (entity.offset + entity.length) :]
     return units.decode("utf-16-le", "surrogatepass").strip()
@@ -88,11 +93,10 @@ def parse_callback(data: str | None) -> tuple[str, list[int]] | None:
     if not data:
         return None
     action, _, rest = data.partition(":")
-    try:
-        numbers = [int(x) for x in rest.split(":")] if rest else []
-    except ValueError:
-        return None
-    return action, numbers
+    parts = rest.split(":") if rest else []
+    if not all(_NUMBER.fullmatch(x) for x in parts):
+        return None  # not a number, or one too big for SQLite's 64 bits
+    return action, [int(x) for x in parts]
 
 
 def answer_keyboard(question_id: int, passage_id: int, offset: int, more: bool) -> InlineKeyboardMarkup:
@@ -109,7 +113,7 @@ def answer_keyboard(question_id: int, passage_id: int, offset: int, more: bool) 
 
 
 def topic_keyboard(svc: Services, suggestions: list[str]) -> InlineKeyboardMarkup | None:
-    topics = svc.kb.topics()
+    topics = svc.knowledge().topics()
     buttons = [
         [InlineKeyboardButton(render.shorten(t, 40), callback_data=f"topic:{topics.index(t)}")]
         for t in suggestions
@@ -123,55 +127,40 @@ def _source(update: Update) -> str:
     return "private" if chat is None or chat.type == ChatType.PRIVATE else "group"
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
-    """Send HTML; in groups as a reply to the asker's message."""
-    message = update.effective_message
-    if message is None:
-        return None
-    in_group = message.chat.type != ChatType.PRIVATE
-    return await message.reply_text(
-        text,
-        parse_mode=ParseMode.HTML,
-        reply_markup=markup,
-        do_quote=False,
-        reply_parameters=(
-            ReplyParameters(message.message_id, allow_sending_without_reply=True) if in_group else None
-        ),
-    )
-
-
 # ---- the one path every question takes -------------------------------------------------------
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     svc = services(context)
-    user = update.effective_user
-    wait = svc.flood.check(user.id if user else None)
+    wait = svc.limit(update)
     if wait:
-        await reply(update, render.plain(slow_down(wait)))
+        await reply(update, render.plain(slow_down(wait)), context=context)
         return
     question = render.clean_text(question).strip()
     if not question:
-        await reply(update, render.plain(USAGE_ASK))
+        await reply(update, render.plain(USAGE_ASK), context=context)
         return
     if len(question) > svc.settings.max_question_chars:
-        await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)))
+        await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
         return
     question = resolve_followup(update, context, question)  # "那书面报告呢" read with the question before
-    answer = svc.kb.search(question, k=PAGE + 1)
+    answer = await svc.search(question, PAGE + 1, sender_key(update))
     logger.debug("question of %d characters, answered=%s", len(question), answer.answered)
     top = answer.hits[0].passage.id if answer.answered else None
-    chat = update.effective_chat
-    question_id = svc.store.log_question(
+    chat, user = update.effective_chat, update.effective_user
+    question_id = store_safely("log the question", lambda: svc.store.log_question(
         question, answered=answer.answered, chat_id=chat.id if chat else None,
         user_id=user.id if user else None, source=_source(update), passage=top,
-    )
+    ))
     if answer.answered:
         hits = answer.hits[:PAGE]
-        markup = answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
-        await reply(update, render.render_answer(hits), markup)
+        markup = (
+            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
+            if question_id is not None else None  # not stored: no buttons that would need it
+        )
+        await reply(update, render.render_answer(hits), markup, context)
     else:
         markup = topic_keyboard(svc, answer.suggestions)
-        await reply(update, render.render_not_found(question, markup is not None), markup)
+        await reply(update, render.render_not_found(question, markup is not None), markup, context)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -182,8 +171,9 @@ async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    commands = [(c.name, c.description) for c in services(context).commands]
-    await reply(update, render.render_help(commands, context.bot.username))
+    svc = services(context)
+    commands = [(c.name, c.description) for c in svc.commands]
+    await reply(update, render.render_help(commands, context.bot.username, svc.settings.retention_days))
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -196,7 +186,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    kb = services(context).kb
+    kb = services(context).knowledge()
     counts: dict[str, int] = {}
     for p in kb.passages:
         counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
@@ -208,6 +198,9 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     user = update.effective_user
     if not svc.settings.is_admin(user.id if user else None):
         await reply(update, render.plain(ADMINS_ONLY))
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:  # other users' questions stay out of groups
+        await reply(update, render.plain(PRIVATE_ONLY))
         return
     await reply(update, render.render_stats(svc.store.stats()))
 
@@ -256,32 +249,51 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if parsed is None or message is None or not message.is_accessible:
         await query.answer(EXPIRED)
         return
-    action, numbers = parsed
-    if action == "fb" and len(numbers) == 3 and numbers[2] in (1, -1):
-        await feedback_pressed(update, context, *numbers)
-        return
-    wait = svc.flood.check(query.from_user.id)
+    wait = svc.limit(update)  # buttons count like questions, votes included
     if wait:
         await query.answer(slow_down(wait))
         return
+    action, numbers = parsed
     if action == "topic" and len(numbers) == 1:
         await topic_pressed(update, context, numbers[0])
-    elif action == "more" and len(numbers) == 2:
-        await more_pressed(update, context, *numbers)
-    elif action == "ctx" and len(numbers) == 2:
-        await context_pressed(update, context, *numbers)
+        return
+    if action not in ("fb", "more", "ctx") or len(numbers) != (3 if action == "fb" else 2):
+        await query.answer(EXPIRED)
+        return
+    asked = _asked_here(svc, numbers[0], message.chat.id)
+    if asked is None:
+        await query.answer(EXPIRED)
+        return
+    if action == "fb" and numbers[2] in (1, -1):
+        await feedback_pressed(update, context, asked, numbers[1], numbers[2])
+    elif action == "more":
+        await more_pressed(update, context, asked, numbers[1])
+    elif action == "ctx":
+        await context_pressed(update, context, asked, numbers[1])
     else:
         await query.answer(EXPIRED)
 
 
-async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, offset: int) -> None:
+def _asked_here(svc: Services, question_id: int, chat_id: int) -> Question | None:
+    """The stored question a button refers to, only in the chat it was asked in: a button never
+    shows or counts another chat's question."""
+    try:
+        asked = svc.store.question(question_id)
+    except StoreError as exc:
+        logger.error("could not read question %s: %s", question_id, exc)
+        return None
+    if asked is None or asked.chat_id != chat_id:
+        return None
+    return asked
+
+
+async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, asked: Question, offset: int) -> None:
     query = update.callback_query
     svc = services(context)
-    asked = svc.store.question(question_id)
-    if asked is None or not 0 <= offset < MAX_RESULTS or offset % PAGE:
+    if not 0 <= offset < MAX_RESULTS or offset % PAGE:
         await query.answer(EXPIRED)
         return
-    answer = svc.kb.search(asked.question, k=offset + PAGE + 1)
+    answer = await svc.search(asked.question, offset + PAGE + 1, sender_key(update))
     hits = answer.hits[offset : offset + PAGE]
     if not hits:
         await query.answer("没有更多结果了。")
@@ -292,7 +304,7 @@ async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
         await query.edit_message_text(
             render.render_answer(hits, heading=heading),
             parse_mode=ParseMode.HTML,
-            reply_markup=answer_keyboard(question_id, hits[0].passage.id, offset, more),
+            reply_markup=answer_keyboard(asked.id, hits[0].passage.id, offset, more),
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
@@ -300,9 +312,10 @@ async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, quest
     await query.answer()
 
 
-async def context_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, passage_id: int) -> None:
+async def context_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, asked: Question, passage_id: int) -> None:
     query = update.callback_query
-    passages = neighbour_paragraphs(services(context).kb, passage_id)
+    svc = services(context)
+    passages = await svc.run(sender_key(update), neighbour_paragraphs, svc.knowledge(), passage_id)
     if not passages:
         await query.answer(EXPIRED)
         return
@@ -316,14 +329,14 @@ async def context_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
 
 
 async def feedback_pressed(
-    update: Update, context: ContextTypes.DEFAULT_TYPE, question_id: int, passage_id: int, value: int
+    update: Update, context: ContextTypes.DEFAULT_TYPE, asked: Question, passage_id: int, value: int
 ) -> None:
     query = update.callback_query
-    store = services(context).store
-    if store.question(question_id) is None:
+    svc = services(context)
+    if svc.knowledge().passage(passage_id) is None:
         await query.answer(EXPIRED)
         return
-    changed = store.record_feedback(question_id, passage_id, query.from_user.id, value)
+    changed = svc.store.record_feedback(asked.id, passage_id, query.from_user.id, value)
     if not changed:
         await query.answer("已经记下了，谢谢！")
     else:
@@ -333,25 +346,28 @@ async def feedback_pressed(
 async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, index: int) -> None:
     query = update.callback_query
     svc = services(context)
-    topics = svc.kb.topics()
+    topics = svc.knowledge().topics()
     if not 0 <= index < len(topics):
         await query.answer(EXPIRED)
         return
     topic = topics[index]
-    answer = svc.kb.search(topic, k=PAGE + 1)
+    answer = await svc.search(topic, PAGE + 1, sender_key(update))
     await query.answer()
     if not answer.hits:
         await query.message.reply_text(render.render_not_found(topic, False), parse_mode=ParseMode.HTML)
         return
-    question_id = svc.store.log_question(
+    question_id = store_safely("log the topic", lambda: svc.store.log_question(
         topic, answered=answer.answered, chat_id=query.message.chat.id, user_id=query.from_user.id,
         source="topic", passage=answer.hits[0].passage.id,
-    )
+    ))
     hits = answer.hits[:PAGE]
     await query.message.reply_text(
         render.render_answer(hits, heading=f"话题：{topic}"),
         parse_mode=ParseMode.HTML,
-        reply_markup=answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE),
+        reply_markup=(
+            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
+            if question_id is not None else None
+        ),
         do_quote=False,
         reply_parameters=ReplyParameters(query.message.message_id, allow_sending_without_reply=True),
     )
@@ -369,7 +385,12 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     question = render.clean_text(query.query).strip()[: svc.settings.max_question_chars]
     results = []
     if question:
-        answer = svc.kb.search(question, k=INLINE_RESULTS)
+        wait = svc.limit(update)
+        if wait:
+            button = InlineQueryResultsButton(text=slow_down(wait)[:64], start_parameter="inline")
+            await query.answer([], cache_time=0, button=button)
+            return
+        answer = await svc.search(question, INLINE_RESULTS, sender_key(update))
         if answer.answered:
             results = [
                 InlineQueryResultArticle(

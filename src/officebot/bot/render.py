@@ -215,8 +215,17 @@ def render_sources(speeches: Iterable[Speech], counts: dict[str, int] | None = N
     return str(doc)
 
 
-def render_help(commands: Iterable[tuple[str, str]], bot_username: str = "") -> str:
-    """Every registered command with its description, and how to ask in each kind of chat."""
+def privacy_note(retention_days: int) -> str:
+    """What the bot keeps about its users, and for how long (for /help and /forget)."""
+    return (
+        f"您的提问（连同用户和聊天 id）与 👍/👎 反馈保存 {retention_days} 天，用于改进回答，之后自动删除；"
+        "答题记录保存到您删除为止。发 /forget 可随时删除您的全部提问、反馈和答题记录。"
+    )
+
+
+def render_help(commands: Iterable[tuple[str, str]], bot_username: str = "", retention_days: int | None = None) -> str:
+    """Every registered command with its description, how to ask in each kind of chat, and what
+    is kept about the user."""
     doc = Html().bold("办公室工作问答助手").text("\n我从收录的讲话中找答案，并注明出处。\n")
     doc.text("\n私聊：直接发问题，例如“信息报送时限是多少”。")
     mention = f"@{bot_username}" if bot_username else "@机器人"
@@ -225,6 +234,8 @@ def render_help(commands: Iterable[tuple[str, str]], bot_username: str = "") -> 
     doc.text("\n").bold("命令")
     for name, description in commands:
         doc.text(f"\n/{name} — {description}")
+    if retention_days is not None:
+        doc.text("\n\n").bold("隐私").text("\n" + privacy_note(retention_days))
     return str(doc)
 
 

@@ -22,7 +22,7 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes
 
-from officebot.bot.app import BotSetup, services
+from officebot.bot.core import BotSetup, services
 from officebot.bot.followup import HISTORY, history
 from officebot.bot.history import ReviewItem, bind_to_passage, candidates, library_dir
 from officebot.library.annotations import AnnotationsError, mark_not_covered, read_annotations

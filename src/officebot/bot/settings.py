@@ -7,7 +7,11 @@
     OFFICE_BOT_TZ              time zone of schedules (default Asia/Shanghai)
     OFFICE_BOT_ADMINS          user ids allowed admin commands, comma-separated
     OFFICE_BOT_MAX_QUESTION    longest question accepted, in characters (default 500)
-    OFFICE_BOT_FLOOD           per-user flood limit "questions/seconds" (default 30/30)
+    OFFICE_BOT_FLOOD           per-sender flood limit "replies/seconds" (default 30/30)
+    OFFICE_BOT_FLOOD_CHAT      replies a group may get in the same window (default 60)
+    OFFICE_BOT_RETENTION_DAYS  days questions and feedback are kept, then deleted (default 180)
+    OFFICE_BOT_ALLOWLIST       on: only allowed users and groups may use the bot (default off)
+    OFFICE_BOT_ALLOWED         user and group ids allowed from the start, comma-separated
     OFFICE_BOT_FOLLOWUP        seconds within which a private question may continue the previous one (default 300; 0: never)
     OFFICE_BOT_WEBHOOK_LISTEN  webhook listen address (default 0.0.0.0)
     OFFICE_BOT_WEBHOOK_PORT    webhook port (default 8443)
@@ -70,6 +74,10 @@ class Settings:
     max_question_chars: int = 500
     flood_limit: int = 30  # questions a user may ask at once; refilled over flood_window seconds
     flood_window: float = 30.0
+    flood_chat_limit: int = 60  # replies a group may get in flood_window seconds
+    retention_days: int = 180  # questions and feedback older than this are deleted
+    allowlist: bool = False  # only `allowed` ids (and ids added by /allow) and admins may use the bot
+    allowed: frozenset[int] = frozenset()
     followup_window: int = 300  # seconds: "那书面报告呢" within this of a question is read with it
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -115,6 +123,17 @@ def _integer(low: int, high: int):
         return number
 
     return parse
+
+
+def _switch(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    word = str(value).strip().lower()
+    if word in ("1", "on", "true", "yes", "开", "是"):
+        return True
+    if word in ("0", "off", "false", "no", "关", "否"):
+        return False
+    raise ValueError(f"应为 on 或 off，而不是“{value}”")
 
 
 def _admins(value) -> frozenset[int]:
@@ -170,6 +189,10 @@ FILE_KEYS: dict[str, tuple[str, object]] = {
     "admins": ("OFFICE_BOT_ADMINS", _admins),
     "max_question_chars": ("OFFICE_BOT_MAX_QUESTION", _integer(10, 4000)),
     "flood": ("OFFICE_BOT_FLOOD", _flood),
+    "flood_chat": ("OFFICE_BOT_FLOOD_CHAT", _integer(1, 100_000)),
+    "retention_days": ("OFFICE_BOT_RETENTION_DAYS", _integer(1, 36_500)),
+    "allowlist": ("OFFICE_BOT_ALLOWLIST", _switch),
+    "allowed": ("OFFICE_BOT_ALLOWED", _admins),
     "followup_window": ("OFFICE_BOT_FOLLOWUP", _integer(0, 86400)),
 }
 WEBHOOK_KEYS: dict[str, tuple[str, object]] = {
@@ -268,6 +291,8 @@ def load_settings(settings_file: str | Path | None = None, environ: Mapping[str,
     flood = raw.pop("flood", None)
     if flood:
         settings = replace(settings, flood_limit=flood[0], flood_window=flood[1])  # type: ignore[index]
+    if "flood_chat" in raw:
+        settings = replace(settings, flood_chat_limit=raw.pop("flood_chat"))  # type: ignore[arg-type]
     if "data_dir" in raw:
         settings = replace(settings, data_dir=Path(str(raw.pop("data_dir"))).expanduser())
     for key in list(raw):

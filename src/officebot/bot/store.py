@@ -111,11 +111,27 @@ MIGRATIONS: list[str] = [
     CREATE INDEX quiz_answers_chat ON quiz_answers (chat_id, answered_at);
     CREATE INDEX quiz_answers_user ON quiz_answers (user_id, answered_at);
     """,
+    # 3: updates already handled (exactly once across a crash), the allowlist, retention
+    """
+    CREATE TABLE handled_updates (
+        update_id INTEGER PRIMARY KEY,
+        ts        REAL    NOT NULL             -- when it was handled; pruned after a day
+    );
+    CREATE TABLE allowed (
+        id        INTEGER PRIMARY KEY,         -- a user id (> 0) or a group id (< 0)
+        added_by  INTEGER,
+        ts        REAL    NOT NULL
+    );
+    CREATE INDEX questions_ts ON questions (ts);
+    CREATE INDEX questions_user ON questions (user_id);
+    CREATE INDEX feedback_user ON feedback (user_id);
+    """,
 ]
 
 
 class StoreError(Exception):
-    """The database cannot be used: unwritable directory, corrupt file, newer schema."""
+    """The database cannot be used: unwritable directory, corrupt file, newer schema, or a read
+    or write failed (disk full, read-only file, damaged page)."""
 
 
 @dataclass(frozen=True)
@@ -278,25 +294,113 @@ class Store:
                         self._db.execute("ROLLBACK")
                     raise
 
+    def _failed(self, exc: sqlite3.Error) -> StoreError:
+        if isinstance(exc, sqlite3.IntegrityError):
+            raise exc
+        return StoreError(f"{self.path}: {exc}")
+
     def _write(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
         with self._lock:
-            return self._db.execute(sql, params)
+            try:
+                return self._db.execute(sql, params)
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from exc
 
     def _read(self, sql: str, params: tuple = ()) -> list[tuple]:
         with self._lock:
-            return self._db.execute(sql, params).fetchall()
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         """Several statements as one committed write (read-modify-write without races)."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._failed(exc) from exc
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    try:
+                        self._db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                if isinstance(exc, sqlite3.Error) and not isinstance(exc, sqlite3.IntegrityError):
+                    raise StoreError(f"{self.path}: {exc}") from exc
                 raise
-            self._db.execute("COMMIT")
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    try:
+                        self._db.execute("ROLLBACK")
+                    except sqlite3.Error:
+                        pass
+                raise self._failed(exc) from exc
+
+    # ---- updates handled (see officebot.bot.ledger) -----------------------------------------
+
+    def mark_handled(self, update_ids: Sequence[int]) -> None:
+        now = time.time()
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT OR IGNORE INTO handled_updates (update_id, ts) VALUES (?, ?)", [(u, now) for u in update_ids]
+            )
+
+    def handled_among(self, update_ids: Sequence[int]) -> set[int]:
+        """Those of `update_ids` that were handled already (before a crash, say)."""
+        if not update_ids:
+            return set()
+        marks = ",".join("?" * len(update_ids))
+        rows = self._read(f"SELECT update_id FROM handled_updates WHERE update_id IN ({marks})", tuple(update_ids))
+        return {r[0] for r in rows}
+
+    def prune_handled(self, before: float) -> int:
+        return self._write("DELETE FROM handled_updates WHERE ts < ?", (before,)).rowcount
+
+    # ---- privacy: retention and /forget -----------------------------------------------------
+
+    def purge_older(self, before: float) -> int:
+        """Delete questions asked before `before` (unix time) with their feedback; how many."""
+        with self._transaction() as db:
+            db.execute("DELETE FROM feedback WHERE question_id IN (SELECT id FROM questions WHERE ts < ?)", (before,))
+            return db.execute("DELETE FROM questions WHERE ts < ?", (before,)).rowcount
+
+    def user_data(self, user_id: int) -> tuple[int, int, int]:
+        """(questions, feedback, quiz answers) kept about the user."""
+        (q,), = self._read("SELECT COUNT(*) FROM questions WHERE user_id = ?", (user_id,))
+        (f,), = self._read("SELECT COUNT(*) FROM feedback WHERE user_id = ?", (user_id,))
+        (a,), = self._read("SELECT COUNT(*) FROM quiz_answers WHERE user_id = ?", (user_id,))
+        return int(q), int(f), int(a)
+
+    def forget_user(self, user_id: int) -> tuple[int, int, int]:
+        """Delete the user's questions (and every vote on them), feedback and quiz answers."""
+        with self._transaction() as db:
+            f = db.execute("DELETE FROM feedback WHERE user_id = ?", (user_id,)).rowcount
+            db.execute(
+                "DELETE FROM feedback WHERE question_id IN (SELECT id FROM questions WHERE user_id = ?)", (user_id,)
+            )
+            q = db.execute("DELETE FROM questions WHERE user_id = ?", (user_id,)).rowcount
+            a = db.execute("DELETE FROM quiz_answers WHERE user_id = ?", (user_id,)).rowcount
+        return q, f, a
+
+    # ---- the allowlist ----------------------------------------------------------------------
+
+    def allow(self, id_: int, added_by: int | None = None) -> bool:
+        """True if the id was not allowed before."""
+        return self._write(
+            "INSERT OR IGNORE INTO allowed (id, added_by, ts) VALUES (?, ?, ?)", (id_, added_by, time.time())
+        ).rowcount > 0
+
+    def deny(self, id_: int) -> bool:
+        return self._write("DELETE FROM allowed WHERE id = ?", (id_,)).rowcount > 0
+
+    def allowed_ids(self) -> set[int]:
+        return {r[0] for r in self._read("SELECT id FROM allowed")}
 
     # ---- questions ------------------------------------------------------------------------
 
@@ -333,12 +437,12 @@ class Store:
         """Store a 👍 (+1) or 👎 (-1); a second vote replaces the first. True if it changed anything."""
         if value not in (-1, 1):
             raise ValueError("feedback value must be 1 or -1")
-        with self._lock:
-            before = self._db.execute(
+        with self._transaction() as db:
+            before = db.execute(
                 "SELECT value FROM feedback WHERE question_id = ? AND passage = ? AND user_id = ?",
                 (question_id, passage, user_id),
             ).fetchone()
-            self._db.execute(
+            db.execute(
                 "INSERT INTO feedback (question_id, passage, user_id, value, ts) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (question_id, passage, user_id) DO UPDATE SET value = excluded.value, ts = excluded.ts",
                 (question_id, passage, user_id, value, time.time()),

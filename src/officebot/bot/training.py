@@ -46,8 +46,7 @@ from telegram.ext import (
     PollAnswerHandler,
 )
 
-from officebot.bot.app import BotSetup, Services, services
-from officebot.bot.handlers import reply, slow_down
+from officebot.bot.core import BotSetup, Services, reply, services, slow_down, store_safely
 from officebot.bot.render import Html, plain, shorten
 from officebot.bot.store import Record, Score, Subscription, week_start
 from officebot.retrieval.knowledge import KnowledgeError
@@ -87,7 +86,8 @@ def bad_time(text: str) -> str:
 
 
 def capped(n: int) -> str:
-    return f"一次最多 {MAX_QUIZZES} 题（您要了 {n} 题），这次先出 {MAX_QUIZZES} 题。"
+    asked = f"{n} 题" if n < 10**6 else "太多题"
+    return f"一次最多 {MAX_QUIZZES} 题（您要了{asked}），这次先出 {MAX_QUIZZES} 题。"
 
 
 # ---- the tips, loaded once ------------------------------------------------------------------
@@ -160,9 +160,9 @@ def parse_count(args: Sequence[str]) -> int:
     if not args:
         return 1
     word = unicodedata.normalize("NFKC", args[0]).strip()
-    if len(args) > 1 or not word.isascii() or not word.isdigit() or int(word) < 1:
+    if len(args) > 1 or not word.isascii() or not word.isdigit() or int(word[:9]) < 1:
         raise ValueError(USAGE_QUIZ)
-    return int(word)
+    return int(word) if len(word) <= 9 else 10**9  # a number of thousands of digits is just "many"
 
 
 def zone_of(name: str, fallback: ZoneInfo) -> ZoneInfo:
@@ -300,10 +300,10 @@ async def send_quiz(
         open_period=open_period,
         reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
     )
-    svc.store.record_poll(
+    store_safely("record the quiz poll", lambda: svc.store.record_poll(
         message.poll.id, chat_id=chat_id, message_id=message.message_id, tip_id=quiz.tip_id,
         correct=quiz.correct, open_period=open_period, sent_at=clock(),
-    )
+    ))
     return message
 
 
@@ -416,7 +416,7 @@ async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if not tr.tips:
         await reply(update, plain(NO_TIPS))
         return
-    wait = svc.flood.check(update.effective_user.id if update.effective_user else None)
+    wait = svc.limit(update)
     if wait:
         await reply(update, plain(slow_down(wait)))
         return
@@ -434,17 +434,28 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     except ValueError as exc:
         await reply(update, plain(str(exc)))
         return
-    wait = svc.flood.check(update.effective_user.id if update.effective_user else None)
+    count = min(wanted, MAX_QUIZZES, len(tr.ids))
+    wait = svc.limit(update, cost=count)  # the limit counts polls sent, not commands
     if wait:
         await reply(update, plain(slow_down(wait)))
         return
     if wanted > MAX_QUIZZES:
         await reply(update, plain(capped(wanted)))
     chat_id = update.effective_chat.id
-    for tip_id in svc.store.next_tips(chat_id, tr.ids, min(wanted, MAX_QUIZZES, len(tr.ids)), purpose="quiz"):
+    failed = 0
+    for tip_id in svc.store.next_tips(chat_id, tr.ids, count, purpose="quiz"):
         quiz = quiz_of(tr.by_id[tip_id], tr.tips)
-        if quiz:
+        if not quiz:
+            continue
+        try:
             await send_quiz(context.bot, svc, chat_id, quiz, QUIZ_OPEN_PERIOD, reply_to=_asker(update))
+        except TelegramError as exc:  # one poll that did not go out does not stop the others
+            if chat_gone(exc):
+                raise
+            failed += 1
+            logger.warning("a quiz poll for chat %s failed after its retries: %s", chat_id, exc)
+    if failed:
+        await reply(update, plain(f"有 {failed} 道题没能发出，请稍后再试 /quiz。"))
 
 
 async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -509,6 +520,9 @@ async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 # ---- buttons, poll answers, membership -------------------------------------------------------
 
+_sending: set[tuple[int, str]] = set()  # (chat, tip) whose 出题 poll is being sent right now
+
+
 async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """出题 under a tip: that tip's quiz, as a reply to the tip (once while it is open)."""
     query = update.callback_query
@@ -518,7 +532,11 @@ async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if tip is None or message is None or not message.is_accessible:
         await query.answer(QUIZ_EXPIRED)
         return
-    wait = svc.flood.check(query.from_user.id)
+    key = (message.chat.id, tip.id)
+    if key in _sending:  # another member pressed it a moment ago: that poll is on its way
+        await query.answer(QUIZ_OPEN)
+        return
+    wait = svc.limit(update)
     if wait:
         await query.answer(slow_down(wait))
         return
@@ -529,8 +547,12 @@ async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if quiz is None:
         await query.answer(NO_QUIZ)
         return
-    await query.answer()
-    await send_quiz(context.bot, svc, message.chat.id, quiz, QUIZ_OPEN_PERIOD, reply_to=message.message_id)
+    _sending.add(key)  # no await between the check above and this: one poll per press burst
+    try:
+        await query.answer()
+        await send_quiz(context.bot, svc, message.chat.id, quiz, QUIZ_OPEN_PERIOD, reply_to=message.message_id)
+    finally:
+        _sending.discard(key)
 
 
 async def quiz_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -556,7 +578,7 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
 
 def register(setup: BotSetup) -> None:
     """Training commands, the 出题 button, poll answers; subscriptions come back at start-up."""
-    kb = setup.services.kb
+    kb = setup.services.knowledge()
     setup.application.bot_data[TRAINING] = LiveTraining(kb) if hasattr(kb, "snapshot") else load_training(kb.directory)
     setup.add_command("tip", "今日提示（点“出题”做题）", tip_command)
     setup.add_command("quiz", "测验：/quiz [题数]，最多 10 题", quiz_command)

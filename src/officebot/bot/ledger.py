@@ -1,0 +1,119 @@
+"""Exactly once across a crash: which fetched updates were handled, and what may be acknowledged.
+
+Telegram forgets an update once a getUpdates call passes an `offset` above its id. Stock
+python-telegram-bot passes the id after the last update it *fetched*, so a kill -9 loses every
+fetched update still waiting in its queue. Here the offset is the lowest update still in flight
+(fetched, not yet handled): nothing unhandled is ever acknowledged. Updates that come back because
+of that are skipped while in flight; an update is recorded as handled in SQLite the moment its
+handling ends, so after a crash and a restart it is skipped too.
+
+The gap that remains is the moment between a reply reaching Telegram and the mark being written
+(no await in between, well under a millisecond): a kill -9 exactly there answers that question twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from officebot.bot.store import Store, StoreError
+
+logger = logging.getLogger(__name__)
+
+KEEP_HANDLED = 24 * 3600  # seconds a handled id is kept: Telegram keeps an update at most 24 hours
+
+
+class UpdateLedger:
+    def __init__(self, store: Store):
+        self.store = store
+        self.in_flight: set[int] = set()
+        self.handled: set[int] = set()  # handled, and maybe not yet acknowledged (id >= acked)
+        self._replied: set[int] = set()
+        self.acked = 0  # the offset last sent to Telegram
+        self.highest = 0  # the highest update id seen
+        self._changed = asyncio.Event()
+        self._store_failed = False
+
+    # ---- getUpdates ------------------------------------------------------------------------
+
+    def offset(self) -> int:
+        """What to acknowledge now: everything below the lowest update still in flight."""
+        if self.in_flight:
+            return min(self.in_flight)
+        return self.highest + 1 if self.highest else 0
+
+    def acknowledged(self, offset: int) -> None:
+        """A getUpdates with this offset succeeded: ids below it will never come back."""
+        if offset > self.acked:
+            self.acked = offset
+            self.handled = {u for u in self.handled if u >= offset}
+            self._replied = {u for u in self._replied if u >= offset}
+
+    def fresh(self, update_ids: list[int]) -> list[int]:
+        """Of the ids just fetched, those to handle now: not in flight, not handled before."""
+        candidates = [u for u in update_ids if u not in self.in_flight and u not in self.handled]
+        before = set()
+        if candidates:
+            try:
+                before = self.store.handled_among(candidates)
+            except StoreError as exc:
+                self._report(exc)
+        for u in update_ids:
+            self.highest = max(self.highest, u)
+        fresh = [u for u in candidates if u not in before]
+        self.handled |= before
+        self.in_flight.update(fresh)
+        if before:
+            logger.info("%d updates were handled before a restart; skipped", len(before))
+        return fresh
+
+    async def wait_for_progress(self, timeout: float) -> None:
+        """Nothing new came: wait until an update in flight is done (or `timeout`), so that polling
+        with an offset that keeps updates in flight does not spin."""
+        self._changed.clear()
+        try:
+            await asyncio.wait_for(self._changed.wait(), timeout)
+        except TimeoutError:
+            pass
+
+    # ---- handling --------------------------------------------------------------------------
+
+    def seen_before(self, update_id: int) -> bool:
+        """For updates that do not come through getUpdates (webhook): handled already?"""
+        if update_id in self.handled:
+            return True
+        try:
+            return bool(self.store.handled_among([update_id]))
+        except StoreError as exc:
+            self._report(exc)
+            return False
+
+    def done(self, update_id: int) -> None:
+        """Handling ended (answered, refused, failed: it is not tried again)."""
+        self.in_flight.discard(update_id)
+        self.handled.add(update_id)
+        self._replied.discard(update_id)
+        try:
+            self.store.mark_handled([update_id])
+            self._store_failed = False
+        except StoreError as exc:
+            self._report(exc)
+        self._changed.set()
+
+    def replied(self, update_id: int) -> None:
+        self._replied.add(update_id)
+
+    def has_reply(self, update_id: int) -> bool:
+        return update_id in self._replied
+
+    def prune(self) -> None:
+        try:
+            self.store.prune_handled(time.time() - KEEP_HANDLED)
+        except StoreError as exc:
+            self._report(exc)
+
+    def _report(self, exc: StoreError) -> None:
+        if not self._store_failed:  # once per outage, not once per update
+            logger.error("could not record handled updates (a restart may answer some twice): %s", exc)
+        self._store_failed = True
