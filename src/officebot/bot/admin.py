@@ -24,6 +24,7 @@ import logging
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -43,6 +44,7 @@ logger = logging.getLogger(__name__)
 
 CALLBACK_PATTERN = r"^lib:"
 PENDING = "pending"
+PENDING_DAYS = 7  # a document waits this long for 导入 or 取消
 ADMINS_ONLY = "抱歉，只有管理员可以修改知识库。"
 DOCUMENT_REFUSED = "抱歉，只有管理员可以向知识库添加讲话，您发来的文件没有保存。如需收录，请联系管理员。"
 PRIVATE_ONLY = "请在与我的私聊中使用这个命令。"
@@ -125,6 +127,7 @@ def _pending_dir(context: ContextTypes.DEFAULT_TYPE) -> Path:
 
 
 def _save_pending(context: ContextTypes.DEFAULT_TYPE, action: dict, data: bytes | None = None) -> str:
+    _prune_pending(_pending_dir(context))
     token = secrets.token_hex(6)
     folder = _pending_dir(context) / token
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,6 +135,19 @@ def _save_pending(context: ContextTypes.DEFAULT_TYPE, action: dict, data: bytes 
         (folder / "file").write_bytes(data)
     (folder / "action.json").write_text(json.dumps(action, ensure_ascii=False), encoding="utf-8")
     return token
+
+
+def _prune_pending(root: Path, max_age: float = PENDING_DAYS * 86400) -> None:
+    """Forget documents nobody pressed 导入 or 取消 for within PENDING_DAYS."""
+    if not root.is_dir():
+        return
+    now = time.time()
+    for folder in root.iterdir():
+        try:
+            if now - folder.stat().st_mtime > max_age:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _load_pending(context: ContextTypes.DEFAULT_TYPE, token: str) -> tuple[dict, bytes | None] | None:
