@@ -100,6 +100,10 @@ class LiveKnowledge:
             except KnowledgeError as exc:
                 logger.warning("knowledge not reloaded, the old one stays live: %s", exc)
                 return ReloadResult(False, old, exc, time.perf_counter() - start, [str(p) for p in exc.problems])
+            except Exception as exc:  # a bug must not take the live knowledge down either
+                logger.exception("knowledge not reloaded, the old one stays live")
+                problem = f"重新加载时出错（{type(exc).__name__}），线上知识库保持不变；详情见日志"
+                return ReloadResult(False, old, None, time.perf_counter() - start, [problem])
             self._snapshot = new  # the swap: one assignment, atomic for every reader
         for listener in list(self.listeners):
             try:
