@@ -37,8 +37,9 @@ from officebot.bot import render
 from officebot.bot.app import BotSetup, services
 from officebot.library.formats import MAX_BYTES, IngestError
 from officebot.library.ingest import IngestReport, commit, prepare
-from officebot.library.layers import SHIPPED, Library, LibraryError
+from officebot.library.layers import SHIPPED, Library, LibraryError, read_sources
 from officebot.library.live import LiveKnowledge
+from officebot.retrieval.knowledge import KnowledgeError
 
 logger = logging.getLogger(__name__)
 
@@ -239,13 +240,14 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def _do_ingest(live: LiveKnowledge, action: dict, data: bytes) -> str:
-    sources = list(live.sources)
     try:
+        # the manifests as they are now (someone may have ingested from the terminal meanwhile)
+        sources = await asyncio.to_thread(read_sources, live.layers)
         report = await asyncio.to_thread(
             prepare, action["name"], data, sources, title=action.get("title"), date=action.get("date"),
         )
         change = await asyncio.to_thread(commit, report, live.layers)
-    except (IngestError, LibraryError) as exc:
+    except (IngestError, LibraryError, KnowledgeError) as exc:
         return f"未导入：{exc}"
     problem = await _apply(live, change)
     if problem:
@@ -392,7 +394,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif action.get("kind") == "remove":
         try:
             change = await asyncio.to_thread(Library(live.layers).remove_speech, str(action.get("id")))
-        except LibraryError as exc:
+        except (LibraryError, KnowledgeError) as exc:
             text = f"未删除：{exc}"
         else:
             text = await _apply(live, change) or f"{change.message}，已生效。"
