@@ -97,8 +97,9 @@ def main() -> int:
         api.user(USER, "小王")
         env = dict(os.environ, TELEGRAM_BOT_TOKEN=api.token, OFFICE_BOT_API_URL=api.base_url,
                    OFFICE_BOT_ADMINS=str(ADMIN), OFFICE_BOT_DATA=data)
+        log = open(Path(data) / "bot.log", "wb")  # noqa: SIM115 - closed with the directory
         bot = subprocess.Popen([sys.executable, "-m", "officebot", "run"], env=env, cwd=data,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
         try:
             api.wait_until_polling(60)
             print(f"{'round':<10} {'report s':>9} {'导入→已导入 s':>13} {'导入→answer s':>14}")
@@ -116,6 +117,10 @@ def main() -> int:
                 bot.wait(15)
             except subprocess.TimeoutExpired:
                 bot.kill()
+            log.close()
+            errors = [line for line in (Path(data) / "bot.log").read_text("utf-8", "replace").splitlines() if " ERROR " in line]
+            if errors:
+                print("errors logged by the bot:", *errors[:5], sep="\n  ")
     return 0
 
 

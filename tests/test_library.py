@@ -229,3 +229,15 @@ def test_copy_of_shipped_knowledge_is_a_standalone_knowledge_dir(tmp_path):
     target = tmp_path / "k"
     shutil.copytree(installed_knowledge_dir(), target, ignore=shutil.ignore_patterns("__pycache__"))
     assert len(read_knowledge(Layers.standalone(target)).corpus.speeches) == 2
+
+
+def test_the_bot_starts_on_the_shipped_knowledge_when_the_library_has_a_mistake(data_dir, caplog):
+    from officebot.library.live import open_live
+
+    write(data_dir / "library" / "synonyms.yaml", "上报: [报送\n")
+    live = open_live(None, data_dir)
+    assert len(live.speeches) == 2 and live.search("信息报送时限是多少").answered
+    assert any("synonyms.yaml:" in r.getMessage() for r in caplog.records)
+    assert not live.reload().ok  # still broken: the shipped knowledge stays live
+    write(data_dir / "library" / "synonyms.yaml", "急茬: [紧急信息]\n")
+    assert live.reload().ok and "紧急信息" in live.current.synonyms.expand("急茬")

@@ -69,19 +69,18 @@ def ask_command(args: argparse.Namespace) -> int:
     if not _top_k(args):
         return EXIT_USAGE
     if args.jsonl:
-        data = sys.stdin.buffer.read()
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            print(
-                f"标准输入第 {line} 行不是 UTF-8 编码：请先转换，例如 iconv -f GBK -t UTF-8 问题.txt | office-bot ask --jsonl",
-                file=sys.stderr,
-            )
-            return EXIT_USAGE
         kb = _load_kb(args)
         out = sys.stdout
-        for line in text.splitlines():
+        for number, raw in enumerate(sys.stdin.buffer, 1):  # line by line: answers stream out as they come
+            try:
+                line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError:
+                print(
+                    f"标准输入第 {number} 行不是 UTF-8 编码：请先转换，例如 "
+                    "iconv -f GBK -t UTF-8 问题.txt | office-bot ask --jsonl",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
             question = line.strip()
             answer = kb.search(question, k=args.top_k) if question else Answer(query="", answered=False)
             out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")

@@ -24,6 +24,7 @@ import logging
 import re
 import secrets
 import shutil
+import time
 from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -36,13 +37,15 @@ from officebot.bot import render
 from officebot.bot.core import BotSetup, services
 from officebot.library.formats import MAX_BYTES, IngestError
 from officebot.library.ingest import IngestReport, commit, prepare
-from officebot.library.layers import SHIPPED, Library, LibraryError
+from officebot.library.layers import SHIPPED, Library, LibraryError, read_sources
 from officebot.library.live import LiveKnowledge
+from officebot.retrieval.knowledge import KnowledgeError
 
 logger = logging.getLogger(__name__)
 
 CALLBACK_PATTERN = r"^lib:"
 PENDING = "pending"
+PENDING_DAYS = 7  # a document waits this long for 导入 or 取消
 ADMINS_ONLY = "抱歉，只有管理员可以修改知识库。"
 DOCUMENT_REFUSED = "抱歉，只有管理员可以向知识库添加讲话，您发来的文件没有保存。如需收录，请联系管理员。"
 PRIVATE_ONLY = "请在与我的私聊中使用这个命令。"
@@ -125,6 +128,7 @@ def _pending_dir(context: ContextTypes.DEFAULT_TYPE) -> Path:
 
 
 def _save_pending(context: ContextTypes.DEFAULT_TYPE, action: dict, data: bytes | None = None) -> str:
+    _prune_pending(_pending_dir(context))
     token = secrets.token_hex(6)
     folder = _pending_dir(context) / token
     folder.mkdir(parents=True, exist_ok=True)
@@ -132,6 +136,19 @@ def _save_pending(context: ContextTypes.DEFAULT_TYPE, action: dict, data: bytes 
         (folder / "file").write_bytes(data)
     (folder / "action.json").write_text(json.dumps(action, ensure_ascii=False), encoding="utf-8")
     return token
+
+
+def _prune_pending(root: Path, max_age: float = PENDING_DAYS * 86400) -> None:
+    """Forget documents nobody pressed 导入 or 取消 for within PENDING_DAYS."""
+    if not root.is_dir():
+        return
+    now = time.time()
+    for folder in root.iterdir():
+        try:
+            if now - folder.stat().st_mtime > max_age:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _load_pending(context: ContextTypes.DEFAULT_TYPE, token: str) -> tuple[dict, bytes | None] | None:
@@ -223,13 +240,14 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def _do_ingest(live: LiveKnowledge, action: dict, data: bytes) -> str:
-    sources = list(live.sources)
     try:
+        # the manifests as they are now (someone may have ingested from the terminal meanwhile)
+        sources = await asyncio.to_thread(read_sources, live.layers)
         report = await asyncio.to_thread(
             prepare, action["name"], data, sources, title=action.get("title"), date=action.get("date"),
         )
         change = await asyncio.to_thread(commit, report, live.layers)
-    except (IngestError, LibraryError) as exc:
+    except (IngestError, LibraryError, KnowledgeError) as exc:
         return f"未导入：{exc}"
     problem = await _apply(live, change)
     if problem:
@@ -376,7 +394,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     elif action.get("kind") == "remove":
         try:
             change = await asyncio.to_thread(Library(live.layers).remove_speech, str(action.get("id")))
-        except LibraryError as exc:
+        except (LibraryError, KnowledgeError) as exc:
             text = f"未删除：{exc}"
         else:
             text = await _apply(live, change) or f"{change.message}，已生效。"

@@ -40,6 +40,7 @@ from officebot.retrieval.text import strip_for_match
 from officebot.retrieval.types import Corpus, Speech, SpeechText
 
 LIBRARY = "library"
+CACHE = "cache"
 TIPS = "tips.yaml"
 DATA_ENV = "OFFICE_BOT_DATA"
 SHIPPED, LIBRARY_LAYER = "shipped", "library"
@@ -80,17 +81,18 @@ class Layers:
 
     library: Path
     shipped: Path | None = None
+    cache: Path | None = None  # where a persisted search index may be kept (data directory's cache/)
 
     @classmethod
     def default(cls, data: Path | str | None = None) -> Layers:
         """The shipped knowledge ($OFFICE_BOT_KNOWLEDGE or the installed one) under the library
         in the data directory."""
         base = Path(data).expanduser() if data else data_dir()
-        return cls(library=base / LIBRARY, shipped=default_knowledge_dir())
+        return cls(library=base / LIBRARY, shipped=default_knowledge_dir(), cache=base / CACHE)
 
     @classmethod
     def standalone(cls, directory: Path | str) -> Layers:
-        return cls(library=Path(directory).expanduser())
+        return cls(library=Path(directory).expanduser(), cache=data_dir() / CACHE)
 
     @property
     def directories(self) -> list[Path]:

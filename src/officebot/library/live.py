@@ -54,6 +54,7 @@ def build_snapshot(layers: Layers, generation: int = 0, knowledge: Knowledge | N
     start = time.perf_counter()
     knowledge = knowledge or read_knowledge(layers)
     directory = layers.library if layers.shipped is None else None
+    # with the persisted index (issue 7) this becomes ..., directory, cache_dir=layers.cache)
     kb = KnowledgeBase.build(knowledge.corpus, None, directory)
     kb.search("新同事遇到突发事件该怎么报送", 1)  # warm the tokenizer here, not on a user's question
     return Snapshot(kb, knowledge, generation, time.perf_counter() - start)
@@ -99,6 +100,10 @@ class LiveKnowledge:
             except KnowledgeError as exc:
                 logger.warning("knowledge not reloaded, the old one stays live: %s", exc)
                 return ReloadResult(False, old, exc, time.perf_counter() - start, [str(p) for p in exc.problems])
+            except Exception as exc:  # a bug must not take the live knowledge down either
+                logger.exception("knowledge not reloaded, the old one stays live")
+                problem = f"重新加载时出错（{type(exc).__name__}），线上知识库保持不变；详情见日志"
+                return ReloadResult(False, old, None, time.perf_counter() - start, [problem])
             self._snapshot = new  # the swap: one assignment, atomic for every reader
         for listener in list(self.listeners):
             try:
