@@ -109,9 +109,9 @@ async def test_answers_go_out_with_a_damaged_questions_table(bot_runner, people,
     store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     path = data_dir / DB_NAME  # a damaged page: the questions table's root
-    damaged = bytearray(path.read_bytes())  # noqa: ASYNC240 - a small test file
+    damaged = bytearray(path.read_bytes())
     damaged[(root - 1) * size : root * size] = b"\xff" * size
-    path.write_bytes(bytes(damaged))  # noqa: ASYNC240
+    path.write_bytes(bytes(damaged))
     await bot_runner.start()
     for _ in range(3):
         call = await ask(people, USER, USER, QUESTION)
