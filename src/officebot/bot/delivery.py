@@ -25,7 +25,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
 from telegram.request import HTTPXRequest
 
-from officebot.bot.ledger import about_to_reply
+from officebot.bot.ledger import about_to_reply, reply_failed
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,7 @@ class RetryingLimiter(AIORateLimiter):
                     callback=callback, args=args, kwargs=kwargs,
                 )
             except RetryAfter as exc:
+                reply_failed()
                 wait = _retry_after(exc)
                 if wait > MAX_RETRY_AFTER or attempt >= MAX_ATTEMPTS:
                     logger.warning("%s: flood control asks for %.0f s (try %d), giving up", endpoint, wait, attempt)
@@ -94,7 +95,10 @@ class RetryingLimiter(AIORateLimiter):
                     self._retry_after_event.set()
             except NetworkError as exc:
                 if not transient(exc, endpoint):
+                    if not may_have_arrived(exc):
+                        reply_failed()  # refused (4xx): no reply went out
                     raise
+                reply_failed()
                 if attempt >= MAX_ATTEMPTS:
                     logger.warning("%s failed %d times, giving up: %s", endpoint, attempt, exc)
                     raise

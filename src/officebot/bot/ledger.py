@@ -33,6 +33,15 @@ REPLIES = {"sendMessage", "sendPoll", "editMessageText", "editMessageReplyMarkup
 CURRENT: ContextVar[tuple[UpdateLedger, int] | None] = ContextVar("officebot_update", default=None)
 
 
+def reply_failed() -> None:
+    """The request that committed the current update failed and will be retried (or given up):
+    until a retry is written out, the update is not handled."""
+    entry = CURRENT.get()
+    if entry is not None:
+        ledger, update_id = entry
+        ledger.uncommit(update_id)
+
+
 def about_to_reply(endpoint: str) -> None:
     """Called when a request has been written out: the first reply of an update commits it."""
     entry = CURRENT.get()
@@ -120,6 +129,15 @@ class UpdateLedger:
         try:
             self.store.mark_handled([update_id])
             self._store_failed = False
+        except StoreError as exc:
+            self._report(exc)
+
+    def uncommit(self, update_id: int) -> None:
+        if update_id not in self._committed:
+            return
+        self._committed.discard(update_id)
+        try:
+            self.store.unmark_handled(update_id)
         except StoreError as exc:
             self._report(exc)
 
