@@ -1214,6 +1214,7 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 1024  # Telegram accepts a burst of connections (socketserver's default is 5)
     fake: FakeBotAPI
 
 

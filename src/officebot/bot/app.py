@@ -8,6 +8,8 @@
 store, and every feature module. A feature module is one function `register(setup: BotSetup)`,
 listed in `features()`. A later module, e.g. officebot/bot/training.py, adds itself like this:
 
+    from officebot.bot.core import BotSetup
+
     def register(setup: BotSetup) -> None:
         setup.add_command("tip", "今日提示", tip_command)        # menu, /help and handler at once
         setup.add_handler(PollAnswerHandler(quiz_answer))
@@ -15,7 +17,10 @@ listed in `features()`. A later module, e.g. officebot/bot/training.py, adds its
 
     # and in features():  return [handlers.register, training.register]
 
-Handlers reach the shared objects with `services(context)` (settings, kb, store, flood gate).
+Feature modules import what they share (`BotSetup`, `Services`, `services`, `reply`) from
+officebot/bot/core.py, never this module: app imports them, not the other way round. Handlers reach
+the shared objects with `services(context)` (settings, store, flood gate) and the knowledge base
+through `services(context).knowledge()` / `.search()` (a worker thread, never the event loop).
 Jobs are not persisted by python-telegram-bot: an `on_startup` hook recreates them from the store
 (officebot/bot/training.py: `restore_subscriptions`, `run_daily` with times in the subscription's zone).
 State tables come as a new entry of `officebot.store.MIGRATIONS`.
@@ -49,8 +54,8 @@ from officebot.bot.core import (  # noqa: F401 - re-exported: the names feature 
     StartupHook,
     services,
 )
-from officebot.bot.delivery import RetryingLimiter, may_have_arrived
-from officebot.bot.ledger import UpdateLedger
+from officebot.bot.delivery import ReplyRequest, RetryingLimiter, may_have_arrived
+from officebot.bot.ledger import CURRENT, UpdateLedger
 from officebot.bot.redact import RedactingFormatter, redact
 from officebot.bot.settings import Settings, SettingsError, check_webhook, load_settings
 from officebot.bot.store import Store, StoreError
@@ -62,6 +67,7 @@ logger = logging.getLogger(__name__)
 EXIT_USAGE = 2
 STARTUP_PATIENCE = 120.0  # seconds start-up keeps retrying an unreachable Bot API before giving up
 IDLE_WAIT = 0.25  # seconds to wait for progress when getUpdates brought only updates in flight
+MAX_IN_FLIGHT = 64  # updates fetched and not yet handled before polling waits for one to finish
 
 
 def features() -> list[Register]:
@@ -139,9 +145,11 @@ class _Application(Application):
         if update_id not in ledger.in_flight and ledger.seen_before(update_id):
             logger.info("update %s was handled before; skipped", update_id)
             return
+        token = CURRENT.set((ledger, update_id))
         try:
             await super().process_update(update)
         finally:
+            CURRENT.reset(token)
             ledger.done(update_id)
 
 
@@ -188,8 +196,10 @@ class _Bot(ExtBot):
                 write_timeout=write_timeout, connect_timeout=connect_timeout, pool_timeout=pool_timeout,
                 api_kwargs=api_kwargs,
             )
-        offset = ledger.offset()
         seconds = timeout.total_seconds() if isinstance(timeout, dtm.timedelta) else (timeout or 0)
+        if seconds:
+            await ledger.room(MAX_IN_FLIGHT)  # back-pressure: fetch more when some are done
+        offset = ledger.offset()
         base = self._request[0].read_timeout or 0
         data = {"timeout": timeout, "offset": offset, "limit": limit, "allowed_updates": allowed_updates}
         raw = await self._post(
@@ -197,26 +207,24 @@ class _Bot(ExtBot):
             connect_timeout=connect_timeout, pool_timeout=pool_timeout, api_kwargs=api_kwargs,
         )
         ledger.acknowledged(offset)
-        parsed: dict[int, Update] = {}
-        ids: list[int] = []
+        items: dict[int, Any] = {}
         for item in raw or []:
             update_id = item.get("update_id") if isinstance(item, dict) else None
             if not isinstance(update_id, int):
                 logger.warning("skipped an update without an update_id")
                 continue
-            ids.append(update_id)
+            items[update_id] = item
+        fresh = ledger.fresh(list(items))
+        updates = []
+        for update_id in fresh:  # only new ones are parsed: those in flight come back until done
             try:
-                parsed[update_id] = Update.de_json(item, self)
+                updates.append(Update.de_json(items[update_id], self))
             except Exception as exc:  # noqa: BLE001 - one unreadable update must not stop polling
                 logger.warning("skipped update %s that cannot be read: %s", update_id, exc.__class__.__name__)
-        fresh = ledger.fresh(ids)
-        for update_id in fresh:
-            if update_id not in parsed:
-                ledger.done(update_id)  # unreadable: recorded as handled, acknowledged with the next call
-        updates = tuple(parsed[u] for u in fresh if u in parsed)
-        if not updates and ids and seconds:
+                ledger.done(update_id)  # recorded as handled: acknowledged with the next call
+        if not updates and items and seconds:
             await ledger.wait_for_progress(IDLE_WAIT)  # only updates in flight came back
-        return updates
+        return tuple(updates)
 
     async def delete_webhook(self, *args: Any, **kwargs: Any) -> bool:
         try:
@@ -248,7 +256,7 @@ def build_application(
         base_file_url=settings.base_file_url,
         defaults=Defaults(tzinfo=settings.zone),
         rate_limiter=RetryingLimiter(),  # Telegram's limits, 429s waited out, transient failures retried
-        request=HTTPXRequest(connection_pool_size=256),  # what ApplicationBuilder would use
+        request=ReplyRequest(connection_pool_size=256),  # as ApplicationBuilder's, and tells the ledger
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         ledger=ledger,
     )

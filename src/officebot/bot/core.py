@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 SERVICES = "officebot.services"  # key of `Services` in bot_data
 APOLOGY = "抱歉，处理这条消息时出了点问题，请稍后再试。"
-SEARCH_WORKERS = 4  # threads that run kb.search; each asker uses at most one at a time
+SEARCH_WORKERS = 2  # threads that run kb.search (2 cores); each asker uses at most one at a time
 ANONYMOUS_BOTS = (1087968824, 136817688)  # GroupAnonymousBot, Channel_Bot: "from" of anonymous senders
 
 StartupHook = Callable[[Application], Awaitable[None]]

@@ -18,10 +18,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+from typing import Any
 
 import httpx
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import AIORateLimiter
+from telegram.request import HTTPXRequest
+
+from officebot.bot.ledger import about_to_reply, reply_failed
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +72,7 @@ class RetryingLimiter(AIORateLimiter):
         except (TypeError, ValueError):
             pass
         group = chat_id if (isinstance(chat_id, int) and chat_id < 0) or isinstance(chat_id, str) else False
+
         attempt = 1
         while True:
             try:
@@ -77,6 +82,7 @@ class RetryingLimiter(AIORateLimiter):
                     callback=callback, args=args, kwargs=kwargs,
                 )
             except RetryAfter as exc:
+                reply_failed()
                 wait = _retry_after(exc)
                 if wait > MAX_RETRY_AFTER or attempt >= MAX_ATTEMPTS:
                     logger.warning("%s: flood control asks for %.0f s (try %d), giving up", endpoint, wait, attempt)
@@ -89,7 +95,10 @@ class RetryingLimiter(AIORateLimiter):
                     self._retry_after_event.set()
             except NetworkError as exc:
                 if not transient(exc, endpoint):
+                    if not may_have_arrived(exc):
+                        reply_failed()  # refused (4xx): no reply went out
                     raise
+                reply_failed()
                 if attempt >= MAX_ATTEMPTS:
                     logger.warning("%s failed %d times, giving up: %s", endpoint, attempt, exc)
                     raise
@@ -97,3 +106,25 @@ class RetryingLimiter(AIORateLimiter):
                 logger.warning("%s failed (%s); try %d of %d in %.1f s", endpoint, exc, attempt + 1, MAX_ATTEMPTS, delay)
                 await asyncio.sleep(delay)
             attempt += 1
+
+
+class _ReplyTracingClient(httpx.AsyncClient):
+    """httpx client that tells the ledger when a request's bytes have been written to the socket:
+    from then on the server will carry it out even if this process dies."""
+
+    async def send(self, request: httpx.Request, **kwargs: Any) -> httpx.Response:
+        endpoint = request.url.path.rsplit("/", 1)[-1]
+
+        async def trace(event: str, info: dict[str, Any]) -> None:
+            if event == "http11.send_request_body.complete":
+                about_to_reply(endpoint)
+
+        request.extensions = {**request.extensions, "trace": trace}
+        return await super().send(request, **kwargs)
+
+
+class ReplyRequest(HTTPXRequest):
+    """HTTPXRequest whose client reports written requests (see `_ReplyTracingClient`)."""
+
+    def _build_client(self) -> httpx.AsyncClient:
+        return _ReplyTracingClient(**self._client_kwargs)

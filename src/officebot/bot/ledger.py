@@ -7,8 +7,12 @@ fetched update still waiting in its queue. Here the offset is the lowest update 
 of that are skipped while in flight; an update is recorded as handled in SQLite the moment its
 handling ends, so after a crash and a restart it is skipped too.
 
-The gap that remains is the moment between a reply reaching Telegram and the mark being written
-(no await in between, well under a millisecond): a kill -9 exactly there answers that question twice.
+When is an update handled? Its reply is what matters: once the reply's bytes are written to the
+socket, Telegram will carry it out even if the process dies the next instant, while the bot learns
+that it arrived only a round trip later. So the mark is written the moment the first reply of an
+update has been written out (httpx's trace hook, see officebot.bot.delivery.ReplyRequest and
+`about_to_reply`), and again when handling ends. Only a kill -9 within the few microseconds between
+the write and the SQLite commit repeats a reply; nothing fetched is lost.
 """
 
 from __future__ import annotations
@@ -16,12 +20,34 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from contextvars import ContextVar
 
 from officebot.bot.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
 KEEP_HANDLED = 24 * 3600  # seconds a handled id is kept: Telegram keeps an update at most 24 hours
+REPLIES = {"sendMessage", "sendPoll", "editMessageText", "editMessageReplyMarkup", "answerInlineQuery",
+           "sendDocument", "sendPhoto"}  # requests a user sees: the first of them commits the update
+
+CURRENT: ContextVar[tuple[UpdateLedger, int] | None] = ContextVar("officebot_update", default=None)
+
+
+def reply_failed() -> None:
+    """The request that committed the current update failed and will be retried (or given up):
+    until a retry is written out, the update is not handled."""
+    entry = CURRENT.get()
+    if entry is not None:
+        ledger, update_id = entry
+        ledger.uncommit(update_id)
+
+
+def about_to_reply(endpoint: str) -> None:
+    """Called when a request has been written out: the first reply of an update commits it."""
+    entry = CURRENT.get()
+    if entry is not None and endpoint in REPLIES:
+        ledger, update_id = entry
+        ledger.commit(update_id)
 
 
 class UpdateLedger:
@@ -34,6 +60,7 @@ class UpdateLedger:
         self.highest = 0  # the highest update id seen
         self._changed = asyncio.Event()
         self._store_failed = False
+        self._committed: set[int] = set()
 
     # ---- getUpdates ------------------------------------------------------------------------
 
@@ -68,6 +95,11 @@ class UpdateLedger:
             logger.info("%d updates were handled before a restart; skipped", len(before))
         return fresh
 
+    async def room(self, limit: int) -> None:
+        """Wait while `limit` updates or more are in flight."""
+        while len(self.in_flight) >= limit:
+            await self.wait_for_progress(1.0)
+
     async def wait_for_progress(self, timeout: float) -> None:
         """Nothing new came: wait until an update in flight is done (or `timeout`), so that polling
         with an offset that keeps updates in flight does not spin."""
@@ -89,16 +121,33 @@ class UpdateLedger:
             self._report(exc)
             return False
 
-    def done(self, update_id: int) -> None:
-        """Handling ended (answered, refused, failed: it is not tried again)."""
-        self.in_flight.discard(update_id)
-        self.handled.add(update_id)
-        self._replied.discard(update_id)
+    def commit(self, update_id: int) -> None:
+        """Record the update as handled now (its reply is about to leave)."""
+        if update_id in self._committed:
+            return
+        self._committed.add(update_id)
         try:
             self.store.mark_handled([update_id])
             self._store_failed = False
         except StoreError as exc:
             self._report(exc)
+
+    def uncommit(self, update_id: int) -> None:
+        if update_id not in self._committed:
+            return
+        self._committed.discard(update_id)
+        try:
+            self.store.unmark_handled(update_id)
+        except StoreError as exc:
+            self._report(exc)
+
+    def done(self, update_id: int) -> None:
+        """Handling ended (answered, refused, failed: it is not tried again)."""
+        self.in_flight.discard(update_id)
+        self.handled.add(update_id)
+        self._replied.discard(update_id)
+        self.commit(update_id)
+        self._committed.discard(update_id)
         self._changed.set()
 
     def replied(self, update_id: int) -> None:

@@ -351,6 +351,9 @@ class Store:
                 "INSERT OR IGNORE INTO handled_updates (update_id, ts) VALUES (?, ?)", [(u, now) for u in update_ids]
             )
 
+    def unmark_handled(self, update_id: int) -> None:
+        self._write("DELETE FROM handled_updates WHERE update_id = ?", (update_id,))
+
     def handled_among(self, update_ids: Sequence[int]) -> set[int]:
         """Those of `update_ids` that were handled already (before a crash, say)."""
         if not update_ids:
