@@ -112,7 +112,7 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     """Log the error, then tell the user briefly, unless their reply went out (or may have): one
     answer, never the answer and an apology. Network trouble while polling is one warning line."""
     error = context.error
-    if update is None and isinstance(error, (NetworkError, Conflict)):
+    if update is None and context.job is None and isinstance(error, (NetworkError, Conflict)):
         logger.warning("polling for updates failed, retrying: %s", error)
         return
     if isinstance(error, NetworkError) and not isinstance(error, BadRequest):
