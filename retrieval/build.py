@@ -1,0 +1,519 @@
+"""Building the index of a corpus once, and keeping it.
+
+`build_index` cuts the speeches into passages, tokenizes them (in two processes when there are
+many), and computes everything a question needs: the four BM25 runs (`index.Run`), which
+passages are shaped like an answer to who/why/which/how-long questions, which say what a term
+means ("X就是…"), the same-pinyin table for typos, and the topics offered when a question is not
+answered. With a cache directory the result is written to one file named after the fingerprint of
+everything it was built from (`fingerprint`), and a later build of the same corpus reads it back
+memory-mapped instead. Tokens are also kept per speech, keyed by the speech's passages, so that
+adding one speech re-tokenizes that speech only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import marshal
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .index import Postings, Run, build_run, load_arrays, save_arrays
+from .shapes import INTENTS, definition_subjects, topic_name
+from .structure import build_paragraphs, split_passages
+from .text import Tokenizer, bigrams, strip_for_match
+from .types import Corpus, Passage, SpeechText
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 1  # raise when the file layout or what goes into it changes
+PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
+WORKERS = 2
+BATCH_PASSAGES = 400
+KEEP_INDEXES = 4  # index files kept in a cache directory (several knowledge directories may share it)
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
+
+
+def default_cache_dir() -> Path:
+    """`$OFFICE_BOT_DATA/cache`, else `$XDG_CACHE_HOME/office-bot`, else `~/.cache/office-bot`."""
+    data = os.environ.get("OFFICE_BOT_DATA", "").strip()
+    if data:
+        return Path(data).expanduser() / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "office-bot"
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything searching needs besides the tokenizer and synonyms; read-only once built."""
+
+    passages: list[Passage]
+    words: Run  # passages x jieba words (text, headings, bound questions)
+    bigrams: Run  # passages x character bigrams
+    section_words: Run  # sections x words: a question about a topic matches its section
+    section_grams: Run
+    section_of: np.ndarray  # passage -> section
+    intents: np.ndarray  # (len(INTENTS), passages) 1 where the passage is shaped like that answer
+    definitions: Postings  # X -> passages that say what X is
+    homophones: dict[str, list[str]]  # pinyin of a word -> common words of the index that sound so
+    pinyin: list[str]  # usual pinyin of every character U+4E00..U+9FFF
+    topics: list[str]  # section headings without numbering, outermost first
+    pool: list[str]  # the topics offered as suggestions
+    pool_grams: dict[str, list[int]]  # bigram -> suggestions (positions in pool) that have it
+    notes: dict[int, str]  # passage -> its bound questions, stripped (for coverage)
+
+    def sound(self, word: str) -> str:
+        return " ".join(self.pinyin[ord(c) - CJK_FIRST] for c in word)
+
+
+# ---- fingerprints ------------------------------------------------------------------------------
+
+
+def _pinyin_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pypinyin")
+    except PackageNotFoundError:
+        return "none"
+
+
+def fingerprint(corpus: Corpus, settings: Any, tokenizer: Tokenizer) -> str:
+    """A hash of everything the index depends on: the corpus (speeches, synonyms, dictionary,
+    stopwords, bound questions), the settings that shape passages and weights, the tokenizer's
+    dictionaries and the index format."""
+    h = hashlib.sha256(f"format {INDEX_FORMAT}\0pypinyin {_pinyin_version()}\0{tokenizer.fingerprint()}".encode())
+    h.update(repr((settings.passage_chars, settings.heading_repeat, settings.k1, settings.b)).encode())
+    for st in corpus.speeches:
+        h.update(b"\0speech\0" + repr(tuple(vars(st.speech).values())).encode())
+        h.update("\n".join(st.lines).encode())
+    h.update(repr(sorted((k, tuple(v)) for k, v in corpus.synonyms.items())).encode())
+    h.update(repr(sorted((k, tuple(v)) for k, v in corpus.annotations.items())).encode())
+    return h.hexdigest()[:40]
+
+
+# ---- passages and tokens -----------------------------------------------------------------------
+
+
+def split_corpus(corpus: Corpus, passage_chars: int) -> tuple[list[Passage], list[int]]:
+    """All passages, and where each speech's passages start (one more at the end)."""
+    passages: list[Passage] = []
+    starts = [0]
+    for st in corpus.speeches:
+        paragraphs, _ = build_paragraphs(st.speech.id, list(st.lines))
+        passages.extend(split_passages(paragraphs, st.speech.title, st.speech.date, passage_chars, len(passages)))
+        starts.append(len(passages))
+    return passages, starts
+
+
+_worker_tokenizer: Tokenizer | None = None
+
+
+def _init_worker(entries: list[str], stopwords: list[str]) -> None:
+    global _worker_tokenizer
+    _worker_tokenizer = Tokenizer(entries, set(stopwords))
+
+
+def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[str]]:
+    """Index words of each passage text (what the per-speech cache keeps)."""
+    return [tokenizer.tokens(t) for t in texts]
+
+
+def _tokenize_batch(batch: list[tuple[int, list[str]]]) -> list[tuple[int, list[list[str]]]]:
+    assert _worker_tokenizer is not None
+    return [(s, tokenize_texts(_worker_tokenizer, texts)) for s, texts in batch]
+
+
+def _progress_bar(total: int, progress: bool | None, desc: str):
+    show = progress if progress is not None else sys.stderr.isatty()
+    if not show or total <= 0:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=desc, unit="段", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+
+def _token_cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "tokens" / key[:2] / f"{key}.bin"
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written is simply not kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.debug("cache not written (%s): %s", path, exc)
+
+
+def speech_tokens(
+    texts_by_speech: Sequence[list[str]], tokenizer: Tokenizer, cache_dir: Path | None, progress: bool | None
+) -> list[list[list[str]]]:
+    """jieba tokens of every passage text, speech by speech, from the per-speech cache where it
+    has them; the rest is tokenized (in two processes when there is a lot) and cached."""
+    tok = tokenizer.fingerprint()
+    keys = [hashlib.sha256((tok + "\0" + "\0".join(texts)).encode()).hexdigest() for texts in texts_by_speech]
+    results: list[list[list[str]] | None] = [None] * len(texts_by_speech)
+    if cache_dir is not None:
+        for s, key in enumerate(keys):
+            try:
+                cached = marshal.loads(_token_cache_path(cache_dir, key).read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                continue
+            if isinstance(cached, list) and len(cached) == len(texts_by_speech[s]):
+                results[s] = cached
+    todo = [s for s, r in enumerate(results) if r is None]
+    total = sum(len(texts_by_speech[s]) for s in todo)
+    bar = _progress_bar(total, progress, "分词")
+
+    def done(s: int, tokens: list[list[str]]) -> None:
+        results[s] = tokens
+        if cache_dir is not None:
+            _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
+        if bar is not None:
+            bar.update(len(tokens))
+
+    try:
+        if total >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
+            batches: list[list[tuple[int, list[str]]]] = [[]]
+            size = 0
+            for s in todo:
+                if size >= BATCH_PASSAGES:
+                    batches.append([])
+                    size = 0
+                batches[-1].append((s, texts_by_speech[s]))
+                size += len(texts_by_speech[s])
+            # spawn, not fork: the caller may be a bot with threads running
+            with ProcessPoolExecutor(
+                WORKERS, mp_context=get_context("spawn"), initializer=_init_worker,
+                initargs=(tokenizer.entries(), sorted(tokenizer.stopwords)),
+            ) as pool:
+                for future in as_completed([pool.submit(_tokenize_batch, batch) for batch in batches]):
+                    for s, tokens in future.result():
+                        done(s, tokens)
+        else:
+            for s in todo:
+                done(s, tokenize_texts(tokenizer, texts_by_speech[s]))
+    finally:
+        if bar is not None:
+            bar.close()
+    return [r if r is not None else [] for r in results]
+
+
+class _Ids:
+    """Term ids of documents, collected as arrays (a Python list of 30M ints would need 1 GB)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.chunks: list[np.ndarray] = []
+        self.lengths: list[int] = []
+
+    def add(self, tokens: list[str]) -> None:
+        vocab = self.vocab
+        self.chunks.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens)))
+        self.lengths.append(len(tokens))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        docs = np.repeat(np.arange(len(self.lengths), dtype=np.int32), self.lengths)
+        terms = np.concatenate(self.chunks) if self.chunks else np.zeros(0, dtype=np.int32)
+        return docs, terms
+
+
+# ---- the index ---------------------------------------------------------------------------------
+
+
+def build_index(
+    passages: list[Passage],
+    text_tokens: list[list[str]],
+    tokenizer: Tokenizer,
+    settings: Any,
+    annotations: dict[tuple[str, int], list[str]] | None = None,
+) -> Index:
+    """The index of passages whose texts are already tokenized (`text_tokens`, one list each)."""
+    annotations = annotations or {}
+    label_words: dict[str, list[str]] = {}
+    label_grams: dict[str, list[str]] = {}
+    words, grams = _Ids(), _Ids()
+    notes: dict[int, str] = {}
+    section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
+    section_of = np.zeros(len(passages), dtype=np.int32)
+    for i, (p, tokens) in enumerate(zip(passages, text_tokens)):
+        w = list(tokens)
+        g = bigrams(p.text)
+        for _ in range(settings.heading_repeat):
+            for label in p.section:
+                if label not in label_words:
+                    label_words[label] = tokenizer.tokens(label)
+                    label_grams[label] = bigrams(label)
+                w.extend(label_words[label])
+                g.extend(label_grams[label])
+        bound = annotations.get((p.doc_id, p.paragraph))
+        if bound:
+            for q in bound:
+                w.extend(tokenizer.tokens(q))
+                g.extend(bigrams(q))
+            notes[i] = strip_for_match("".join(bound))
+        words.add(w)
+        grams.add(g)
+        section_of[i] = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
+    n = len(passages)
+    k1, b = settings.k1, settings.b
+    word_docs, word_terms = words.arrays()
+    gram_docs, gram_terms = grams.arrays()
+    word_run = build_run(word_docs, word_terms, n, words.vocab, k1, b)
+    gram_run = build_run(gram_docs, gram_terms, n, grams.vocab, k1, b)
+    section_words = build_run(section_of[word_docs], word_terms, len(section_ids), words.vocab, k1, b)
+    section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), grams.vocab, k1, b)
+    del word_docs, word_terms, gram_docs, gram_terms
+
+    intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
+    intents = intents.reshape(len(INTENTS), n)
+    definitions = Postings.build((s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text))
+    pinyin = pinyin_table()
+    homophones = homophone_table(
+        (t for vocab in (words.vocab, grams.vocab) for t in vocab), tokenizer, pinyin
+    )
+    topics, pool = topic_lists(passages)
+    return Index(
+        passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions,
+        homophones, pinyin, topics, pool, _pool_grams(pool), notes,
+    )
+
+
+_pinyin: list[str] | None = None
+_pinyin_lock = threading.Lock()
+
+
+def pinyin_table() -> list[str]:
+    """The usual pinyin of every character U+4E00..U+9FFF, one reading each (enough for typing
+    mistakes); empty without pypinyin (no typo tolerance then). Computed once a process."""
+    global _pinyin
+    with _pinyin_lock:
+        if _pinyin is None:
+            try:
+                from pypinyin import lazy_pinyin
+            except ImportError:
+                return []
+            _pinyin = lazy_pinyin([chr(c) for c in range(CJK_FIRST, CJK_LAST + 1)])
+    return _pinyin
+
+
+def _is_cjk(term: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in term)
+
+
+def homophone_table(terms, tokenizer: Tokenizer, pinyin: list[str]) -> dict[str, list[str]]:
+    """Pinyin -> the terms of the index (words and bigrams, two or more characters) that sound so
+    and are common words: jieba's odd cuts ("是要") are no one's intended word."""
+    if not pinyin:
+        return {}
+    table: dict[str, list[str]] = {}
+    for term in sorted({t for t in terms if len(t) >= 2 and _is_cjk(t) and tokenizer.is_word(t)}):
+        table.setdefault(" ".join(pinyin[ord(c) - CJK_FIRST] for c in term), []).append(term)
+    return table
+
+
+def topic_lists(passages: list[Passage]) -> tuple[list[str], list[str]]:
+    """Section headings, outermost first (numbering removed), and those offered as suggestions:
+    the innermost headings of four characters or more (else any of four or more)."""
+    seen: dict[str, int] = {}
+    deep: set[str] = set()
+    for p in passages:
+        for depth, label in enumerate(p.section):
+            topic = topic_name(label)
+            if topic and topic not in seen:
+                seen[topic] = depth
+        if p.section:
+            deep.add(topic_name(p.section[-1]))
+    topics = sorted(seen, key=lambda t: seen[t])
+    long = [t for t in topics if len(t) >= 4]
+    return topics, [t for t in long if t in deep] or long
+
+
+def _pool_grams(pool: list[str]) -> dict[str, list[int]]:
+    grams: dict[str, list[int]] = {}
+    for i, topic in enumerate(pool):
+        for g in set(bigrams(topic)):
+            grams.setdefault(g, []).append(i)
+    return grams
+
+
+# ---- the file ----------------------------------------------------------------------------------
+
+_PASSAGE_FIELDS = ("doc_id", "title", "date", "section", "paragraph", "part", "text")
+
+
+def save_index(path: Path, index: Index, key: str) -> None:
+    ps = index.passages
+    header = {
+        "format": INDEX_FORMAT,
+        "fingerprint": key,
+        "first_id": ps[0].id if ps else 0,
+        "passages": {f: [getattr(p, f) for p in ps] for f in _PASSAGE_FIELDS},
+        "words": list(index.words.vocab),
+        "bigrams": list(index.bigrams.vocab),
+        "sections": index.section_words.n_docs,
+        "definitions": list(index.definitions.keys),
+        "homophones": index.homophones,
+        "pinyin": index.pinyin,
+        "topics": index.topics,
+        "pool": index.pool,
+        "notes": index.notes,
+    }
+    arrays = {
+        **index.words.arrays("w"), **index.bigrams.arrays("b"),
+        **index.section_words.arrays("sw"), **index.section_grams.arrays("sb"),
+        "section_of": index.section_of, "intents": index.intents,
+        "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
+    }
+    save_arrays(path, header, arrays)
+
+
+def load_index(path: Path, key: str) -> Index:
+    """The index `save_index` wrote; ValueError or OSError if it is not that index or is damaged."""
+    header, arrays = load_arrays(path)
+    if not isinstance(header, dict) or header.get("format") != INDEX_FORMAT or header.get("fingerprint") != key:
+        raise ValueError(f"{path}: another index")
+    try:
+        columns = header["passages"]
+        first = header["first_id"]
+        n = len(columns["text"])
+        passages = [
+            Passage(first + i, doc_id, title, date, section, paragraph, part, text)
+            for i, (doc_id, title, date, section, paragraph, part, text) in enumerate(
+                zip(*(columns[f] for f in _PASSAGE_FIELDS), strict=True)
+            )
+        ]
+        words = dict(zip(header["words"], range(len(header["words"]))))
+        grams = dict(zip(header["bigrams"], range(len(header["bigrams"]))))
+        sections = header["sections"]
+        index = Index(
+            passages,
+            Run.from_arrays(words, arrays, "w", n),
+            Run.from_arrays(grams, arrays, "b", n),
+            Run.from_arrays(words, arrays, "sw", sections),
+            Run.from_arrays(grams, arrays, "sb", sections),
+            arrays["section_of"],
+            arrays["intents"],
+            Postings(dict(zip(header["definitions"], range(len(header["definitions"])))),
+                     arrays["def.indptr"], arrays["def.docs"]),
+            header["homophones"], header["pinyin"], header["topics"], header["pool"],
+            _pool_grams(header["pool"]), header["notes"],
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: damaged index ({exc})") from exc
+    _check(index, n)
+    return index
+
+
+def _check(index: Index, n: int) -> None:
+    """Shapes agree, so that a damaged file fails here and not in the middle of a search."""
+    for run in (index.words, index.bigrams, index.section_words, index.section_grams):
+        if len(run.indptr) != len(run.vocab) + 1 or len(run.idf) != len(run.vocab):
+            raise ValueError("index: vocabulary and columns disagree")
+        if len(run.docs) != len(run.weights) or (len(run.indptr) and int(run.indptr[-1]) != len(run.docs)):
+            raise ValueError("index: entries disagree")
+    if index.intents.shape != (len(INTENTS), n) or len(index.section_of) != n:
+        raise ValueError("index: passage arrays disagree")
+    if index.pinyin and len(index.pinyin) != CJK_LAST - CJK_FIRST + 1:
+        raise ValueError("index: pinyin table")
+
+
+def index_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / f"index-{key}.bin"
+
+
+def frequencies_path(cache_dir: Path, tokenizer: Tokenizer) -> Path:
+    return cache_dir / f"words-{tokenizer.fingerprint()[:40]}.bin"
+
+
+def prune(cache_dir: Path, *keep: Path) -> None:
+    """Remove all but the newest KEEP_INDEXES index and word-count files."""
+    try:
+        for pattern in ("index-*.bin", "words-*.bin"):
+            files = sorted(cache_dir.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in [f for f in files if f not in keep][KEEP_INDEXES - 1 :]:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("cache not pruned: %s", exc)
+
+
+# ---- an unchanged knowledge directory: no need to read it --------------------------------------
+
+
+def directory_stamp(directory: Path) -> str:
+    """Name, size and modification time of every file under a knowledge directory."""
+    h = hashlib.sha256(str(directory.resolve()).encode())
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            st = os.stat(path)
+            h.update(f"{os.path.relpath(path, directory)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _shortcut_path(cache_dir: Path, directory: Path, settings: Any) -> Path:
+    key = repr((str(directory.resolve()), settings.passage_chars, settings.heading_repeat, settings.k1, settings.b))
+    return cache_dir / f"dir-{hashlib.sha256(key.encode()).hexdigest()[:32]}.bin"
+
+
+def remember_directory(cache_dir: Path, directory: Path, settings: Any, corpus: Corpus, tokenizer: Tokenizer,
+                       key: str, stamp: str) -> None:
+    """Note which index a knowledge directory, as its files stand (`stamp`), was built into, with
+    the little of the corpus that is not in the index, so that `recall_directory` can skip reading
+    the directory next time."""
+    record = {
+        "format": INDEX_FORMAT, "pypinyin": _pinyin_version(), "tokenizer": tokenizer.fingerprint(),
+        "stamp": stamp, "index": key,
+        "speeches": [tuple(vars(st.speech).values()) for st in corpus.speeches],
+        "synonyms": corpus.synonyms, "userdict": list(corpus.userdict), "stopwords": sorted(corpus.stopwords),
+        "annotations": corpus.annotations,
+    }
+    _write_quietly(_shortcut_path(cache_dir, directory, settings), marshal.dumps(record))
+
+
+def recall_directory(cache_dir: Path, directory: Path, settings: Any) -> tuple[Corpus, Tokenizer, str] | None:
+    """(corpus without speech texts, tokenizer, index key) if the directory's files are as they were
+    when it was last indexed (same names, sizes and times) and that index is there; else None."""
+    from .types import Speech
+
+    try:
+        record = marshal.loads(_shortcut_path(cache_dir, directory, settings).read_bytes())
+        if not isinstance(record, dict) or record.get("format") != INDEX_FORMAT:
+            return None
+        if record["stamp"] != directory_stamp(directory) or record["pypinyin"] != _pinyin_version():
+            return None
+        tokenizer = Tokenizer(record["userdict"], set(record["stopwords"]))
+        if tokenizer.fingerprint() != record["tokenizer"] or not index_path(cache_dir, record["index"]).is_file():
+            return None
+        corpus = Corpus(
+            speeches=[SpeechText(Speech(*fields), ()) for fields in record["speeches"]],
+            synonyms=record["synonyms"], userdict=record["userdict"], stopwords=set(record["stopwords"]),
+            annotations=record["annotations"],
+        )
+        return corpus, tokenizer, record["index"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError) as exc:
+        log.debug("knowledge directory read again: %s", exc)
+        return None
