@@ -13,6 +13,7 @@ adding one speech re-tokenizes that speech only.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import logging
 import marshal
 import os
@@ -30,13 +31,13 @@ import numpy as np
 
 from .index import Postings, Run, build_run, load_arrays, save_arrays
 from .shapes import INTENTS, definition_subjects, topic_name
-from .structure import build_paragraphs, split_passages
+from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, strip_for_match
 from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 1  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 2  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_PASSAGES = 400
@@ -71,6 +72,16 @@ class Index:
     pool: list[str]  # the topics offered as suggestions
     pool_grams: dict[str, list[int]]  # bigram -> suggestions (positions in pool) that have it
     notes: dict[int, str]  # passage -> its bound questions, stripped (for coverage)
+    sentences_of: np.ndarray  # passage i has sentences sentences_of[i]:sentences_of[i + 1]
+    sentence_ptr: np.ndarray  # sentence j has the words sentence_words[sentence_ptr[j]:sentence_ptr[j + 1]]
+    sentence_words: np.ndarray  # word ids (of the word run) of every sentence, in order
+
+    def sentence_word_ids(self, passage: int) -> list[set[int]]:
+        """The word ids of each sentence of a passage (see `passage_sentences`)."""
+        a, b = int(self.sentences_of[passage]), int(self.sentences_of[passage + 1])
+        ptr = self.sentence_ptr[a : b + 1].tolist()
+        words = self.sentence_words[ptr[0] : ptr[-1]].tolist()
+        return [set(words[x - ptr[0] : y - ptr[0]]) for x, y in itertools.pairwise(ptr)]
 
     def sound(self, word: str) -> str:
         return " ".join(self.pinyin[ord(c) - CJK_FIRST] for c in word)
@@ -124,12 +135,19 @@ def _init_worker(entries: list[str], stopwords: list[str]) -> None:
     _worker_tokenizer = Tokenizer(entries, set(stopwords))
 
 
-def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[str]]:
-    """Index words of each passage text (what the per-speech cache keeps)."""
-    return [tokenizer.tokens(t) for t in texts]
+def passage_sentences(text: str) -> list[str]:
+    """The sentences of a passage, as the highlight picks among them."""
+    return [s for s in split_sentences(text) if s.strip()]
 
 
-def _tokenize_batch(batch: list[tuple[int, list[str]]]) -> list[tuple[int, list[list[str]]]]:
+def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[list[str]]]:
+    """Index words of each passage text, sentence by sentence (what the per-speech cache keeps).
+    Sentences end at punctuation, where jieba's cuts end too, so together they are the passage's
+    words, and the highlight needs no tokenizing at query time."""
+    return [[tokenizer.tokens(s) for s in passage_sentences(t)] for t in texts]
+
+
+def _tokenize_batch(batch: list[tuple[int, list[str]]]) -> list[tuple[int, list[list[list[str]]]]]:
     assert _worker_tokenizer is not None
     return [(s, tokenize_texts(_worker_tokenizer, texts)) for s, texts in batch]
 
@@ -167,12 +185,12 @@ def _write_quietly(path: Path, data: bytes) -> None:
 
 def speech_tokens(
     texts_by_speech: Sequence[list[str]], tokenizer: Tokenizer, cache_dir: Path | None, progress: bool | None
-) -> list[list[list[str]]]:
+) -> list[list[list[list[str]]]]:
     """jieba tokens of every passage text, speech by speech, from the per-speech cache where it
     has them; the rest is tokenized (in two processes when there is a lot) and cached."""
-    tok = tokenizer.fingerprint()
+    tok = f"tokens by sentence\0{tokenizer.fingerprint()}"
     keys = [hashlib.sha256((tok + "\0" + "\0".join(texts)).encode()).hexdigest() for texts in texts_by_speech]
-    results: list[list[list[str]] | None] = [None] * len(texts_by_speech)
+    results: list[list[list[list[str]]] | None] = [None] * len(texts_by_speech)
     if cache_dir is not None:
         for s, key in enumerate(keys):
             try:
@@ -185,7 +203,7 @@ def speech_tokens(
     total = sum(len(texts_by_speech[s]) for s in todo)
     bar = _progress_bar(total, progress, "分词")
 
-    def done(s: int, tokens: list[list[str]]) -> None:
+    def done(s: int, tokens: list[list[list[str]]]) -> None:
         results[s] = tokens
         if cache_dir is not None:
             _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
@@ -243,12 +261,13 @@ class _Ids:
 
 def build_index(
     passages: list[Passage],
-    text_tokens: list[list[str]],
+    text_tokens: list[list[list[str]]],
     tokenizer: Tokenizer,
     settings: Any,
     annotations: dict[tuple[str, int], list[str]] | None = None,
 ) -> Index:
-    """The index of passages whose texts are already tokenized (`text_tokens`, one list each)."""
+    """The index of passages whose texts are already tokenized (`text_tokens`: for each passage,
+    the words of each of its `passage_sentences`)."""
     annotations = annotations or {}
     label_words: dict[str, list[str]] = {}
     label_grams: dict[str, list[str]] = {}
@@ -256,8 +275,12 @@ def build_index(
     notes: dict[int, str] = {}
     section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
     section_of = np.zeros(len(passages), dtype=np.int32)
-    for i, (p, tokens) in enumerate(zip(passages, text_tokens)):
-        w = list(tokens)
+    sentence_chunks: list[np.ndarray] = []
+    sentence_lengths: list[int] = []
+    sentences_of = np.zeros(len(passages) + 1, dtype=np.int64)
+    for i, (p, sentences) in enumerate(zip(passages, text_tokens)):
+        w = [t for sentence in sentences for t in sentence]
+        in_text = len(w)
         g = bigrams(p.text)
         for _ in range(settings.heading_repeat):
             for label in p.section:
@@ -273,6 +296,9 @@ def build_index(
                 g.extend(bigrams(q))
             notes[i] = strip_for_match("".join(bound))
         words.add(w)
+        sentence_chunks.append(words.chunks[-1][:in_text])
+        sentence_lengths.extend(len(sentence) for sentence in sentences)
+        sentences_of[i + 1] = sentences_of[i] + len(sentences)
         grams.add(g)
         section_of[i] = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
     n = len(passages)
@@ -284,6 +310,9 @@ def build_index(
     section_words = build_run(section_of[word_docs], word_terms, len(section_ids), words.vocab, k1, b)
     section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), grams.vocab, k1, b)
     del word_docs, word_terms, gram_docs, gram_terms
+    sentence_words = np.concatenate(sentence_chunks) if sentence_chunks else np.zeros(0, dtype=np.int32)
+    sentence_ptr = np.zeros(len(sentence_lengths) + 1, dtype=np.int64)
+    np.cumsum(sentence_lengths, out=sentence_ptr[1:])
 
     intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
     intents = intents.reshape(len(INTENTS), n)
@@ -295,7 +324,7 @@ def build_index(
     topics, pool = topic_lists(passages)
     return Index(
         passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions,
-        homophones, pinyin, topics, pool, _pool_grams(pool), notes,
+        homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
     )
 
 
@@ -384,6 +413,7 @@ def save_index(path: Path, index: Index, key: str) -> None:
         **index.section_words.arrays("sw"), **index.section_grams.arrays("sb"),
         "section_of": index.section_of, "intents": index.intents,
         "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
+        "sentences_of": index.sentences_of, "sentence_ptr": index.sentence_ptr, "sentence_words": index.sentence_words,
     }
     save_arrays(path, header, arrays)
 
@@ -418,6 +448,7 @@ def load_index(path: Path, key: str) -> Index:
                      arrays["def.indptr"], arrays["def.docs"]),
             header["homophones"], header["pinyin"], header["topics"], header["pool"],
             _pool_grams(header["pool"]), header["notes"],
+            arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: damaged index ({exc})") from exc
@@ -432,7 +463,7 @@ def _check(index: Index, n: int) -> None:
             raise ValueError("index: vocabulary and columns disagree")
         if len(run.docs) != len(run.weights) or (len(run.indptr) and int(run.indptr[-1]) != len(run.docs)):
             raise ValueError("index: entries disagree")
-    if index.intents.shape != (len(INTENTS), n) or len(index.section_of) != n:
+    if index.intents.shape != (len(INTENTS), n) or len(index.section_of) != n or len(index.sentences_of) != n + 1:
         raise ValueError("index: passage arrays disagree")
     if index.pinyin and len(index.pinyin) != CJK_LAST - CJK_FIRST + 1:
         raise ValueError("index: pinyin table")

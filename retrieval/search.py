@@ -26,7 +26,6 @@ import numpy as np
 from . import build as _build
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .shapes import INTENTS, definition_subject, topic_name
-from .structure import split_sentences
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
 
@@ -78,12 +77,17 @@ class KnowledgeBase:
         self.settings = settings or Settings()
         self.directory = directory
         if index is None:
-            tokens = [tokenizer.tokens(p.text) for p in passages]
+            tokens = _build.tokenize_texts(tokenizer, [p.text for p in passages])
             index = _build.build_index(passages, tokens, tokenizer, self.settings, annotations)
         self._index = index
         self.passages = index.passages
         self._first_id = self.passages[0].id if self.passages else 0
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
+        # synonym entries of two or more characters by their first two: `_find_synonyms`
+        self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
+        for n, (key, expansions) in enumerate(self.synonyms.table.items()):
+            if len(key) >= 2:
+                self._phrase_keys.setdefault(key[:2], []).append((n, key, expansions))
 
     # ---- building -------------------------------------------------------------------------
 
@@ -206,7 +210,7 @@ class KnowledgeBase:
             if a >= 0 and not self.tokenizer.is_word(w):  # a rare compound ("交代任务") may be split
                 starts.update(range(a, b))
                 ends.update(range(a + 1, b + 1))
-        phrases = [(a, b, e) for a, b, e in self.synonyms.find(folded) if a in starts and b in ends]
+        phrases = [(a, b, e) for a, b, e in self._find_synonyms(folded) if a in starts and b in ends]
 
         def widen(expansions: list[str], weight: float) -> None:
             for e in expansions:
@@ -242,6 +246,17 @@ class KnowledgeBase:
                 for e in self.homophones(g):
                     bigram_terms.setdefault(e, self.settings.homophone_weight)
         return word_terms, bigram_terms, content
+
+    def _find_synonyms(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """`Synonyms.find` (same entries, same order) at a cost that follows the question, not the
+        size of the synonyms file."""
+        found = []
+        for start in range(len(text) - 1):
+            for n, key, expansions in self._phrase_keys.get(text[start : start + 2], ()):
+                if text.startswith(key, start):
+                    found.append((n, start, start + len(key), expansions))
+        found.sort(key=lambda f: (f[0], f[1]))
+        return [(a, b, e) for _, a, b, e in found]
 
     def _unglue(self, words: list[str]) -> list[str]:
         """Split pieces that no dictionary knows back into dictionary words: jieba's guesser glues
@@ -402,21 +417,25 @@ class KnowledgeBase:
         return text + self._index.notes.get(passage.id - self._first_id, "")
 
     def highlight(self, passage: Passage, word_terms: dict[str, float], bigram_terms: dict[str, float]) -> str:
-        """The sentence of the passage that matches the question best, verbatim."""
-        sentences = [s for s in split_sentences(passage.text) if s.strip()]
+        """The sentence of the passage that matches the question best, verbatim. Each sentence's
+        words were kept when the index was built: nothing is tokenized here."""
+        sentences = _build.passage_sentences(passage.text)
         if not sentences:
             return passage.text
-        word_idf, gram_idf = self._index.words.idf_of, self._index.bigrams.idf_of
+        words, gram_idf = self._index.words, self._index.bigrams.idf_of
+        weighted = [(words.vocab.get(t), wt * words.idf_of(t)) for t, wt in word_terms.items()]
+        word_ids = self._index.sentence_word_ids(passage.id - self._first_id)
+        if len(word_ids) != len(sentences):  # cannot happen with an index built from these passages
+            word_ids = [{words.vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
 
-        def score(sentence: str) -> float:
-            toks = set(self.tokenizer.tokens(sentence))
+        def score(j: int) -> float:
+            sentence = sentences[j]
             grams = set(bigrams(sentence))
-            s = sum(wt * word_idf(t) for t, wt in word_terms.items() if t in toks)
+            s = sum(w for tid, w in weighted if tid is not None and tid in word_ids[j])
             s += sum(wt * gram_idf(g) for g, wt in bigram_terms.items() if g in grams)
             return s / (1 + 0.002 * len(sentence))  # among equals, the tighter sentence
 
-        best = max(sentences, key=score)
-        return best.strip()
+        return sentences[max(range(len(sentences)), key=score)].strip()
 
     # ---- browsing -------------------------------------------------------------------------
 

@@ -284,6 +284,9 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
+
+
 def strip_for_match(text: str) -> str:
     """Text with everything but letters and digits removed, for loose 'contains' checks."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NOT_ALNUM.sub("", fold(text))
