@@ -21,12 +21,12 @@ same jieba tokens, with the ratio. Asserts nothing: the machine is shared and no
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -43,7 +43,7 @@ REAL_QUESTIONS = 10
 
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def rss_mb() -> float:
@@ -71,7 +71,6 @@ def pick_real_questions(seed: int) -> list[dict]:
 
 def make_library(directory: Path, passages: int, seed: int, real: list[dict]) -> None:
     import jieba
-
     from officebot.retrieval.knowledge import default_knowledge_dir, read_corpus
     from officebot.retrieval.shapes import topic_name
     from officebot.retrieval.structure import build_paragraphs, parse_heading, split_sentences
@@ -210,7 +209,6 @@ def child_serve(args) -> dict:
 
 def child_bm25s(args) -> dict:
     import bm25s
-
     from officebot.retrieval import build as index_build
     from officebot.retrieval.knowledge import read_corpus
     from officebot.retrieval.search import Settings
@@ -219,9 +217,12 @@ def child_bm25s(args) -> dict:
     corpus = read_corpus(Path(args.library))
     tokenizer = Tokenizer(corpus.userdict, corpus.stopwords)
     passages, starts = index_build.split_corpus(corpus, Settings().passage_chars)
-    texts = [[p.text for p in passages[a:b]] for a, b in zip(starts, starts[1:], strict=False)]
-    # the same jieba tokens the project indexed (read from its per-speech cache)
-    tokens = [t or ["<empty>"] for s in index_build.speech_tokens(texts, tokenizer, Path(args.cache), False) for t in s]
+    texts = [[p.text for p in passages[a:b]] for a, b in itertools.pairwise(starts)]
+    # the same jieba tokens the project indexed (read from its per-speech cache, sentence by sentence)
+    tokens = [
+        [t for sentence in passage for t in sentence] or ["<empty>"]
+        for speech in index_build.speech_tokens(texts, tokenizer, Path(args.cache), False) for passage in speech
+    ]
     retriever = bm25s.BM25(k1=1.2, b=0.75, method="lucene", backend="numpy")
     retriever.index(tokens, show_progress=False)
     del tokens

@@ -21,15 +21,13 @@ import sys
 import tempfile
 import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .index import Postings, Run, build_run, load_arrays, save_arrays
+from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
 from .shapes import INTENTS, definition_subjects, topic_name
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, strip_for_match
@@ -37,7 +35,7 @@ from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 2  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 3  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_PASSAGES = 400
@@ -66,7 +64,7 @@ class Index:
     section_of: np.ndarray  # passage -> section
     intents: np.ndarray  # (len(INTENTS), passages) 1 where the passage is shaped like that answer
     definitions: Postings  # X -> passages that say what X is
-    homophones: dict[str, list[str]]  # pinyin of a word -> common words of the index that sound so
+    homophones: dict[str, str]  # pinyin of a word -> common words of the index that sound so, tab-separated
     pinyin: list[str]  # usual pinyin of every character U+4E00..U+9FFF
     topics: list[str]  # section headings without numbering, outermost first
     pool: list[str]  # the topics offered as suggestions
@@ -86,17 +84,27 @@ class Index:
     def sound(self, word: str) -> str:
         return " ".join(self.pinyin[ord(c) - CJK_FIRST] for c in word)
 
+    def sounding_like(self, word: str) -> list[str]:
+        """Common words of the index with the pinyin of `word` (all CJK U+4E00..U+9FFF)."""
+        found = self.homophones.get(self.sound(word)) if self.homophones else None
+        return found.split("\t") if found else []
+
 
 # ---- fingerprints ------------------------------------------------------------------------------
 
 
 def _pinyin_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    """Where pypinyin is and how big and old its dictionary is (cheaper than asking its version)."""
+    from importlib.util import find_spec
 
-    try:
-        return version("pypinyin")
-    except PackageNotFoundError:
+    spec = find_spec("pypinyin")
+    if spec is None or not spec.origin:
         return "none"
+    try:
+        st = (Path(spec.origin).parent / "pinyin_dict.py").stat()
+    except OSError:
+        return spec.origin
+    return f"{spec.origin} {st.st_size} {st.st_mtime_ns}"
 
 
 def fingerprint(corpus: Corpus, settings: Any, tokenizer: Tokenizer) -> str:
@@ -212,6 +220,9 @@ def speech_tokens(
 
     try:
         if total >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from multiprocessing import get_context
+
             batches: list[list[tuple[int, list[str]]]] = [[]]
             size = 0
             for s in todo:
@@ -316,7 +327,10 @@ def build_index(
 
     intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
     intents = intents.reshape(len(INTENTS), n)
-    definitions = Postings.build((s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text))
+    # a subject with a line break can never be asked about (`definition_subject` stops at one)
+    definitions = Postings.build(
+        (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
+    )
     pinyin = pinyin_table()
     homophones = homophone_table(
         (t for vocab in (words.vocab, grams.vocab) for t in vocab), tokenizer, pinyin
@@ -350,7 +364,7 @@ def _is_cjk(term: str) -> bool:
     return all("\u4e00" <= c <= "\u9fff" for c in term)
 
 
-def homophone_table(terms, tokenizer: Tokenizer, pinyin: list[str]) -> dict[str, list[str]]:
+def homophone_table(terms, tokenizer: Tokenizer, pinyin: list[str]) -> dict[str, str]:
     """Pinyin -> the terms of the index (words and bigrams, two or more characters) that sound so
     and are common words: jieba's odd cuts ("是要") are no one's intended word."""
     if not pinyin:
@@ -358,7 +372,7 @@ def homophone_table(terms, tokenizer: Tokenizer, pinyin: list[str]) -> dict[str,
     table: dict[str, list[str]] = {}
     for term in sorted({t for t in terms if len(t) >= 2 and _is_cjk(t) and tokenizer.is_word(t)}):
         table.setdefault(" ".join(pinyin[ord(c) - CJK_FIRST] for c in term), []).append(term)
-    return table
+    return {sound: "\t".join(terms) for sound, terms in table.items()}
 
 
 def topic_lists(passages: list[Passage]) -> tuple[list[str], list[str]]:
@@ -388,21 +402,61 @@ def _pool_grams(pool: list[str]) -> dict[str, list[int]]:
 
 # ---- the file ----------------------------------------------------------------------------------
 
-_PASSAGE_FIELDS = ("doc_id", "title", "date", "section", "paragraph", "part", "text")
+class PassageList(Sequence[Passage]):
+    """The passages of a loaded index, each made from the arrays when first asked for."""
+
+    def __init__(self, first_id: int, docs: list[tuple[str, str, str]], sections: list[tuple[str, ...]],
+                 arrays: dict[str, np.ndarray]):
+        self._first, self._docs, self._sections = first_id, docs, sections
+        self._doc_of, self._section_of = arrays["p.doc"], arrays["section_of"]
+        self._paragraph, self._part = arrays["p.paragraph"], arrays["p.part"]
+        self._offsets, self._blob = arrays["p.offsets"], arrays["p.blob"]
+        self._made: list[Passage | None] = [None] * len(self._doc_of)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        made = self._made[i]  # IndexError out of range, as a list
+        if made is None:
+            doc_id, title, date = self._docs[int(self._doc_of[i])]
+            text = self._blob[int(self._offsets[i]) : int(self._offsets[i + 1])].tobytes().decode("utf-8")
+            made = Passage(self._first + i, doc_id, title, date, self._sections[int(self._section_of[i])],
+                           int(self._paragraph[i]), int(self._part[i]), text)
+            self._made[i] = made
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def save_index(path: Path, index: Index, key: str) -> None:
     ps = index.passages
+    docs: dict[tuple[str, str, str], int] = {}
+    doc_of = np.array([docs.setdefault((p.doc_id, p.title, p.date), len(docs)) for p in ps], dtype=np.int32)
+    sections: list[tuple[str, ...]] = [()] * index.section_words.n_docs
+    for p, sid in zip(ps, index.section_of.tolist()):
+        sections[sid] = p.section
+    texts = [p.text.encode("utf-8") for p in ps]
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=offsets[1:])
+    homophones = index.homophones
     header = {
         "format": INDEX_FORMAT,
         "fingerprint": key,
         "first_id": ps[0].id if ps else 0,
-        "passages": {f: [getattr(p, f) for p in ps] for f in _PASSAGE_FIELDS},
-        "words": list(index.words.vocab),
-        "bigrams": list(index.bigrams.vocab),
-        "sections": index.section_words.n_docs,
-        "definitions": list(index.definitions.keys),
-        "homophones": index.homophones,
+        "docs": list(docs),
+        "sections": sections,
+        "sounds": "\n".join(homophones),
+        "sounding": "\n".join(homophones.values()),
         "pinyin": index.pinyin,
         "topics": index.topics,
         "pool": index.pool,
@@ -411,9 +465,14 @@ def save_index(path: Path, index: Index, key: str) -> None:
     arrays = {
         **index.words.arrays("w"), **index.bigrams.arrays("b"),
         **index.section_words.arrays("sw"), **index.section_grams.arrays("sb"),
+        **HashedTerms.arrays(index.words.vocab, "wv"), **HashedTerms.arrays(index.bigrams.vocab, "bv"),
+        **HashedTerms.arrays(index.definitions.keys, "dv"),
         "section_of": index.section_of, "intents": index.intents,
         "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
         "sentences_of": index.sentences_of, "sentence_ptr": index.sentence_ptr, "sentence_words": index.sentence_words,
+        "p.doc": doc_of, "p.paragraph": np.array([p.paragraph for p in ps], dtype=np.int32),
+        "p.part": np.array([p.part for p in ps], dtype=np.int32), "p.offsets": offsets,
+        "p.blob": np.frombuffer(b"".join(texts), dtype=np.uint8),
     }
     save_arrays(path, header, arrays)
 
@@ -424,29 +483,23 @@ def load_index(path: Path, key: str) -> Index:
     if not isinstance(header, dict) or header.get("format") != INDEX_FORMAT or header.get("fingerprint") != key:
         raise ValueError(f"{path}: another index")
     try:
-        columns = header["passages"]
-        first = header["first_id"]
-        n = len(columns["text"])
-        passages = [
-            Passage(first + i, doc_id, title, date, section, paragraph, part, text)
-            for i, (doc_id, title, date, section, paragraph, part, text) in enumerate(
-                zip(*(columns[f] for f in _PASSAGE_FIELDS), strict=True)
-            )
-        ]
-        words = dict(zip(header["words"], range(len(header["words"]))))
-        grams = dict(zip(header["bigrams"], range(len(header["bigrams"]))))
-        sections = header["sections"]
+        n = len(arrays["p.doc"])
+        sections = [tuple(s) for s in header["sections"]]
+        words, grams = HashedTerms(arrays, "wv"), HashedTerms(arrays, "bv")
+        sounds = header["sounds"].split("\n") if header["sounds"] else []
+        sounding = header["sounding"].split("\n") if header["sounding"] else []
+        if len(sounds) != len(sounding):
+            raise ValueError("homophones")
         index = Index(
-            passages,
+            PassageList(header["first_id"], [tuple(d) for d in header["docs"]], sections, arrays),
             Run.from_arrays(words, arrays, "w", n),
             Run.from_arrays(grams, arrays, "b", n),
-            Run.from_arrays(words, arrays, "sw", sections),
-            Run.from_arrays(grams, arrays, "sb", sections),
+            Run.from_arrays(words, arrays, "sw", len(sections)),
+            Run.from_arrays(grams, arrays, "sb", len(sections)),
             arrays["section_of"],
             arrays["intents"],
-            Postings(dict(zip(header["definitions"], range(len(header["definitions"])))),
-                     arrays["def.indptr"], arrays["def.docs"]),
-            header["homophones"], header["pinyin"], header["topics"], header["pool"],
+            Postings(HashedTerms(arrays, "dv"), arrays["def.indptr"], arrays["def.docs"]),
+            dict(zip(sounds, sounding)), header["pinyin"], header["topics"], header["pool"],
             _pool_grams(header["pool"]), header["notes"],
             arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"],
         )
@@ -464,6 +517,9 @@ def _check(index: Index, n: int) -> None:
         if len(run.docs) != len(run.weights) or (len(run.indptr) and int(run.indptr[-1]) != len(run.docs)):
             raise ValueError("index: entries disagree")
     if index.intents.shape != (len(INTENTS), n) or len(index.section_of) != n or len(index.sentences_of) != n + 1:
+        raise ValueError("index: passage arrays disagree")
+    ps = index.passages
+    if isinstance(ps, PassageList) and (len(ps._offsets) != n + 1 or int(ps._offsets[-1]) != len(ps._blob)):
         raise ValueError("index: passage arrays disagree")
     if index.pinyin and len(index.pinyin) != CJK_LAST - CJK_FIRST + 1:
         raise ValueError("index: pinyin table")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import marshal
 import os
 import tempfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +36,7 @@ ALIGN = 64
 class Run:
     """BM25 weights of one run over `n_docs` documents, one column per term (see the module doc)."""
 
-    vocab: dict[str, int]  # term -> column
+    vocab: dict[str, int] | HashedTerms  # term -> column
     idf: np.ndarray  # float64, one per column
     indptr: np.ndarray  # int64, columns + 1: column c holds entries indptr[c]:indptr[c + 1]
     docs: np.ndarray  # int32, the document of each entry (ascending within a column)
@@ -78,7 +79,7 @@ class Run:
                 f"{prefix}.weights": self.weights}
 
     @classmethod
-    def from_arrays(cls, vocab: dict[str, int], arrays: dict[str, np.ndarray], prefix: str, n_docs: int) -> Run:
+    def from_arrays(cls, vocab: HashedTerms, arrays: dict[str, np.ndarray], prefix: str, n_docs: int) -> Run:
         return cls(vocab, arrays[f"{prefix}.idf"], arrays[f"{prefix}.indptr"], arrays[f"{prefix}.docs"],
                    arrays[f"{prefix}.weights"], n_docs)
 
@@ -119,7 +120,7 @@ def run_from_docs(docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> Ru
 class Postings:
     """key -> ascending document ids (an inverted list without weights)."""
 
-    keys: dict[str, int]
+    keys: dict[str, int] | HashedTerms
     indptr: np.ndarray
     docs: np.ndarray
 
@@ -139,6 +140,49 @@ class Postings:
         indptr = np.zeros(len(keys) + 1, dtype=np.int64)
         np.cumsum(np.bincount(arr[:, 0], minlength=len(keys)), out=indptr[1:])
         return cls(keys, indptr, arr[:, 1].astype(np.int32))
+
+
+class HashedTerms:
+    """term -> id read from arrays, without building a dict: the terms' CRC32 hashes sorted (with
+    the id of each), and the terms' UTF-8 bytes in id order. A lookup is a binary search; a
+    library of a million terms starts in no time and takes no memory until it is searched."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], prefix: str):
+        self._hashes, self._ids = arrays[f"{prefix}.hashes"], arrays[f"{prefix}.ids"]
+        self._offsets, self._blob = arrays[f"{prefix}.offsets"], arrays[f"{prefix}.blob"]
+        if not (len(self._hashes) == len(self._ids) == len(self._offsets) - 1):
+            raise ValueError(f"{prefix}: damaged term table")
+
+    @staticmethod
+    def arrays(terms: Iterable[str], prefix: str) -> dict[str, np.ndarray]:
+        """The arrays of a table whose ids are the positions of `terms`."""
+        encoded = [t.encode("utf-8") for t in terms]
+        hashes = np.fromiter((zlib.crc32(t) for t in encoded), np.uint32, len(encoded))
+        order = np.argsort(hashes, kind="stable")
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in encoded], out=offsets[1:])
+        return {f"{prefix}.hashes": hashes[order], f"{prefix}.ids": order.astype(np.int32),
+                f"{prefix}.offsets": offsets, f"{prefix}.blob": np.frombuffer(b"".join(encoded), dtype=np.uint8)}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def get(self, term: str, default: int | None = None) -> int | None:
+        key = term.encode("utf-8")
+        h = np.uint32(zlib.crc32(key))  # a Python int would make numpy convert the whole array
+        i = int(self._hashes.searchsorted(h))
+        while i < len(self._hashes) and self._hashes[i] == h:
+            tid = int(self._ids[i])
+            if self._blob[int(self._offsets[tid]) : int(self._offsets[tid + 1])].tobytes() == key:
+                return tid
+            i += 1
+        return default
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def term(self, tid: int) -> str:
+        return self._blob[int(self._offsets[tid]) : int(self._offsets[tid + 1])].tobytes().decode("utf-8")
 
 
 # ---- one file: a marshal header and aligned raw arrays ----------------------------------------

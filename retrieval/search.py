@@ -291,7 +291,7 @@ class KnowledgeBase:
                 merged.append(w)
         return merged
 
-    def _vocabulary(self) -> dict[str, int]:
+    def _vocabulary(self):
         return self._index.words.vocab
 
     def homophones(self, word: str) -> list[str]:
@@ -302,7 +302,7 @@ class KnowledgeBase:
             return []
         if not self._index.homophones or self.tokenizer.is_word(word):  # a real word is not a typo: 透视 ≠ 投石
             return []
-        return [t for t in self._index.homophones.get(self._index.sound(word), ()) if t != word][:3]
+        return [t for t in self._index.sounding_like(word) if t != word][:3]
 
     def search(self, query: str, k: int = 3) -> Answer:
         """The k best passages for a question, one per paragraph, and whether they answer it."""

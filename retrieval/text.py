@@ -18,8 +18,27 @@ import unicodedata
 import zlib
 from pathlib import Path
 
-import jieba
 import numpy as np
+
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba uses it only to open its own data files,
+    and importing it costs a quarter of a second (it scans every installed package); without it
+    jieba opens them directly."""
+    import sys
+
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_OK = re.compile(rf"[{_CJK}0-9a-z]")
