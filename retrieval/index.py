@@ -45,11 +45,20 @@ class Run:
 
     def scores(self, terms: dict[str, float]) -> np.ndarray:
         """Weighted BM25 score of every document for the query terms (float64, length n_docs)."""
+        columns = {}
+        for term in terms:
+            column = self.vocab.get(term)
+            if column is not None:
+                columns[term] = column
+        return self.column_scores(columns, terms)
+
+    def column_scores(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
+        """`scores` for terms whose columns are already known (`columns`: term -> column)."""
         starts: list[int] = []
         ends: list[int] = []
         factors: list[float] = []
         for term, weight in terms.items():
-            column = self.vocab.get(term)
+            column = columns.get(term)
             if column is None or not weight:
                 continue
             starts.append(int(self.indptr[column]))
@@ -152,6 +161,7 @@ class HashedTerms:
         self._offsets, self._blob = arrays[f"{prefix}.offsets"], arrays[f"{prefix}.blob"]
         if not (len(self._hashes) == len(self._ids) == len(self._offsets) - 1):
             raise ValueError(f"{prefix}: damaged term table")
+        self._memo: dict[str, int | None] = {}
 
     @staticmethod
     def arrays(terms: Iterable[str], prefix: str) -> dict[str, np.ndarray]:
@@ -168,6 +178,16 @@ class HashedTerms:
         return len(self._ids)
 
     def get(self, term: str, default: int | None = None) -> int | None:
+        try:
+            found = self._memo[term]
+        except KeyError:
+            found = self._find(term)
+            if len(self._memo) > 500_000:  # a long-running bot meets many strings: keep it bounded
+                self._memo.clear()
+            self._memo[term] = found
+        return default if found is None else found
+
+    def _find(self, term: str) -> int | None:
         key = term.encode("utf-8")
         h = np.uint32(zlib.crc32(key))  # a Python int would make numpy convert the whole array
         i = int(self._hashes.searchsorted(h))
@@ -176,7 +196,7 @@ class HashedTerms:
             if self._blob[int(self._offsets[tid]) : int(self._offsets[tid + 1])].tobytes() == key:
                 return tid
             i += 1
-        return default
+        return None
 
     def __contains__(self, term: object) -> bool:
         return isinstance(term, str) and self.get(term) is not None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import logging
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +37,7 @@ log = logging.getLogger(__name__)
 ANSWER_DEPTH = 3  # hits the abstention model looks at
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 _DEFAULT = object()  # "use the default cache directory"
+_CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 
 
 @dataclass(frozen=True)
@@ -315,7 +317,11 @@ class KnowledgeBase:
             return Answer(query, False, [], self.suggest(query))
         index = self._index
         a = self.settings.word_weight
-        fused = _fuse(index.words.scores(word_terms), index.bigrams.scores(bigram_terms), a)
+        # each term's column, looked up once for the passage and the section runs and the highlights
+        word_cols = {t: c for t in word_terms if (c := index.words.vocab.get(t)) is not None}
+        gram_cols = {g: c for g in bigram_terms if (c := index.bigrams.vocab.get(g)) is not None}
+        fused = _fuse(index.words.column_scores(word_cols, word_terms),
+                      index.bigrams.column_scores(gram_cols, bigram_terms), a)
         if self.settings.intent_weight:
             for (ask, _), shaped in zip(INTENTS, index.intents):
                 if ask.search(query):
@@ -325,14 +331,18 @@ class KnowledgeBase:
             defining = index.definitions.get(subject)
             fused[defining] += 0.5 * (fused[defining] > 0)
         if self.settings.section_weight:
-            sec = _fuse(index.section_words.scores(word_terms), index.section_grams.scores(bigram_terms), a)
+            sec = _fuse(index.section_words.column_scores(word_cols, word_terms),
+                        index.section_grams.column_scores(gram_cols, bigram_terms), a)
             # only passages that match by themselves get their section's support
             fused = np.where(fused > 0, fused + self.settings.section_weight * sec[index.section_of], 0.0)
+        # the highlight's weights: a term the passages never use weighs 0 and is left out
+        word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
+        gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
         hits: list[Hit] = []
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
         for i in _best_one_per_paragraph(fused, self.passages, depth):
             p = self.passages[i]
-            hits.append(Hit(len(hits) + 1, float(fused[i]), p, self.highlight(p, word_terms, bigram_terms)))
+            hits.append(Hit(len(hits) + 1, float(fused[i]), p, self._highlight(p, word_weights, gram_weights)))
         answered = self._covers(content, hits)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
@@ -417,22 +427,34 @@ class KnowledgeBase:
         return text + self._index.notes.get(passage.id - self._first_id, "")
 
     def highlight(self, passage: Passage, word_terms: dict[str, float], bigram_terms: dict[str, float]) -> str:
-        """The sentence of the passage that matches the question best, verbatim. Each sentence's
-        words were kept when the index was built: nothing is tokenized here."""
+        """The sentence of the passage that matches the question best, verbatim."""
+        words, grams = self._index.words, self._index.bigrams
+        word_weights = [(c, wt * float(words.idf[c])) for t, wt in word_terms.items()
+                        if (c := words.vocab.get(t)) is not None]
+        gram_weights = {g: wt * float(grams.idf[c]) for g, wt in bigram_terms.items()
+                        if (c := grams.vocab.get(g)) is not None}
+        return self._highlight(passage, word_weights, gram_weights)
+
+    def _highlight(self, passage: Passage, word_weights: list[tuple[int, float]], gram_weights: dict[str, float]) -> str:
+        """`highlight` with the terms' weights (weight x idf) worked out: each sentence scores the
+        weights of the words and bigrams it has. The sentences' words were kept when the index was
+        built: nothing is tokenized here."""
         sentences = _build.passage_sentences(passage.text)
         if not sentences:
             return passage.text
-        words, gram_idf = self._index.words, self._index.bigrams.idf_of
-        weighted = [(words.vocab.get(t), wt * words.idf_of(t)) for t, wt in word_terms.items()]
         word_ids = self._index.sentence_word_ids(passage.id - self._first_id)
         if len(word_ids) != len(sentences):  # cannot happen with an index built from these passages
-            word_ids = [{words.vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
+            vocab = self._index.words.vocab
+            word_ids = [{vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
+
+        # a bigram of two CJK characters is in a sentence's bigrams exactly when it is in its text
+        pairs_only = all(len(g) == 2 and _CJK_PAIR.match(g) for g in gram_weights)
 
         def score(j: int) -> float:
             sentence = sentences[j]
-            grams = set(bigrams(sentence))
-            s = sum(w for tid, w in weighted if tid is not None and tid in word_ids[j])
-            s += sum(wt * gram_idf(g) for g, wt in bigram_terms.items() if g in grams)
+            grams = fold(sentence) if pairs_only else set(bigrams(sentence))
+            s = sum(w for c, w in word_weights if c in word_ids[j])
+            s += sum(w for g, w in gram_weights.items() if g in grams)
             return s / (1 + 0.002 * len(sentence))  # among equals, the tighter sentence
 
         return sentences[max(range(len(sentences)), key=score)].strip()
