@@ -37,7 +37,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPHS_PER_SPEECH = 30
-SWAP_RATE = 0.35  # share of nouns replaced by a dictionary noun
+SWAP_RATE = 0.35  # share of nouns replaced by a dictionary noun (--swap)
 REAL_QUESTIONS = 10
 
 
@@ -69,7 +69,7 @@ def pick_real_questions(seed: int) -> list[dict]:
     return random.Random(seed).sample(good, REAL_QUESTIONS)
 
 
-def make_library(directory: Path, passages: int, seed: int, real: list[dict]) -> None:
+def make_library(directory: Path, passages: int, seed: int, real: list[dict], swap_rate: float = SWAP_RATE) -> None:
     import jieba
     from officebot.retrieval.knowledge import default_knowledge_dir, read_corpus
     from officebot.retrieval.shapes import topic_name
@@ -112,7 +112,7 @@ def make_library(directory: Path, passages: int, seed: int, real: list[dict]) ->
     heading_pieces = [pieces(h) for h in headings]
 
     def swap(ps: list[tuple[str, bool]]) -> str:
-        return "".join(rng.choice(nouns) if is_noun and rng.random() < SWAP_RATE else w for w, is_noun in ps)
+        return "".join(rng.choice(nouns) if is_noun and rng.random() < swap_rate else w for w, is_noun in ps)
 
     markers = "一二三四五六七八九十"
     speeches_dir = directory / "speeches"
@@ -248,6 +248,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", help="where the library and its cache go (default: a temporary directory)")
     parser.add_argument("--keep", action="store_true", help="keep the library and cache")
+    parser.add_argument("--swap", type=float, default=SWAP_RATE, help=f"share of nouns swapped (default {SWAP_RATE})")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--library", help=argparse.SUPPRESS)
     parser.add_argument("--cache", help=argparse.SUPPRESS)
@@ -264,7 +265,7 @@ def main() -> None:
         real = pick_real_questions(args.seed)
         if not args.library.is_dir():
             t = time.perf_counter()
-            make_library(args.library, args.passages, args.seed, real)
+            make_library(args.library, args.passages, args.seed, real, args.swap)
             print(f"library made in {time.perf_counter() - t:.1f} s: {args.library}", file=sys.stderr)
         built = run_child("build", args, real)
         served = run_child("serve", args, real)
@@ -274,7 +275,7 @@ def main() -> None:
             peer = {"bm25s_p50": float("nan"), "bm25s_p99": float("nan")}
             print("bm25s not measured (pip install -e '.[bench]')", file=sys.stderr)
         at1 = sum(1 for r in served["ranks"] if r == 1)
-        print(f"passages: {built['passages']}  (seed {args.seed}; {os.cpu_count()} cores)")
+        print(f"passages: {built['passages']}  (seed {args.seed}, nouns swapped {args.swap:.0%}; {os.cpu_count()} cores)")
         print(f"first build: {built['build_s']:.1f} s (peak RSS {built['build_rss_mb']:.0f} MB)")
         print(f"load from the persisted index: {served['load_s']:.2f} s; peak RSS while serving: "
               f"{served['serve_rss_mb']:.0f} MB")

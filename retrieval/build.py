@@ -258,7 +258,10 @@ class _Ids:
 
     def add(self, tokens: list[str]) -> None:
         vocab = self.vocab
-        self.chunks.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in tokens), np.int32, len(tokens)))
+        for t in dict.fromkeys(tokens):  # new terms get the next ids, in order of appearance
+            if t not in vocab:
+                vocab[t] = len(vocab)
+        self.chunks.append(np.fromiter(map(vocab.__getitem__, tokens), np.int32, len(tokens)))
         self.lengths.append(len(tokens))
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:

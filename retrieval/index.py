@@ -67,7 +67,8 @@ class Run:
         if not starts:
             return np.zeros(self.n_docs)
         docs = np.concatenate([self.docs[s:e] for s, e in zip(starts, ends)])
-        weights = np.concatenate([self.weights[s:e].astype(np.float64) * f for s, e, f in zip(starts, ends, factors)])
+        weights = np.concatenate([self.weights[s:e] for s, e in zip(starts, ends)]).astype(np.float64)
+        weights *= np.repeat(factors, np.subtract(ends, starts))
         return np.bincount(docs, weights=weights, minlength=self.n_docs)[: self.n_docs]
 
     def idf_of(self, term: str) -> float:

@@ -299,7 +299,7 @@ def bigrams(text: str) -> list[str]:
         if not ("\u3400" <= run[0] <= "\ufaff") or len(run) == 1:
             out.append(run)
         else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out.extend(map(str.__add__, run, run[1:]))  # each character with the next
     return out
 
 

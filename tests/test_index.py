@@ -260,3 +260,25 @@ def test_searches_from_several_threads_agree_with_one(kb):
     for t in threads:
         t.join(60)
     assert all(results[n] == [expected[q] for q in questions] for n in range(4))
+
+
+def test_hashed_terms_find_every_term_and_nothing_else():
+    from officebot.retrieval.index import HashedTerms
+
+    terms = ["信息", "报送", "a", "信息报送", "", "😀", "保密"]
+    table = HashedTerms(HashedTerms.arrays(terms, "t"), "t")
+    assert [table.get(t) for t in terms] == list(range(len(terms)))
+    assert [table.term(i) for i in range(len(terms))] == terms
+    assert table.get("没有") is None and "没有" not in table and "保密" in table and len(table) == len(terms)
+
+
+def test_loaded_passages_are_the_built_ones(tmp_path):
+    cache = tmp_path / "cache"
+    built = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    loaded = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    assert type(loaded.passages) is not list  # made from the file's arrays
+    assert len(loaded.passages) == len(built.passages)
+    assert list(loaded.passages) == list(built.passages) and loaded.passages[-1] == built.passages[-1]
+    assert loaded.passages[1:3] == built.passages[1:3]
+    top = loaded.search("信息报送时限是多少").hits[0].passage
+    assert loaded.context(top.id) == built.context(top.id)
