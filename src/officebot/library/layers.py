@@ -40,6 +40,7 @@ from officebot.retrieval.text import strip_for_match
 from officebot.retrieval.types import Corpus, Speech, SpeechText
 
 LIBRARY = "library"
+CACHE = "cache"  # the search index, kept between starts (retrieval/build.py)
 TIPS = "tips.yaml"
 DATA_ENV = "OFFICE_BOT_DATA"
 SHIPPED, LIBRARY_LAYER = "shipped", "library"
@@ -80,13 +81,14 @@ class Layers:
 
     library: Path
     shipped: Path | None = None
+    cache: Path | None = None  # where the search index is kept between starts (None: not kept)
 
     @classmethod
     def default(cls, data: Path | str | None = None) -> Layers:
         """The shipped knowledge ($OFFICE_BOT_KNOWLEDGE or the installed one) under the library
         in the data directory."""
         base = Path(data).expanduser() if data else data_dir()
-        return cls(library=base / LIBRARY, shipped=default_knowledge_dir())
+        return cls(library=base / LIBRARY, shipped=default_knowledge_dir(), cache=base / CACHE)
 
     @classmethod
     def standalone(cls, directory: Path | str) -> Layers:
