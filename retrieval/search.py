@@ -17,7 +17,9 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
+from .answers import choose_part  # issue-10
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
+from .outline import with_outlines  # issue-10
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
@@ -323,18 +325,21 @@ class KnowledgeBase:
             # only passages that match by themselves get their section's support
             fused = [f + lam * sec[self._section_of[i]] if f > 0 else 0.0 for i, f in enumerate(fused)]
         order = sorted(range(len(fused)), key=lambda i: (-fused[i], i))
+        # issue-10: sections (heading, opening, items) compete with the passages for list questions
+        candidates = with_outlines(self, query, content, [(fused[i], self.passages[i]) for i in order])
         hits: list[Hit] = []
-        seen_paragraphs: set[tuple[str, int]] = set()
+        seen_paragraphs: set[tuple] = set()
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
-        for i in order:
-            if fused[i] <= 0 or len(hits) >= depth:
+        for score, p in candidates:
+            if score <= 0 or len(hits) >= depth:
                 break
-            p = self.passages[i]
-            key = (p.doc_id, p.paragraph)
+            key = (p.doc_id, p.paragraph) if p.kind == "passage" else (p.doc_id, p.kind, p.section, p.paragraph)
             if key in seen_paragraphs:
                 continue
             seen_paragraphs.add(key)
-            hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
+            p = choose_part(self, p, query, content)  # issue-10: the part of the paragraph that answers
+            highlight = p.text.split("\n", 1)[0] if p.kind == "outline" else self.highlight(p, word_terms, bigram_terms)
+            hits.append(Hit(len(hits) + 1, score, p, highlight))
         answered = self._covers(content, hits)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
@@ -355,6 +360,7 @@ class KnowledgeBase:
         how many unknown words there are (up to 5, /5); the share of words covered only through
         a synonym or homophone."""
         assert self._words is not None
+        hits = [h for h in hits if h.passage.kind == "passage"]  # issue-10: outlines are judged by their passages
         if not hits or not content:
             return [0.0] * 7
         best = hits[0].passage
