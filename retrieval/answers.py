@@ -119,6 +119,66 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
     return passage
 
 
+# What a question can ask for besides ideas and attitudes (which is what the speeches are made of),
+# and what a passage that gives it looks like. A question near the topic that the speeches do not
+# cover usually asks for one of these: a date a rule took effect, an amount, a count or a period, a
+# format, a procedure, a rank.
+ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("date",
+     re.compile(r"哪一?年|哪一?天|几月|何时|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订)|"
+                r"(?:施行|实施|生效|出台|印发|修订|发布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效"),
+     re.compile(r"\d{2,4}\s*年|[〇零一二三四五六七八九]{4}年|\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
+    ("amount",
+     re.compile(r"多少钱|多少元|几块钱|标准是多少|每人每[餐天晚]|每[餐晚]|补助|补贴|报销|报账|费用|金额|加几分|多少分|"
+                r"几分|多少平|面积|工资|奖金|津贴"),
+     re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
+    ("count",
+     re.compile(r"几条|几天|多少天|几个工作日|多少个工作日|几个月|多长|多久|几次|几个小时|几小时|多少年|期限|几号(?!字)|"
+                r"几个人|多少人"),
+     re.compile(r"[\d半一二两三四五六七八九十百]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人)|第一时间|随时|"
+                r"马上|立即")),
+    ("format",
+     re.compile(r"几号字|字号|字体|行距|页边距|排版|编排|版式|版头|页码|格式|放在.{0,8}(?:什么|哪个)位置|用什么纸|纸张"),
+     re.compile(r"号字|字体|宋体|仿宋|黑体|楷体|行距|磅|厘米|毫米|版式|页码|A4")),
+    ("procedure",
+     re.compile(r"手续|(?:什么|哪些|审批|办理|申请)流程|流程是怎样|审批|步骤|怎么申请|如何申请|申请|登记|签字|签批|"
+                r"预约|填写|报备|备案|什么材料|哪些材料|交什么|怎么办理|如何办理|办理什么"),
+     re.compile(r"先.{1,12}再|首先.{1,30}然后|报.{0,4}审批|审批|登记|签批|填写|提交|申请|备案|报备")),
+    ("rank",
+     re.compile(r"什么级别|哪个级别|几级|职级|级别|编制|职称"),
+     re.compile(r"级别|正科|副科|正处|副处|职级|编制|职称")),
+]
+N_QUESTION_FEATURES = 3
+# words that frame a question rather than name its topic: "五个坚持的具体内容", "会务注意事项"
+QUESTION_FRAME = re.compile(
+    r"(?:具体|主要|相关|有关|详细)?(?:内容|要求|事项|注意事项|方面|意思|含义|作用|措施|办法|做法|情况|要点|表现|体现)"
+)
+
+
+def asked_facts(query: str) -> list[str]:
+    """Kinds of fact the question asks for (see `ASKED_FACTS`)."""
+    return [name for name, ask, _ in ASKED_FACTS if ask.search(query)]
+
+
 def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Sequence[Hit]) -> list[float]:
-    """Abstention signals from the question itself (see the module docstring); placeholders."""
-    return []
+    """Abstention signals from the question itself, each in [0, 1]:
+
+    - whether the question's most specific word (by jieba's dictionary counts; words that only frame
+      the question, "具体内容", do not count) is missing from the best passage: "盖章前要找哪个领导
+      签字" is about 盖章, whatever else it shares with a passage;
+    - whether the question asks for a kind of fact (date, amount, count, format, procedure, rank)
+      that the best passage has no sign of ("公文正文用几号字" and no "号字" in it);
+    - whether it asks for such a fact at all.
+    """
+    passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
+    if not passages or not content:
+        return [0.0] * N_QUESTION_FEATURES
+    best = passages[0]
+    topical = [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
+    key_word, expansions = max(topical, key=lambda we: kb.tokenizer.specificity(we[0]))
+    haystack = strip_for_match(best.text + "".join(best.section))
+    words = set(kb.tokenizer.tokens(best.text))
+    found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
+    asked = [(name, shape) for name, ask, shape in ASKED_FACTS if ask.search(query)]
+    missing = any(not shape.search(best.text) for _, shape in asked)
+    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if asked else 0.0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
-from .answers import choose_part  # issue-10
+from .answers import choose_part, question_features  # issue-10
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import with_outlines  # issue-10
 from .structure import build_paragraphs, split_passages, split_sentences
@@ -41,10 +41,11 @@ class Settings:
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
-    # fitted on 982 questions of 11 sets (python -m officebot.retrieval.calibrate --target 0.03)
-    answer_weights: tuple[float, ...] = (1.47, 1.52, -1.08, 1.46, 1.74, -0.44, 0.16)
-    answer_bias: float = -1.05
-    answer_threshold: float = 0.652
+    # fitted on 1158 questions of 13 sets (python -m officebot.retrieval.calibrate --target 0.025);
+    # issue-10: the last three weigh `question_features` (retrieval/answers.py)
+    answer_weights: tuple[float, ...] = (1.29, 1.34, -0.7, 1.37, 1.58, -0.22, 0.16, -0.43, -0.81, -1.62)
+    answer_bias: float = -0.48
+    answer_threshold: float = 0.687
 
 
 class _Bm25(BM25Okapi):
@@ -340,29 +341,30 @@ class KnowledgeBase:
             p = choose_part(self, p, query, content)  # issue-10: the part of the paragraph that answers
             highlight = p.text.split("\n", 1)[0] if p.kind == "outline" else self.highlight(p, word_terms, bigram_terms)
             hits.append(Hit(len(hits) + 1, score, p, highlight))
-        answered = self._covers(content, hits)
+        answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
-    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> bool:
+    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
         fitted on the project's question sets by `python -m officebot.retrieval.calibrate`."""
         if not hits or not content:
             return False
         s = self.settings
-        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits)))
+        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits, query)))
         return 1 / (1 + math.exp(-z)) >= s.answer_threshold
 
-    def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> list[float]:
+    def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> list[float]:
         """What tells an answerable question from one the speeches do not cover:
         coverage by the best passage; the best coverage among the top three; the share of the
         question's weight in words the speeches never use (and no synonym reaches); the share in
         words the speeches do use; how many question words the best passage covers (up to 5, /5);
         how many unknown words there are (up to 5, /5); the share of words covered only through
-        a synonym or homophone."""
+        a synonym or homophone; then `question_features` (retrieval/answers.py)."""
         assert self._words is not None
         hits = [h for h in hits if h.passage.kind == "passage"]  # issue-10: outlines are judged by their passages
+        extra = question_features(self, query, content, hits)  # issue-10: abstention near the topic
         if not hits or not content:
-            return [0.0] * 7
+            return [0.0] * 7 + extra
         best = hits[0].passage
         i = best.id - self.passages[0].id
         words, haystack = self._word_sets[i], strip_for_match(best.text + "".join(best.section))
@@ -388,7 +390,7 @@ class KnowledgeBase:
             min(covered, 5) / 5,
             min(unknown, 5) / 5,
             via_synonym / len(content),
-        ]
+        ] + extra
 
     def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
         """Weighted share of the question's content words that the passage (or its headings)
