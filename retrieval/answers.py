@@ -18,7 +18,8 @@ specific word is in the best passage at all, and whether the question asks for a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from .text import strip_for_match
@@ -41,8 +42,7 @@ def text_coverage(kb: KnowledgeBase, content: Content, text: str) -> float:
     if not content:
         return 0.0
     vocabulary = kb._vocabulary()
-    haystack = strip_for_match(text)
-    words = set(kb.tokenizer.tokens(text))
+    haystack, words = _forms(kb, text)
     total = covered = 0.0
     for w, expansions in content:
         weight = kb.tokenizer.specificity(w)
@@ -56,9 +56,27 @@ def text_coverage(kb: KnowledgeBase, content: Content, text: str) -> float:
     return covered / total if total else 0.0
 
 
-def slot_patterns(query: str, content: Content = ()) -> list[re.Pattern[str]]:
+_FORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _forms(kb: KnowledgeBase, text: str) -> tuple[str, frozenset[str]]:
+    """A text's letters-and-digits form and its words, cached per knowledge base: the same
+    passages and outlines are looked at again and again."""
+    cache = _FORMS.setdefault(kb, {})
+    forms = cache.get(text)
+    if forms is None:
+        if len(cache) > 20000:  # texts come from the knowledge base, but stay bounded anyway
+            cache.clear()
+        forms = cache[text] = (strip_for_match(text), frozenset(kb.tokenizer.tokens(text)))
+    return forms
+
+
+def slot_patterns(
+    query: str, content: Content = (), is_word: Callable[[str], bool] | None = None
+) -> list[re.Pattern[str]]:
     """What the question's asked-for slot looks like filled in: "对谁忠诚" -> 对X忠诚, "服从什么" ->
-    服从X、 (a list of what is obeyed)."""
+    服从X、 (a list of what is obeyed). `is_word` tells a verb ending in a preposition's character
+    (服从, 面对) from a preposition ("要对谁")."""
     patterns = []
     words = [re.escape(w) for w, _ in content if len(w) >= 2]
     for m in re.finditer(rf"(?P<left>[\u4e00-\u9fff]{{1,2}}?)(?P<wh>{_WH})", query):
@@ -66,6 +84,8 @@ def slot_patterns(query: str, content: Content = ()) -> list[re.Pattern[str]]:
         if query[m.start("wh") - 1 : m.start("wh") + 2] == "为什么":  # why: no slot to fill
             continue
         prep = re.search(rf"(?:{_PREPOSITION})$", left)
+        if prep and len(left) == 2 and is_word is not None and is_word(left):
+            prep = None  # 服从什么: a verb, not 从 + 什么
         if prep and words:  # "对谁忠诚": 对 + a filler + a word of the question, in one clause
             patterns.append(re.compile(rf"{prep.group()}(?!{_WH}){_FILLER}{{1,6}}?(?:{'|'.join(words)})"))
         elif not prep and len(left) == 2 and m.start("wh") == m.start() + 2:
@@ -103,7 +123,7 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
     parts = paragraph_parts(kb, passage)
     if len(parts) < 2:
         return passage
-    patterns = slot_patterns(query, content)
+    patterns = slot_patterns(query, content, kb.tokenizer.is_word)
     if not patterns:
         return passage
 
@@ -176,8 +196,7 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     best = passages[0]
     topical = [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
     key_word, expansions = max(topical, key=lambda we: kb.tokenizer.specificity(we[0]))
-    haystack = strip_for_match(best.text + "".join(best.section))
-    words = set(kb.tokenizer.tokens(best.text))
+    haystack, words = _forms(kb, best.text + "".join(best.section))
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
     asked = [(name, shape) for name, ask, shape in ASKED_FACTS if ask.search(query)]
     missing = any(not shape.search(best.text) for _, shape in asked)

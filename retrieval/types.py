@@ -95,7 +95,6 @@ class Answer:
                     "rank": h.rank,
                     "score": round(h.score, 4),
                     "text": h.passage.text,
-                    "kind": h.passage.kind,
                     "highlight": h.highlight,
                     "source": {
                         "doc_id": h.passage.doc_id,
