@@ -22,6 +22,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from .structure import split_sentences
 from .text import strip_for_match
 from .types import Hit, Passage
 
@@ -201,3 +202,15 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     asked = [(name, shape) for name, ask, shape in ASKED_FACTS if ask.search(query)]
     missing = any(not shape.search(best.text) for _, shape in asked)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if asked else 0.0]
+
+
+def answer_highlight(passage: Passage, highlight: str) -> str:
+    """The key sentence, carried on to the next one when it only asks ("服从什么？" -> "服从什么？
+    服从规则、服从大局、服从上级。"): a speech often asks the question itself, then answers it."""
+    if not highlight.rstrip("”’\" ").endswith(("？", "?")):
+        return highlight
+    at = passage.text.find(highlight)
+    if at < 0:
+        return highlight
+    rest = [s for s in split_sentences(passage.text[at + len(highlight):]) if s.strip()]
+    return highlight + rest[0] if rest else highlight

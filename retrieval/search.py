@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rank_bm25 import BM25Okapi
 
-from .answers import choose_part, question_features  # issue-10
+from .answers import answer_highlight, choose_part, question_features  # issue-10
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import with_outlines  # issue-10
 from .structure import build_paragraphs, split_passages, split_sentences
@@ -339,7 +339,10 @@ class KnowledgeBase:
                 continue
             seen_paragraphs.add(key)
             p = choose_part(self, p, query, content)  # issue-10: the part of the paragraph that answers
-            highlight = p.text.split("\n", 1)[0] if p.kind == "outline" else self.highlight(p, word_terms, bigram_terms)
+            if p.kind == "outline":
+                highlight = p.text.split("\n", 1)[0]
+            else:
+                highlight = answer_highlight(p, self.highlight(p, word_terms, bigram_terms))
             hits.append(Hit(len(hits) + 1, score, p, highlight))
         answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))

@@ -225,3 +225,11 @@ def test_office_administration_questions_the_speeches_do_not_cover_are_declined(
 )
 def test_scenario_questions_in_staff_words_are_answered(kb, query):
     assert kb.search(query, k=3).answered
+
+
+def test_a_highlight_that_only_asks_carries_on_to_the_answer(kb):
+    hits = kb.search("服从什么", k=3).hits
+    hit = next(h for h in hits if "服从规则" in h.passage.text)
+    assert hit.highlight.startswith("服从什么？") and "服从规则、服从大局、服从上级" in hit.highlight
+    assert hit.highlight in hit.passage.text
+    assert "服从规则、服从大局、服从上级" in render.visible_text(render.render_answer(hits))
