@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,8 @@ LIST_QUESTION = re.compile(
     r"哪[一二三两四五六七八九十]+[点个条项方面种类大]"
 )
 LIST_WORDS = re.compile(
-    r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提"
+    r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
+    r"做到|做好|需要|应该|应当|必须"
 )
 # A sentence that announces a count of items: "要做到四点：", "我提三点希望和要求", "至少有三个方面"
 _ANNOUNCE = re.compile(r"[一二两三四五六七八九十\d]+(?:点|个方面|方面|条|项|句话)|如下|以下|[：:]$")
@@ -59,6 +60,7 @@ class Outline:
     member_texts: dict[int, str]  # their text with their headings, by id
     about: str = ""  # what the list is about: the headings above it and its opening, not the title
     intro: frozenset[int] = frozenset()  # passages that introduce the items (and do not list them)
+    items: tuple[str, ...] = ()
 
 
 def is_list_question(query: str) -> bool:
@@ -166,7 +168,7 @@ def _section_outlines(doc: list[Passage]) -> list[Outline]:
         passage = replace(anchor, section=path, text=_compose(heading, opening, children), part=0, kind="outline")
         about = ("".join(path) or heading) + opening
         intro_ids = frozenset(p.id for p in intro_passages)
-        out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, intro_ids))
+        out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, intro_ids, tuple(children)))
     return out
 
 
@@ -202,7 +204,7 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
         passage = replace(parts[0], text=_compose(heading, opening, items), part=0, kind="outline")
         about = "".join(parts[0].section) + opening
         ids = tuple(p.id for p in parts)
-        out.append(Outline(passage, ids, _texts(parts), about, frozenset(ids)))
+        out.append(Outline(passage, ids, _texts(parts), about, frozenset(ids), tuple(items)))
     return out
 
 
@@ -212,13 +214,15 @@ def rank_outlines(
     scores: dict[int, float],
     coverage: Callable[[str], float],
     literal: Callable[[str], float] | None = None,
+    words: Sequence[str] = (),
     weight: float = 0.5,
     margin: float = 0.05,
 ) -> list[tuple[float, Passage]]:
     """Outline candidates for a question that asks for parts, with scores on the passages' scale.
 
     `scores` maps passage ids to their fused scores; `coverage(text)` is the weighted share of the
-    question's content words a text holds, `literal(text)` the same without synonyms. An outline scores as the best passage of its section,
+    question's content words a text holds, `literal(text)` the same without synonyms; `words` are the
+    question's content words. An outline scores as the best passage of its section,
     plus `weight` times how much better the outline (headings, opening, items) covers the question
     than that passage does, plus a small `margin`: it wins when the question is about the section
     as a whole, and loses to a passage that answers it by itself.
@@ -232,14 +236,16 @@ def rank_outlines(
         if best <= 0:
             continue
         p = o.passage
-        # what the list is about is its headings and opening; the items only help
-        own = (1 - ITEM_SHARE) * coverage(o.about) + ITEM_SHARE * coverage(p.text + "".join(p.section))
+        # what the list is about is its headings and opening, and what most of its items share
+        # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
+        about = o.about + "".join(w for w in words if sum(w in i for i in o.items) >= max(2, len(o.items) / 2))
+        own = (1 - ITEM_SHARE) * coverage(about) + ITEM_SHARE * coverage(p.text + "".join(p.section))
         if own < MIN_FIT:
             continue
         rival = coverage(o.member_texts.get(best_id, ""))
         # the outline wins over the passage that announces its items ("要做到四点：") without them,
         # and over any of its passages when its own heading names every word of the question
-        if best_id in o.intro or literal(o.about) >= 0.999:
+        if best_id in o.intro or literal(about) >= 0.999:
             bonus = margin
         else:
             bonus = -margin  # otherwise it must cover clearly more than the passage does
@@ -273,6 +279,7 @@ def with_outlines(
     extra = rank_outlines(
         outlines_of(kb), query, scores,
         lambda text: text_coverage(kb, topic, text), lambda text: text_coverage(kb, bare, text),
+        [w for w, _ in topic if len(w) >= 2],
     )
     if not extra:
         return ranked

@@ -105,6 +105,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("和谐共事要做到哪几个相互", "1.要相互信任\n2.要相互尊重\n3.要相互支持\n4.要相互包容"),
         ("书记提了哪几点希望和要求", "一、要大气谋事\n二、要精细做事\n三、要和谐共事"),
         ("办公室工作暴露出哪些问题", "一是能力水平亟待提升\n二是队伍力量青黄不接\n三是干事创业缺乏激情"),
+        ("谋事要做到哪几点", "1.情况要明\n2.眼界要宽\n3.思考要深"),
+        ("事业立身道德立世有哪几点要求", "一要加强学习持恒心\n二要担当奉献讲热心"),
     ],
 )
 def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
