@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
+from .outline import OutlineTable
 from .shapes import INTENTS, definition_subjects, object_heads, topic_name
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, strip_for_match
@@ -35,7 +36,7 @@ from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 4  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 5  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_PASSAGES = 400
@@ -65,6 +66,7 @@ class Index:
     intents: np.ndarray  # (len(INTENTS), passages) 1 where the passage is shaped like that answer
     definitions: Postings  # X -> passages that say what X is
     objects: Postings  # verb X -> passages that list what X applies to ("服从规则、服从大局")
+    outlines: OutlineTable  # sections (and paragraphs) as outline answers for list questions
     homophones: dict[str, str]  # pinyin of a word -> common words of the index that sound so, tab-separated
     pinyin: list[str]  # usual pinyin of every character U+4E00..U+9FFF
     topics: list[str]  # section headings without numbering, outermost first
@@ -343,7 +345,7 @@ def build_index(
     topics, pool = topic_lists(passages)
     return Index(
         passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions, objects,
-        homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
+        OutlineTable.from_passages(passages), homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
     )
 
 
@@ -474,7 +476,7 @@ def save_index(path: Path, index: Index, key: str) -> None:
         **HashedTerms.arrays(index.definitions.keys, "dv"), **HashedTerms.arrays(index.objects.keys, "ov"),
         "section_of": index.section_of, "intents": index.intents,
         "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
-        "obj.indptr": index.objects.indptr, "obj.docs": index.objects.docs,
+        "obj.indptr": index.objects.indptr, "obj.docs": index.objects.docs, **index.outlines.arrays(),
         "sentences_of": index.sentences_of, "sentence_ptr": index.sentence_ptr, "sentence_words": index.sentence_words,
         "p.doc": doc_of, "p.paragraph": np.array([p.paragraph for p in ps], dtype=np.int32),
         "p.part": np.array([p.part for p in ps], dtype=np.int32), "p.offsets": offsets,
@@ -506,6 +508,7 @@ def load_index(path: Path, key: str) -> Index:
             arrays["intents"],
             Postings(HashedTerms(arrays, "dv"), arrays["def.indptr"], arrays["def.docs"]),
             Postings(HashedTerms(arrays, "ov"), arrays["obj.indptr"], arrays["obj.docs"]),
+            OutlineTable(arrays),
             dict(zip(sounds, sounding)), header["pinyin"], header["topics"], header["pool"],
             _pool_grams(header["pool"]), header["notes"],
             arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"],
@@ -523,6 +526,9 @@ def _check(index: Index, n: int) -> None:
             raise ValueError("index: vocabulary and columns disagree")
         if len(run.docs) != len(run.weights) or (len(run.indptr) and int(run.indptr[-1]) != len(run.docs)):
             raise ValueError("index: entries disagree")
+    outlines = index.outlines
+    if len(outlines.anchor) and (int(outlines.anchor.max()) >= n or len(outlines._optr) != n + 1):
+        raise ValueError("index: outline table disagrees")
     if index.intents.shape != (len(INTENTS), n) or len(index.section_of) != n or len(index.sentences_of) != n + 1:
         raise ValueError("index: passage arrays disagree")
     ps = index.passages

@@ -25,8 +25,10 @@ from pathlib import Path
 import numpy as np
 
 from . import build as _build
+from .answers import answer_highlight, choose_part, question_features
 from .chinese import to_simplified
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
+from .outline import outline_candidates
 from .shapes import INTENTS, definition_subject, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
@@ -54,10 +56,11 @@ class Settings:
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
-    # fitted on 982 questions of 11 sets (python -m officebot.retrieval.calibrate --target 0.03)
-    answer_weights: tuple[float, ...] = (1.47, 1.52, -1.08, 1.46, 1.74, -0.44, 0.16)
-    answer_bias: float = -1.05
-    answer_threshold: float = 0.652
+    # fitted on 1058 questions of 12 sets, every set but round9 (python -m officebot.retrieval.calibrate
+    # --target 0.025 SETS); the last three weigh `question_features` (retrieval/answers.py)
+    answer_weights: tuple[float, ...] = (1.28, 1.37, -0.7, 1.4, 1.6, -0.22, 0.16, -0.43, -0.81, -1.62)
+    answer_bias: float = -0.5
+    answer_threshold: float = 0.691
 
 
 class KnowledgeBase:
@@ -343,32 +346,53 @@ class KnowledgeBase:
         # the highlight's weights: a term the passages never use weighs 0 and is left out
         word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
         gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
-        hits: list[Hit] = []
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
-        for i in _best_one_per_paragraph(fused, self.passages, depth):
-            p = self.passages[i]
-            hits.append(Hit(len(hits) + 1, float(fused[i]), p, self._highlight(p, word_weights, gram_weights)))
-        answered = self._covers(content, hits)
+        best = _best_one_per_paragraph(fused, self.passages, depth)
+        ranked: list[tuple[float, Passage]] = [(float(fused[i]), self.passages[i]) for i in best]
+        # a list question: sections (heading, opening, items) compete with the passages; only the
+        # outlines of passages that scored well enough to matter are looked at (retrieval/outline.py)
+        floor = ranked[-1][0] if len(ranked) >= depth else 0.0
+        outlines = outline_candidates(self, query, content, fused, floor)
+        if outlines:
+            ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])  # stable: passages first among equals
+        hits: list[Hit] = []
+        seen: set[tuple] = set()
+        for score, p in ranked:
+            if len(hits) >= depth:
+                break
+            key = (p.doc_id, p.paragraph) if p.kind == "passage" else (p.doc_id, p.kind, p.section, p.paragraph)
+            if key in seen:
+                continue
+            seen.add(key)
+            p = choose_part(self, p, query, content)  # the part of a split paragraph that answers
+            if p.kind == "outline":
+                highlight = p.text.split("\n", 1)[0]
+            else:
+                highlight = answer_highlight(p, self._highlight(p, word_weights, gram_weights))
+            hits.append(Hit(len(hits) + 1, score, p, highlight))
+        answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
-    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> bool:
+    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
         fitted on the project's question sets by `python -m officebot.retrieval.calibrate`."""
         if not hits or not content:
             return False
         s = self.settings
-        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits)))
+        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits, query)))
         return 1 / (1 + math.exp(-z)) >= s.answer_threshold
 
-    def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> list[float]:
+    def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> list[float]:
         """What tells an answerable question from one the speeches do not cover:
         coverage by the best passage; the best coverage among the top three; the share of the
         question's weight in words the speeches never use (and no synonym reaches); the share in
         words the speeches do use; how many question words the best passage covers (up to 5, /5);
         how many unknown words there are (up to 5, /5); the share of words covered only through
-        a synonym or homophone."""
+        a synonym or homophone; then `question_features` (retrieval/answers.py)."""
+        hits = [h for h in hits if h.passage.kind == "passage"]  # outlines are judged by their passages
+        extra = question_features(self, query, content, hits)  # abstention near the topic
         if not hits or not content:
-            return [0.0] * 7
+            return [0.0] * 7 + extra
         best = hits[0].passage
         i = best.id - self._first_id
         words, haystack = _Words(self._index.words, i), self._haystack(best)
@@ -395,7 +419,7 @@ class KnowledgeBase:
             min(covered, 5) / 5,
             min(unknown, 5) / 5,
             via_synonym / len(content),
-        ]
+        ] + extra
 
     def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
         """Weighted share of the question's content words that the passage (or its headings)
@@ -425,6 +449,10 @@ class KnowledgeBase:
                 grams = bigrams(w)
                 covered += idf * 0.8 * sum(g in haystack for g in grams) / len(grams)
         return covered / total if total else 0.0
+
+    def _passage_words(self, passage: Passage) -> _Words:
+        """The words of a passage as the index holds them (text, headings, bound questions)."""
+        return _Words(self._index.words, passage.id - self._first_id)
 
     def _haystack(self, passage: Passage) -> str:
         """The passage's text, headings and bound questions, for loose 'contains' checks."""

@@ -153,10 +153,10 @@ def test_questions_asking_who_find_the_passage_that_names_someone(kb, query, nam
 def test_answer_features_are_bounded_and_separate_in_and_out_of_scope(kb):
     def features(q):
         _, _, content = kb.query_terms(q)
-        return kb.answer_features(content, kb.search(q, k=5).hits)
+        return kb.answer_features(content, kb.search(q, k=5).hits, q)
 
     inside, outside = features("信息报送时限是多少"), features("办公室里能不能抽烟")
-    assert len(inside) == len(outside) == 7
+    assert len(inside) == len(outside) == len(kb.settings.answer_weights)
     assert all(0.0 <= f <= 1.0 for f in inside + outside)
     assert inside[0] > outside[0] and inside[2] < outside[2]
 
