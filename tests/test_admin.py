@@ -20,7 +20,9 @@ USER = 700001
 NEW_QUESTION = "公务用车派车单需要谁签字"
 NEW_ANSWER = "派车单必须由分管领导签字"
 NEW_TITLE = "在全县机关后勤工作会议上的讲话"
-SLANG_QUESTION = "遇到急茬多久要报"  # 急茬 is nobody's word in the speeches, until /teach
+# 急茬 is nobody's word in the speeches, until /teach. (Once "遇到急茬多久要报": issue 10's abstention
+# model weighs questions asking for a time down, and with the extra uncovered 遇到 it stayed declined.)
+SLANG_QUESTION = "急茬多久要报"
 
 
 def speech_docx(title: str = NEW_TITLE) -> bytes:
