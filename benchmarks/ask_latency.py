@@ -10,9 +10,9 @@ asserts nothing (the machines are shared and noisy).
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
-import os
 import subprocess
 import sys
 import tempfile

@@ -120,7 +120,7 @@ class KnowledgeBase:
             except (OSError, ValueError) as exc:
                 log.info("rebuilding the search index: %s", exc)
             else:
-                tokenizer.use_stored(_build.frequencies_path(cache, tokenizer))
+                tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
                 return cls([st.speech for st in corpus.speeches], index.passages, tokenizer,
                            Synonyms(corpus.synonyms), settings, directory, index=index)
         corpus = read_corpus(directory)
@@ -160,7 +160,7 @@ class KnowledgeBase:
                     log.info("rebuilding the search index: %s", exc)
                 else:
                     # a question then reads only the word counts it needs, not jieba's whole dictionary
-                    tokenizer.use_stored(_build.frequencies_path(cache, tokenizer))
+                    tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
                     kb = cls(speeches, index.passages, tokenizer, synonyms, settings, directory, index=index)
                     kb._fingerprint = key
                     return kb
@@ -172,10 +172,7 @@ class KnowledgeBase:
         if cache is not None and path is not None and key is not None:
             try:
                 _build.save_index(path, index, key)
-                words = _build.frequencies_path(cache, tokenizer)
-                if not words.is_file():
-                    tokenizer.save_frequencies(words)
-                _build.prune(cache, path, words)
+                _build.prune(cache, path, _build.frequencies_path(cache, tokenizer))
             except OSError as exc:
                 log.debug("search index not kept in %s: %s", cache, exc)
             else:

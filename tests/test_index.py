@@ -140,6 +140,10 @@ def test_a_second_build_reads_the_index_and_answers_the_same(tmp_path, counted):
     assert second.passages == first.passages and second.topics() == first.topics()
     assert answers(second) == answers(first)
     assert second.homophones("保秘") == first.homophones("保秘") and "保密" in second.homophones("保秘")
+    # the second start kept jieba's word counts; the third reads only those a question needs
+    assert list(cache.glob("words-*.bin"))
+    third = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert answers(third) == answers(first) and third.tokenizer._stored is not None
 
 
 def test_adding_a_speech_tokenizes_only_that_speech(tmp_path, counted):
