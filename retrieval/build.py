@@ -28,14 +28,14 @@ from typing import Any
 import numpy as np
 
 from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
-from .shapes import INTENTS, definition_subjects, topic_name
+from .shapes import INTENTS, definition_subjects, object_heads, topic_name
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import Tokenizer, bigrams, strip_for_match
 from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 3  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 4  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_PASSAGES = 400
@@ -64,6 +64,7 @@ class Index:
     section_of: np.ndarray  # passage -> section
     intents: np.ndarray  # (len(INTENTS), passages) 1 where the passage is shaped like that answer
     definitions: Postings  # X -> passages that say what X is
+    objects: Postings  # verb -> passages that list its objects (`shapes.object_heads`)
     homophones: dict[str, str]  # pinyin of a word -> common words of the index that sound so, tab-separated
     pinyin: list[str]  # usual pinyin of every character U+4E00..U+9FFF
     topics: list[str]  # section headings without numbering, outermost first
@@ -334,13 +335,14 @@ def build_index(
     definitions = Postings.build(
         (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
     )
+    objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
     pinyin = pinyin_table()
     homophones = homophone_table(
         (t for vocab in (words.vocab, grams.vocab) for t in vocab), tokenizer, pinyin
     )
     topics, pool = topic_lists(passages)
     return Index(
-        passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions,
+        passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions, objects,
         homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
     )
 
@@ -469,7 +471,8 @@ def save_index(path: Path, index: Index, key: str) -> None:
         **index.words.arrays("w"), **index.bigrams.arrays("b"),
         **index.section_words.arrays("sw"), **index.section_grams.arrays("sb"),
         **HashedTerms.arrays(index.words.vocab, "wv"), **HashedTerms.arrays(index.bigrams.vocab, "bv"),
-        **HashedTerms.arrays(index.definitions.keys, "dv"),
+        **HashedTerms.arrays(index.definitions.keys, "dv"), **HashedTerms.arrays(index.objects.keys, "ov"),
+        "obj.indptr": index.objects.indptr, "obj.docs": index.objects.docs,
         "section_of": index.section_of, "intents": index.intents,
         "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
         "sentences_of": index.sentences_of, "sentence_ptr": index.sentence_ptr, "sentence_words": index.sentence_words,
@@ -502,6 +505,7 @@ def load_index(path: Path, key: str) -> Index:
             arrays["section_of"],
             arrays["intents"],
             Postings(HashedTerms(arrays, "dv"), arrays["def.indptr"], arrays["def.docs"]),
+            Postings(HashedTerms(arrays, "ov"), arrays["obj.indptr"], arrays["obj.docs"]),
             dict(zip(sounds, sounding)), header["pinyin"], header["topics"], header["pool"],
             _pool_grams(header["pool"]), header["notes"],
             arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"],

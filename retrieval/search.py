@@ -26,11 +26,11 @@ import numpy as np
 
 from . import build as _build
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
-from .shapes import INTENTS, definition_subject, topic_name
+from .shapes import INTENTS, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
 
-__all__ = ["KnowledgeBase", "Settings", "definition_subject", "topic_name"]
+__all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
 
 log = logging.getLogger(__name__)
 
@@ -327,6 +327,10 @@ class KnowledgeBase:
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             defining = index.definitions.get(subject)
             fused[defining] += 0.5 * (fused[defining] > 0)
+        verb = object_subject(query)
+        if verb:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
+            listing = index.objects.get(verb)
+            fused[listing] += 0.5 * (fused[listing] > 0)
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_scores(word_cols, word_terms),
                         index.section_grams.column_scores(gram_cols, bigram_terms), a)
