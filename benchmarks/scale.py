@@ -262,10 +262,15 @@ def main() -> None:
     work = Path(args.workdir) if args.workdir else Path(tempfile.mkdtemp(prefix="office-bot-scale-"))
     args.library, args.cache = work / "library", work / "cache"
     try:
-        real = pick_real_questions(args.seed)
-        if not args.library.is_dir():
+        chosen = work / "real_questions.json"  # kept with the library: their answers are what it leaves out
+        if args.library.is_dir() and chosen.is_file():
+            real = json.loads(chosen.read_text(encoding="utf-8"))
+        else:
+            shutil.rmtree(args.library, ignore_errors=True)
+            real = pick_real_questions(args.seed)
             t = time.perf_counter()
             make_library(args.library, args.passages, args.seed, real, args.swap)
+            chosen.write_text(json.dumps(real, ensure_ascii=False), encoding="utf-8")
             print(f"library made in {time.perf_counter() - t:.1f} s: {args.library}", file=sys.stderr)
         built = run_child("build", args, real)
         served = run_child("serve", args, real)

@@ -261,9 +261,9 @@ class _Ids:
 
     def add(self, tokens: list[str]) -> None:
         vocab = self.vocab
-        for t in dict.fromkeys(tokens):  # new terms get the next ids, in order of appearance
-            if t not in vocab:
-                vocab[t] = len(vocab)
+        fresh = [t for t in dict.fromkeys(tokens) if t not in vocab]  # next ids, in order of appearance
+        if fresh:
+            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
         self.chunks.append(np.fromiter(map(vocab.__getitem__, tokens), np.int32, len(tokens)))
         self.lengths.append(len(tokens))
 

@@ -29,11 +29,11 @@ from .answers import answer_highlight, choose_part, question_features
 from .chinese import to_simplified
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import outline_candidates
-from .shapes import INTENTS, definition_subject, object_subject, topic_name
+from .shapes import INTENTS, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
 
-__all__ = ["KnowledgeBase", "Settings", "definition_subject", "topic_name"]
+__all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class KnowledgeBase:
             except (OSError, ValueError) as exc:
                 log.info("rebuilding the search index: %s", exc)
             else:
-                tokenizer.use_stored(_build.frequencies_path(cache, tokenizer))
+                tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
                 return cls([st.speech for st in corpus.speeches], index.passages, tokenizer,
                            Synonyms(corpus.synonyms), settings, directory, index=index)
         corpus = read_corpus(directory)
@@ -164,7 +164,7 @@ class KnowledgeBase:
                     log.info("rebuilding the search index: %s", exc)
                 else:
                     # a question then reads only the word counts it needs, not jieba's whole dictionary
-                    tokenizer.use_stored(_build.frequencies_path(cache, tokenizer))
+                    tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
                     kb = cls(speeches, index.passages, tokenizer, synonyms, settings, directory, index=index)
                     kb._fingerprint = key
                     return kb
@@ -176,10 +176,7 @@ class KnowledgeBase:
         if cache is not None and path is not None and key is not None:
             try:
                 _build.save_index(path, index, key)
-                words = _build.frequencies_path(cache, tokenizer)
-                if not words.is_file():
-                    tokenizer.save_frequencies(words)
-                _build.prune(cache, path, words)
+                _build.prune(cache, path, _build.frequencies_path(cache, tokenizer))
             except OSError as exc:
                 log.debug("search index not kept in %s: %s", cache, exc)
             else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 
 MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
@@ -61,12 +60,11 @@ def object_subject(query: str) -> str:
     return "" if not verb or _NOT_A_VERB.search(verb) else verb
 
 
-@functools.lru_cache(maxsize=65536)
 def object_heads(text: str) -> frozenset[str]:
     """The verbs whose objects a text lists, as a question "X什么" or "对谁X" wants them: a verb the
     text asks about itself ("服从什么？服从规则…"), a head repeated over an enumeration ("服从规则、
     服从大局、服从上级"), or a verb after 对… twice ("对党忠诚、对单位和事业忠诚"). Depends on the
-    text alone, so an index can compute it once per passage and look verbs up at query time."""
+    text alone: the index computes it once per passage and looks verbs up at query time."""
     heads = {m.group(1) for m in _ASKS_ITSELF.finditer(text)}
     heads.update(m.group(1) for m in _PARALLEL.finditer(text))
     targets = [m.group(1) for m in _TOWARDS.finditer(text)]

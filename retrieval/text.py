@@ -76,6 +76,7 @@ class Tokenizer:
         self._jieba = jieba.Tokenizer()
         self._userdict = userdict
         self._stored: StoredFrequencies | None = None
+        self._keep_frequencies: Path | None = None
         self._ready = False
         self.stopwords = {fold(w) for w in (stopwords or set())}
         self.mode = mode
@@ -105,28 +106,31 @@ class Tokenizer:
                     if freq is None and self._jieba.FREQ.get(word, 0) < 50:
                         self._jieba.add_word(word, freq=50)
             self._ready = True
+            if self._keep_frequencies is not None:
+                try:
+                    StoredFrequencies.save(self._keep_frequencies, dict(self._jieba.FREQ), self._jieba.total)
+                except OSError as exc:  # a cache that cannot be written is simply not kept
+                    logging.getLogger(__name__).debug("word counts not kept: %s", exc)
 
-    def use_stored(self, path: Path) -> bool:
-        """Read word counts from a table `save_frequencies` wrote for this tokenizer (same
+    def use_stored(self, path: Path, keep_if_missing: bool = False) -> bool:
+        """Read word counts from a table `StoredFrequencies.save` wrote for this tokenizer (same
         fingerprint) instead of loading jieba's whole dictionary: a cold start then reads only the
-        entries a question needs. False (and nothing changes) if there is no usable table."""
+        entries a question needs. False (and nothing changes) if there is no usable table; with
+        `keep_if_missing`, the table is then written once jieba's dictionary is loaded, for next
+        time (a first start, which builds the index, does not pay for it)."""
         if self._ready:
             return False
         try:
             stored = StoredFrequencies(path)
         except (OSError, ValueError):
+            if keep_if_missing:
+                self._keep_frequencies = path
             return False
         with _lock:
             if self._ready:
                 return False
             self._stored = stored
         return True
-
-    def save_frequencies(self, path: Path) -> None:
-        """Write this tokenizer's word counts (jieba's dictionary with the user dictionary) for
-        `use_stored`."""
-        self._ensure_ready()
-        StoredFrequencies.save(path, dict(self._jieba.FREQ), self._jieba.total)
 
     def entries(self) -> list[str]:
         """The user dictionary's lines ("词 [频率]")."""

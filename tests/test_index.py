@@ -140,6 +140,10 @@ def test_a_second_build_reads_the_index_and_answers_the_same(tmp_path, counted):
     assert second.passages == first.passages and second.topics() == first.topics()
     assert answers(second) == answers(first)
     assert second.homophones("保秘") == first.homophones("保秘") and "保密" in second.homophones("保秘")
+    # the second start kept jieba's word counts; the third reads only those a question needs
+    assert list(cache.glob("words-*.bin"))
+    third = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert answers(third) == answers(first) and third.tokenizer._stored is not None
 
 
 def test_adding_a_speech_tokenizes_only_that_speech(tmp_path, counted):
@@ -282,3 +286,13 @@ def test_loaded_passages_are_the_built_ones(tmp_path):
     assert loaded.passages[1:3] == built.passages[1:3]
     top = loaded.search("信息报送时限是多少").hits[0].passage
     assert loaded.context(top.id) == built.context(top.id)
+
+
+def test_object_questions_are_looked_up_in_the_index(kb):
+    from officebot.retrieval.shapes import object_heads
+
+    listing = [p for p in kb.passages if "服从" in object_heads(p.text)]
+    assert listing
+    ids = kb._index.objects.get("服从").tolist()
+    assert ids == [p.id - kb.passages[0].id for p in listing]
+    assert "服从规则" in kb.search("办公室干部要服从什么", k=1).hits[0].passage.text
