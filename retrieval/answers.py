@@ -43,6 +43,11 @@ def text_coverage(kb: KnowledgeBase, content: Content, text: str) -> float:
     return _coverage(kb, content, *_forms(kb, text))
 
 
+def form_coverage(kb: KnowledgeBase, content: Content, form: tuple[str, frozenset]) -> float:
+    """`text_coverage` of a text already in letters-and-digits form, with its words."""
+    return _coverage(kb, content, *form)
+
+
 def passage_coverage(kb: KnowledgeBase, content: Content, passage: Passage) -> float:
     """`text_coverage` of a passage's text and headings, read from the index (its words as the
     index holds them, its text with headings and bound questions): nothing is tokenized."""

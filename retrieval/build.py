@@ -36,7 +36,7 @@ from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 5  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 6  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_PASSAGES = 400
@@ -345,7 +345,7 @@ def build_index(
     topics, pool = topic_lists(passages)
     return Index(
         passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions, objects,
-        OutlineTable.from_passages(passages), homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
+        OutlineTable.from_passages(passages, tokenizer.tokens), homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
     )
 
 

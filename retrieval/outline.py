@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .structure import split_sentences
+from .text import strip_for_match
 from .types import Passage
 
 if TYPE_CHECKING:
@@ -210,14 +211,14 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
 
 
 def outline_score(
-    about: str,
-    text: str,
+    about: Form,
+    text: Form,
     items: Sequence[str],
     best: float,
     rival: float,
     announces: bool,
-    coverage: Callable[[str], float],
-    literal: Callable[[str], float],
+    coverage: Callable[[Form], float],
+    literal: Callable[[Form], float],
     words: Sequence[str] = (),
     weight: float = 0.5,
     margin: float = 0.05,
@@ -231,7 +232,9 @@ def outline_score(
     about the section as a whole, and loses to a passage that answers it by itself."""
     # what the list is about is its headings and opening, and what most of its items share
     # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
-    about = about + "".join(w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2))
+    shared = [w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2)]
+    if shared:
+        about = (about[0] + "".join(shared), about[1] | frozenset(shared))
     own = (1 - ITEM_SHARE) * coverage(about) + ITEM_SHARE * coverage(text)
     if own < MIN_FIT:
         return None
@@ -266,18 +269,18 @@ def outline_candidates(
     seeds = seeds[fused[seeds] >= max(floor - OUTLINE_REACH, np.nextafter(0, 1))]
     if not len(seeds):
         return []
-    from .answers import passage_coverage, text_coverage
+    from .answers import form_coverage, passage_coverage
 
     # the words that ask for a list ("包括", "方面", "要求") say nothing about which list
     topic = [(w, e) for w, e in content if not LIST_WORDS.fullmatch(w)] or content
     bare = [(w, []) for w, _ in topic]  # without synonyms: what the text itself says
     words = [w for w, _ in topic if len(w) >= 2]
 
-    def coverage(text: str) -> float:
-        return text_coverage(kb, topic, text)
+    def coverage(form: Form) -> float:
+        return form_coverage(kb, topic, form)
 
-    def literal(text: str) -> float:
-        return text_coverage(kb, bare, text)
+    def literal(form: Form) -> float:
+        return form_coverage(kb, bare, form)
 
     out = []
     for o in table.of(seeds).tolist():
@@ -287,12 +290,15 @@ def outline_candidates(
         best, best_i = float(scores[j]), int(members[j])
         if best <= 0:
             continue
-        text, about, items = table.strings(o)
+        if best + OUTLINE_REACH < floor:
+            continue
+        text, _, items = table.strings(o)
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
+        about_form, text_form = table.forms(o, section)
         rival = passage_coverage(kb, topic, kb.passages[best_i])
         announces = bool(np.any(table.intro(o) == best_i))
-        score = outline_score(about, text + "".join(section), items, best, rival, announces, coverage, literal, words)
+        score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))
     return out
@@ -300,7 +306,9 @@ def outline_candidates(
 
 # ---- the engine's outline table: built with the index, persisted with it --------------------------
 
-_SEP = "\x1f"  # between an outline's items in the strings blob
+_SEP = "\x1f"  # between an outline's items (and words) in the strings blob
+_STRINGS = 5  # per outline: text, what it is about, items, words of `about`, words of text + headings
+Form = tuple[str, frozenset]  # a text's letters-and-digits form and its words (`answers.form_coverage`)
 
 
 class OutlineTable:
@@ -316,13 +324,26 @@ class OutlineTable:
         self._optr, self._of = arrays[f"{prefix}.optr"], arrays[f"{prefix}.of"]
         self._offsets, self._blob = arrays[f"{prefix}.offsets"], arrays[f"{prefix}.blob"]
         n = len(self.anchor)
-        if not (len(self.depth) == n and len(self._mptr) == len(self._iptr) == n + 1 and len(self._offsets) == 3 * n + 1):
+        if not (len(self.depth) == n and len(self._mptr) == len(self._iptr) == n + 1
+                and len(self._offsets) == _STRINGS * n + 1):
             raise ValueError(f"{prefix}: damaged outline table")
-        self._strings: dict[int, tuple[str, str, tuple[str, ...]]] = {}
+        self._strings: dict[int, tuple[str, ...]] = {}
+        self._forms: dict[int, tuple[Form, Form]] = {}
 
     @staticmethod
-    def arrays_of(outlines: list[Outline], first_id: int, n_passages: int, prefix: str = "ol") -> dict[str, np.ndarray]:
-        """The arrays of a table of `outlines` over `n_passages` passages whose first id is `first_id`."""
+    def arrays_of(outlines: list[Outline], first_id: int, n_passages: int, tokenize: Callable[[str], list[str]],
+                  prefix: str = "ol") -> dict[str, np.ndarray]:
+        """The arrays of a table of `outlines` over `n_passages` passages whose first id is `first_id`;
+        `tokenize` gives the words of a text (kept, so that a search tokenizes no outline)."""
+        memo: dict[str, list[str]] = {}
+
+        def words(*lines: str) -> str:
+            out: dict[str, None] = {}
+            for line in lines:
+                if line not in memo:
+                    memo[line] = tokenize(line)
+                out.update(dict.fromkeys(memo[line]))
+            return _SEP.join(out)
 
         def csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
             ptr = np.zeros(len(lists) + 1, dtype=np.int64)
@@ -338,7 +359,12 @@ class OutlineTable:
         mptr, mflat = csr(members)
         iptr, iflat = csr([sorted(i - first_id for i in o.intro) for o in outlines])
         optr, oflat = csr(of)
-        encoded = [s.encode("utf-8") for o in outlines for s in (o.passage.text, o.about, _SEP.join(o.items))]
+        encoded = [
+            s.encode("utf-8")
+            for o in outlines
+            for s in (o.passage.text, o.about, _SEP.join(o.items), words(o.about),
+                      words(*o.passage.text.split("\n"), *o.passage.section))
+        ]
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(s) for s in encoded], out=offsets[1:])
         return {
@@ -350,9 +376,9 @@ class OutlineTable:
         }
 
     @classmethod
-    def from_passages(cls, passages: list[Passage], prefix: str = "ol") -> OutlineTable:
+    def from_passages(cls, passages: list[Passage], tokenize: Callable[[str], list[str]], prefix: str = "ol") -> OutlineTable:
         first = passages[0].id if passages else 0
-        return cls(cls.arrays_of(build_outlines(passages), first, len(passages), prefix), prefix)
+        return cls(cls.arrays_of(build_outlines(passages), first, len(passages), tokenize, prefix), prefix)
 
     def arrays(self, prefix: str = "ol") -> dict[str, np.ndarray]:
         return {
@@ -377,14 +403,29 @@ class OutlineTable:
     def intro(self, o: int) -> np.ndarray:
         return self._intro[int(self._iptr[o]) : int(self._iptr[o + 1])]
 
-    def strings(self, o: int) -> tuple[str, str, tuple[str, ...]]:
-        """The outline's text, what it is about, and its items."""
+    def _decoded(self, o: int) -> tuple[str, ...]:
         found = self._strings.get(o)
         if found is None:
-            a = 3 * o
-            text, about, items = (
+            a = _STRINGS * o
+            found = self._strings[o] = tuple(
                 self._blob[int(self._offsets[j]) : int(self._offsets[j + 1])].tobytes().decode("utf-8")
-                for j in range(a, a + 3)
+                for j in range(a, a + _STRINGS)
             )
-            found = self._strings[o] = (text, about, tuple(items.split(_SEP)) if items else ())
+        return found
+
+    def strings(self, o: int) -> tuple[str, str, tuple[str, ...]]:
+        """The outline's text, what it is about, and its items."""
+        text, about, items = self._decoded(o)[:3]
+        return text, about, tuple(items.split(_SEP)) if items else ()
+
+    def forms(self, o: int, section: tuple[str, ...]) -> tuple[Form, Form]:
+        """What the outline is about and its text with its headings (`section`), each as
+        letters-and-digits and the words kept at build time."""
+        found = self._forms.get(o)
+        if found is None:
+            text, about, _, about_words, text_words = self._decoded(o)
+            found = self._forms[o] = (
+                (strip_for_match(about), frozenset(about_words.split(_SEP)) if about_words else frozenset()),
+                (strip_for_match(text + "".join(section)), frozenset(text_words.split(_SEP)) if text_words else frozenset()),
+            )
         return found
