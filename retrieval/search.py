@@ -89,6 +89,7 @@ class KnowledgeBase:
         self.passages = index.passages
         self._first_id = self.passages[0].id if self.passages else 0
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
+        self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
         for n, (key, expansions) in enumerate(self.synonyms.table.items()):
@@ -453,8 +454,15 @@ class KnowledgeBase:
 
     def _haystack(self, passage: Passage) -> str:
         """The passage's text, headings and bound questions, for loose 'contains' checks."""
-        text = strip_for_match(passage.text + "".join(passage.section))
-        return text + self._index.notes.get(passage.id - self._first_id, "")
+        key = (passage.id, passage.text)  # an outline shares its id with a passage, not its text
+        found = self._haystacks.get(key)
+        if found is None:
+            text = strip_for_match(passage.text + "".join(passage.section))
+            found = text + self._index.notes.get(passage.id - self._first_id, "")
+            if len(self._haystacks) >= 4096:  # the passages searched lately; bounded
+                self._haystacks.clear()
+            self._haystacks[key] = found
+        return found
 
     def highlight(self, passage: Passage, word_terms: dict[str, float], bigram_terms: dict[str, float]) -> str:
         """The sentence of the passage that matches the question best, verbatim."""
