@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from officebot.retrieval.build import default_cache_dir
 from officebot.retrieval.knowledge import (
     MANIFEST,
     STOPWORDS,
@@ -88,7 +89,10 @@ class Layers:
         """The shipped knowledge ($OFFICE_BOT_KNOWLEDGE or the installed one) under the library
         in the data directory."""
         base = Path(data).expanduser() if data else data_dir()
-        return cls(library=base / LIBRARY, shipped=default_knowledge_dir(), cache=base / CACHE)
+        # the index is kept in the data directory; with none yet (`office-bot ask` anywhere), in the
+        # user's cache directory rather than a new ./data
+        cache = base / CACHE if base.is_dir() else default_cache_dir()
+        return cls(library=base / LIBRARY, shipped=default_knowledge_dir(), cache=cache)
 
     @classmethod
     def standalone(cls, directory: Path | str) -> Layers:
