@@ -208,7 +208,8 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
       签字" is about 盖章, whatever else it shares with a passage;
     - whether the question asks for a kind of fact (date, amount, count, format, procedure, rank)
       that the best passage has no sign of ("公文正文用几号字" and no "号字" in it);
-    - whether it asks for such a fact at all.
+    - whether it asks for such a fact and no sentence of the best passage that holds a word of the
+      question has its shape (the fact is not given where the question's topic is).
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
     if not passages or not content:
@@ -220,7 +221,11 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
     asked = [(name, shape) for name, ask, shape in ASKED_FACTS if ask.search(query)]
     missing = any(not shape.search(best.text) for _, shape in asked)
-    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if asked else 0.0]
+    # the fact given where the question's topic is ("多久要报" and "半小时内电话报告" in one sentence)
+    terms = [t for w, e in topical for t in [w, *e] if t]
+    near = [s for s in split_sentences(best.text) if any(t in s for t in terms)]
+    unplaced = any(not any(shape.search(s) for s in near) for _, shape in asked)
+    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0]
 
 
 def answer_highlight(passage: Passage, highlight: str) -> str:

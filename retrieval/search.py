@@ -58,9 +58,9 @@ class Settings:
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
     # fitted on 1058 questions of 12 sets, every set but round9 (python -m officebot.retrieval.calibrate
     # --target 0.025 SETS); the last three weigh `question_features` (retrieval/answers.py)
-    answer_weights: tuple[float, ...] = (1.28, 1.37, -0.7, 1.4, 1.6, -0.22, 0.16, -0.43, -0.81, -1.62)
-    answer_bias: float = -0.5
-    answer_threshold: float = 0.691
+    answer_weights: tuple[float, ...] = (1.29, 1.38, -0.76, 1.42, 1.64, -0.25, 0.11, -0.51, -0.95, -1.07)
+    answer_bias: float = -0.64
+    answer_threshold: float = 0.657
 
 
 class KnowledgeBase:

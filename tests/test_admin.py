@@ -20,9 +20,7 @@ USER = 700001
 NEW_QUESTION = "公务用车派车单需要谁签字"
 NEW_ANSWER = "派车单必须由分管领导签字"
 NEW_TITLE = "在全县机关后勤工作会议上的讲话"
-# 急茬 is nobody's word in the speeches, until /teach. (Once "遇到急茬多久要报": issue 10's abstention
-# model weighs questions asking for a time down, and with the extra uncovered 遇到 it stayed declined.)
-SLANG_QUESTION = "急茬多久要报"
+SLANG_QUESTION = "遇到急茬多久要报"  # 急茬 is nobody's word in the speeches, until /teach
 
 
 def speech_docx(title: str = NEW_TITLE) -> bytes:
@@ -50,7 +48,7 @@ async def admin_bot(bot_runner: BotRun, live, botapi):
     botapi.user(USER, "小王", "xiaowang")
     botapi.user(ADMIN_ID, "主任", "zhuren")
     bot_runner.kb = live
-    await bot_runner.start()
+    bot_runner.application = await bot_runner.start()
     return bot_runner
 
 
@@ -227,3 +225,20 @@ async def test_tips_change_reaches_tip_without_a_restart(admin_bot, botapi, data
     reply = await say(botapi, ADMIN_ID, "/reload")
     assert "已重新加载" in reply["text"], reply["text"]
     assert {t.id for t in live.tips} == shipped | {"lib-tip-1"}
+    from officebot.bot.training import training
+
+    assert "lib-tip-1" in training(admin_bot.application).by_id  # what /tip and /quiz draw from
+
+
+async def test_admin_imports_a_pdf(admin_bot, botapi, data_dir):
+    from pdfmaker import make_speech_pdf
+
+    title = "在全市机要保密工作会议上的讲话"
+    paragraphs = ["一、涉密载体要专人管理", ("涉密文件一律存放在密码文件柜中，由机要员专人登记、专柜保管，借阅必须经分管领导批准，"
+                  "当天借阅当天归还，严禁带回家中或存放在个人办公桌内。")] + [
+        f"第{i}项要求：保密检查每季度开展一次，发现问题立即整改，整改情况报保密委员会办公室备案。" for i in range(1, 25)]
+    report = await send_document(botapi, ADMIN_ID, "保密.pdf", make_speech_pdf(title, paragraphs), caption="日期：2022-03-15")
+    assert f"《{title}》" in report["text"] and "编号：speech-" in report["text"]
+    assert "导入" in await press(botapi, report, "导入")
+    answer = await say(botapi, USER, "涉密文件借阅要谁批准")
+    assert "经分管领导批准" in answer["text"] and title in answer["text"]
