@@ -2,16 +2,20 @@
 
     python benchmarks/ask_latency.py [--runs 5]
 
-Prints figures; asserts nothing (the machines are shared and noisy).
+The command runs with a fresh data directory: the first run builds the search index and keeps it
+in $OFFICE_BOT_DATA/cache, the later ones (the cold starts that matter) read it. Prints figures;
+asserts nothing (the machines are shared and noisy).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -24,12 +28,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
 
-    cold = []
-    for _ in range(args.runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "officebot", "ask", "信息报送时限是多少"], cwd=ROOT,
-                       capture_output=True, check=True)
-        cold.append(time.perf_counter() - start)
+    with tempfile.TemporaryDirectory() as data:
+        env = {**os.environ, "OFFICE_BOT_DATA": data}
+        cold = []
+        for _ in range(args.runs + 1):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "officebot", "ask", "信息报送时限是多少"], cwd=ROOT,
+                           capture_output=True, check=True, env=env)
+            cold.append(time.perf_counter() - start)
+    print(f"first `office-bot ask` (builds and keeps the index): {cold[0] * 1000:.0f} ms")
+    cold = cold[1:]
     print(f"cold `office-bot ask`: median {statistics.median(cold) * 1000:.0f} ms, max {max(cold) * 1000:.0f} ms "
           f"over {args.runs} runs")
 

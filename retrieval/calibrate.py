@@ -30,7 +30,7 @@ def collect(kb: KnowledgeBase, paths: list[Path]) -> tuple[np.ndarray, np.ndarra
         for q in load_questions(path):
             answer = kb.search(q.q, k=5)
             _, _, content = kb.query_terms(q.q)
-            rows.append(kb.answer_features(content, answer.hits))
+            rows.append(kb.answer_features(content, answer.hits, q.q))
             labels.append(0 if q.kind == "unanswerable" else 1)
             groups.append(g)
     return np.array(rows, dtype=float), np.array(labels), np.array(groups)

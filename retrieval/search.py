@@ -1,31 +1,46 @@
-"""The knowledge base: load the speeches once, search them many times.
+"""The knowledge base: index the speeches once, search them many times.
 
 Ranking fuses two BM25 runs over the same passages: jieba words (with the section headings of the
-passage) and character bigrams. rank_bm25 does no preprocessing, so both sides go through the same
-`Tokenizer`; its small-corpus pitfalls are handled in `_Bm25`. Whether a question is answered at
-all is decided from how much of the question the best passages cover (`answer_features`, weighed
-by a logistic model that `python -m officebot.retrieval.calibrate` fits), not from the raw score, because
-BM25 scores are not comparable across questions.
+passage) and character bigrams, plus the same two runs over whole sections. The BM25 weights are
+computed when the index is built and kept as sparse arrays (`index.Run`, checked against rank_bm25
+in the tests), so a question costs what its terms cost, not what the library does; the index is
+written to a cache directory and read back memory-mapped on the next start (`build.py`). Whether
+a question is answered at all is decided from how much of the question the best passages cover
+(`answer_features`, weighed by a logistic model that `python -m officebot.retrieval.calibrate`
+fits), not from the raw score, because BM25 scores are not comparable across questions.
+
+A built KnowledgeBase never changes: several threads may search it at once, and a new one can be
+built beside it and swapped in.
 """
 
 from __future__ import annotations
 
-import functools
+import itertools
+import logging
 import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rank_bm25 import BM25Okapi
+import numpy as np
 
+from . import build as _build
+from .answers import answer_highlight, choose_part, question_features
 from .chinese import to_simplified
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
-from .structure import build_paragraphs, split_passages, split_sentences
+from .outline import outline_candidates
+from .shapes import INTENTS, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
 
+__all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
+
+log = logging.getLogger(__name__)
+
 ANSWER_DEPTH = 3  # hits the abstention model looks at
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
+_DEFAULT = object()  # "use the default cache directory"
+_CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 
 
 @dataclass(frozen=True)
@@ -41,41 +56,15 @@ class Settings:
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
-    # fitted on 982 questions of 11 sets (python -m officebot.retrieval.calibrate --target 0.03)
-    answer_weights: tuple[float, ...] = (1.47, 1.52, -1.08, 1.46, 1.74, -0.44, 0.16)
-    answer_bias: float = -1.05
-    answer_threshold: float = 0.652
-
-
-class _Bm25(BM25Okapi):
-    """BM25Okapi with an IDF that is positive for every term that occurs.
-
-    rank_bm25's Okapi IDF, log((N - n + 0.5) / (n + 0.5)), is zero for a term in half of the
-    passages and negative above that, so an exact match can score nothing on a small corpus. The
-    Lucene form, log(1 + (N - n + 0.5) / (n + 0.5)), keeps the ordering and stays positive.
-    """
-
-    def _calc_idf(self, nd: dict[str, int]) -> None:
-        n_docs = self.corpus_size
-        self.idf = {w: math.log(1 + (n_docs - n + 0.5) / (n + 0.5)) for w, n in nd.items()}
-        self.average_idf = sum(self.idf.values()) / len(self.idf) if self.idf else 0.0
-
-    def weighted_scores(self, terms: dict[str, float]) -> list[float]:
-        scores = [0.0] * self.corpus_size
-        for term, weight in terms.items():
-            idf = self.idf.get(term)
-            if not idf:
-                continue
-            for i, doc in enumerate(self.doc_freqs):
-                tf = doc.get(term)
-                if tf:
-                    norm = self.k1 * (1 - self.b + self.b * self.doc_len[i] / self.avgdl)
-                    scores[i] += weight * idf * tf * (self.k1 + 1) / (tf + norm)
-        return scores
+    # fitted on 1058 questions of 12 sets, every set but round9 (python -m officebot.retrieval.calibrate
+    # --target 0.025 SETS); the last three weigh `question_features` (retrieval/answers.py)
+    answer_weights: tuple[float, ...] = (1.29, 1.38, -0.76, 1.42, 1.64, -0.25, 0.11, -0.51, -0.95, -1.07)
+    answer_bias: float = -0.64
+    answer_threshold: float = 0.657
 
 
 class KnowledgeBase:
-    """Speeches chunked into passages and indexed for search."""
+    """Speeches chunked into passages and indexed for search; read-only once built."""
 
     def __init__(
         self,
@@ -85,72 +74,117 @@ class KnowledgeBase:
         synonyms: Synonyms | None = None,
         settings: Settings | None = None,
         directory: Path | None = None,
+        annotations: dict[tuple[str, int], list[str]] | None = None,
+        index: _build.Index | None = None,
     ):
         self.speeches = speeches
-        self.passages = passages
         self.tokenizer = tokenizer
         self.synonyms = synonyms or Synonyms()
         self.settings = settings or Settings()
         self.directory = directory
-        self._word_docs = [self._passage_words(p) for p in passages]
-        self._bigram_docs = [self._passage_bigrams(p) for p in passages]
-        self._word_sets = [set(d) for d in self._word_docs]
-        s = self.settings
-        self._words = _Bm25(self._word_docs, k1=s.k1, b=s.b) if passages else None
-        self._homophones: dict[tuple[str, ...], list[str]] | None = None
-        self._pinyin: dict[str, str] = {}
-        self._bigrams = _Bm25(self._bigram_docs, k1=s.k1, b=s.b) if passages else None
-        # the sections as documents of their own: a question about a topic matches its section
-        self._section_of: list[int] = []
-        section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
-        section_words: list[list[str]] = []
-        section_grams: list[list[str]] = []
-        for p, words, grams in zip(passages, self._word_docs, self._bigram_docs):
-            sid = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
-            if sid == len(section_words):
-                section_words.append([])
-                section_grams.append([])
-            section_words[sid].extend(words)
-            section_grams[sid].extend(grams)
-            self._section_of.append(sid)
-        self._section_words = _Bm25(section_words, k1=s.k1, b=s.b) if passages else None
-        self._section_grams = _Bm25(section_grams, k1=s.k1, b=s.b) if passages else None
+        if index is None:
+            tokens = _build.tokenize_texts(tokenizer, [p.text for p in passages])
+            index = _build.build_index(passages, tokens, tokenizer, self.settings, annotations)
+        self._index = index
+        self.passages = index.passages
+        self._first_id = self.passages[0].id if self.passages else 0
+        self._fingerprint: str | None = None  # the key of the index file, when it was kept
+        self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
+        # synonym entries of two or more characters by their first two: `_find_synonyms`
+        self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
+        for n, (key, expansions) in enumerate(self.synonyms.table.items()):
+            if len(key) >= 2:
+                self._phrase_keys.setdefault(key[:2], []).append((n, key, expansions))
 
     # ---- building -------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: str | Path | None = None, settings: Settings | None = None) -> KnowledgeBase:
-        """Load a knowledge directory (default: `OFFICE_BOT_KNOWLEDGE` or the installed one)."""
+    def load(
+        cls,
+        path: str | Path | None = None,
+        settings: Settings | None = None,
+        cache_dir: str | Path | None | object = _DEFAULT,
+        progress: bool | None = None,
+    ) -> KnowledgeBase:
+        """Load a knowledge directory (default: `OFFICE_BOT_KNOWLEDGE` or the installed one).
+
+        The index is kept in `cache_dir` (default: `build.default_cache_dir()`; None keeps nothing)."""
         directory = Path(path).expanduser() if path else default_knowledge_dir()
-        return cls.build(read_corpus(directory), settings, directory)
+        settings = settings or Settings()
+        if cache_dir is _DEFAULT:
+            cache_dir = _build.default_cache_dir()
+        cache = Path(cache_dir).expanduser() if cache_dir else None
+        if cache is None:
+            return cls.build(read_corpus(directory), settings, directory, progress=progress)
+        stamp = _build.directory_stamp(directory) if directory.is_dir() else ""
+        recalled = _build.recall_directory(cache, directory, settings) if stamp else None
+        if recalled is not None:  # files as they were: the index is read, the directory is not
+            corpus, tokenizer, key = recalled
+            try:
+                index = _build.load_index(_build.index_path(cache, key), key)
+            except (OSError, ValueError) as exc:
+                log.info("rebuilding the search index: %s", exc)
+            else:
+                tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
+                return cls([st.speech for st in corpus.speeches], index.passages, tokenizer,
+                           Synonyms(corpus.synonyms), settings, directory, index=index)
+        corpus = read_corpus(directory)
+        kb = cls.build(corpus, settings, directory, cache_dir=cache, progress=progress)
+        if kb._fingerprint is not None and stamp:
+            _build.remember_directory(cache, directory, settings, corpus, kb.tokenizer, kb._fingerprint, stamp)
+        return kb
 
     @classmethod
-    def build(cls, corpus: Corpus, settings: Settings | None = None, directory: Path | None = None) -> KnowledgeBase:
-        """Index a corpus: cut its speeches into passages and build the search runs."""
+    def build(
+        cls,
+        corpus: Corpus,
+        settings: Settings | None = None,
+        directory: Path | None = None,
+        cache_dir: str | Path | None = None,
+        progress: bool | None = None,
+    ) -> KnowledgeBase:
+        """Index a corpus: cut its speeches into passages and build the search runs.
+
+        With `cache_dir`, an index built before from the same corpus, settings and dictionaries is
+        read back instead, and a new one is written there (a cache that cannot be read is rebuilt,
+        one that cannot be written is not kept). `progress`: show a progress bar on stderr (default:
+        when stderr is a terminal)."""
         settings = settings or Settings()
-        speeches = [st.speech for st in corpus.speeches]
         tokenizer = Tokenizer(corpus.userdict, corpus.stopwords)
-        passages: list[Passage] = []
-        for st in corpus.speeches:
-            paragraphs, _ = build_paragraphs(st.speech.id, list(st.lines))
-            passages.extend(
-                split_passages(paragraphs, st.speech.title, st.speech.date, settings.passage_chars, len(passages))
-            )
-        return cls(speeches, passages, tokenizer, Synonyms(corpus.synonyms), settings, directory)
-
-    def _passage_words(self, p: Passage) -> list[str]:
-        words = self.tokenizer.tokens(p.text)
-        for _ in range(self.settings.heading_repeat):
-            for label in p.section:
-                words.extend(self.tokenizer.tokens(label))
-        return words
-
-    def _passage_bigrams(self, p: Passage) -> list[str]:
-        grams = bigrams(p.text)
-        for _ in range(self.settings.heading_repeat):
-            for label in p.section:
-                grams.extend(bigrams(label))
-        return grams
+        speeches = [st.speech for st in corpus.speeches]
+        synonyms = Synonyms(corpus.synonyms)
+        cache = Path(cache_dir).expanduser() if cache_dir else None
+        key = path = None
+        if cache is not None:
+            key = _build.fingerprint(corpus, settings, tokenizer)
+            path = _build.index_path(cache, key)
+            if path.is_file():
+                try:
+                    index = _build.load_index(path, key)
+                except (OSError, ValueError) as exc:
+                    log.info("rebuilding the search index: %s", exc)
+                else:
+                    # a question then reads only the word counts it needs, not jieba's whole dictionary
+                    tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
+                    kb = cls(speeches, index.passages, tokenizer, synonyms, settings, directory, index=index)
+                    kb._fingerprint = key
+                    return kb
+        passages, starts = _build.split_corpus(corpus, settings.passage_chars)
+        texts = [[p.text for p in passages[a:b]] for a, b in itertools.pairwise(starts)]
+        tokens = [t for speech in _build.speech_tokens(texts, tokenizer, cache, progress) for t in speech]
+        index = _build.build_index(passages, tokens, tokenizer, settings, corpus.annotations)
+        del tokens
+        if cache is not None and path is not None and key is not None:
+            try:
+                _build.save_index(path, index, key)
+                _build.prune(cache, path, _build.frequencies_path(cache, tokenizer))
+            except OSError as exc:
+                log.debug("search index not kept in %s: %s", cache, exc)
+            else:
+                kb = cls(speeches, passages, tokenizer, synonyms, settings, directory, index=index)
+                kb._fingerprint = key
+                return kb
+        return cls(speeches, passages, tokenizer, synonyms, settings, directory, index=index)
 
     # ---- querying -------------------------------------------------------------------------
 
@@ -180,7 +214,7 @@ class KnowledgeBase:
             if a >= 0 and not self.tokenizer.is_word(w):  # a rare compound ("交代任务") may be split
                 starts.update(range(a, b))
                 ends.update(range(a + 1, b + 1))
-        phrases = [(a, b, e) for a, b, e in self.synonyms.find(folded) if a in starts and b in ends]
+        phrases = [(a, b, e) for a, b, e in self._find_synonyms(folded) if a in starts and b in ends]
 
         def widen(expansions: list[str], weight: float) -> None:
             for e in expansions:
@@ -212,10 +246,21 @@ class KnowledgeBase:
         kept = [" " if w in stop else w for w in precise]
         for g in bigrams(" ".join("".join(kept).split())):
             bigram_terms[g] = 1.0
-            if self._bigrams is not None and g not in self._bigrams.idf:
+            if g not in self._index.bigrams.vocab:
                 for e in self.homophones(g):
                     bigram_terms.setdefault(e, self.settings.homophone_weight)
         return word_terms, bigram_terms, content
+
+    def _find_synonyms(self, text: str) -> list[tuple[int, int, list[str]]]:
+        """`Synonyms.find` (same entries, same order) at a cost that follows the question, not the
+        size of the synonyms file."""
+        found = []
+        for start in range(len(text) - 1):
+            for n, key, expansions in self._phrase_keys.get(text[start : start + 2], ()):
+                if text.startswith(key, start):
+                    found.append((n, start, start + len(key), expansions))
+        found.sort(key=lambda f: (f[0], f[1]))
+        return [(a, b, e) for _, a, b, e in found]
 
     def _unglue(self, words: list[str]) -> list[str]:
         """Split pieces that no dictionary knows back into dictionary words: jieba's guesser glues
@@ -250,45 +295,18 @@ class KnowledgeBase:
                 merged.append(w)
         return merged
 
-    def _vocabulary(self) -> dict[str, float]:
-        return self._words.idf if self._words is not None else {}
-
-    def _sound(self, text: str) -> tuple[str, ...]:
-        from pypinyin import lazy_pinyin
-
-        missing = [c for c in text if c not in self._pinyin]
-        if missing:
-            self._pinyin.update(zip(missing, lazy_pinyin(missing)))
-        return tuple(self._pinyin[c] for c in text)
+    def _vocabulary(self):
+        return self._index.words.vocab
 
     def homophones(self, word: str) -> list[str]:
         """Words and bigrams of the knowledge base that sound like `word` (保秘 -> 保密): most
-        typing mistakes in Chinese are a wrong character of the same pinyin."""
+        typing mistakes in Chinese are a wrong character of the same pinyin. The table is built
+        with the index (`build.homophone_table`), so a lookup costs the same whatever the library."""
         if not self.settings.homophone_weight or len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
             return []
-        if self.tokenizer.is_word(word):  # a real word is not a typo: 透视 must not become 投石
+        if not self._index.homophones or self.tokenizer.is_word(word):  # a real word is not a typo: 透视 ≠ 投石
             return []
-        if self._homophones is None:
-            self._homophones = {}
-            try:
-                from pypinyin import lazy_pinyin
-            except ImportError:  # optional: without it there is no typo tolerance
-                return []
-            terms = [
-                t for t in set(self._vocabulary()) | (set(self._bigrams.idf) if self._bigrams else set())
-                if len(t) >= 2 and all("\u4e00" <= c <= "\u9fff" for c in t)
-            ]
-            # one pinyin per character (its usual reading) is enough for typing mistakes, and
-            # converting each character once keeps a cold start fast
-            chars = sorted({c for t in terms for c in t})
-            self._pinyin = dict(zip(chars, lazy_pinyin(chars)))
-            for term in terms:
-                self._homophones.setdefault(self._sound(term), []).append(term)
-        if not self._homophones:
-            return []
-        candidates = self._homophones.get(self._sound(word), [])
-        # a stand-in must be a real word: jieba's odd cuts ("是要") are no one's intended word
-        return [t for t in candidates if t != word and self.tokenizer.is_word(t)][:3]
+        return [t for t in self._index.sounding_like(word) if t != word][:3]
 
     def search(self, query: str, k: int = 3) -> Answer:
         """The k best passages for a question, one per paragraph, and whether they answer it."""
@@ -299,78 +317,90 @@ class KnowledgeBase:
         word_terms, bigram_terms, content = self.query_terms(query)
         if not word_terms and not bigram_terms:
             return Answer(query, False, [], self.suggest(query))
-        assert self._words is not None and self._bigrams is not None
-        ws = self._words.weighted_scores(word_terms)
-        bs = self._bigrams.weighted_scores(bigram_terms)
-        wmax, bmax = max(ws) or 1.0, max(bs) or 1.0
+        index = self._index
         a = self.settings.word_weight
-        fused = [a * w / wmax + (1 - a) * b / bmax for w, b in zip(ws, bs)]
+        # each term's column, looked up once for the passage and the section runs and the highlights
+        word_cols = {t: c for t in word_terms if (c := index.words.vocab.get(t)) is not None}
+        gram_cols = {g: c for g in bigram_terms if (c := index.bigrams.vocab.get(g)) is not None}
+        fused = _fuse(index.words.column_scores(word_cols, word_terms),
+                      index.bigrams.column_scores(gram_cols, bigram_terms), a)
         if self.settings.intent_weight:
-            for ask, answer_shape in _INTENTS:
+            for (ask, _), shaped in zip(INTENTS, index.intents):
                 if ask.search(query):
-                    fused = [
-                        f + (self.settings.intent_weight if f > 0 and answer_shape.search(p.text) else 0.0)
-                        for f, p in zip(fused, self.passages)
-                    ]
+                    fused += self.settings.intent_weight * ((fused > 0) & (shaped > 0))
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
-            pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
-            fused = [f + (0.5 if f > 0 and pattern.search(p.text) else 0.0) for f, p in zip(fused, self.passages)]
+            defining = index.definitions.get(subject)
+            fused[defining] += 0.5 * (fused[defining] > 0)
         verb = object_subject(query)
         if verb:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
-            fused = [f + (0.5 if f > 0 and verb in object_heads(p.text) else 0.0) for f, p in zip(fused, self.passages)]
+            listing = index.objects.get(verb)
+            fused[listing] += 0.5 * (fused[listing] > 0)
         if self.settings.section_weight:
-            sw = self._section_words.weighted_scores(word_terms)
-            sb = self._section_grams.weighted_scores(bigram_terms)
-            swmax, sbmax = max(sw) or 1.0, max(sb) or 1.0
-            sec = [a * w / swmax + (1 - a) * b / sbmax for w, b in zip(sw, sb)]
-            lam = self.settings.section_weight
+            sec = _fuse(index.section_words.column_scores(word_cols, word_terms),
+                        index.section_grams.column_scores(gram_cols, bigram_terms), a)
             # only passages that match by themselves get their section's support
-            fused = [f + lam * sec[self._section_of[i]] if f > 0 else 0.0 for i, f in enumerate(fused)]
-        order = sorted(range(len(fused)), key=lambda i: (-fused[i], i))
-        hits: list[Hit] = []
-        seen_paragraphs: set[tuple[str, int]] = set()
+            fused = np.where(fused > 0, fused + self.settings.section_weight * sec[index.section_of], 0.0)
+        # the highlight's weights: a term the passages never use weighs 0 and is left out
+        word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
+        gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
-        for i in order:
-            if fused[i] <= 0 or len(hits) >= depth:
+        best = _best_one_per_paragraph(fused, self.passages, depth)
+        ranked: list[tuple[float, Passage]] = [(float(fused[i]), self.passages[i]) for i in best]
+        # a list question: sections (heading, opening, items) compete with the passages; only the
+        # outlines of passages that scored well enough to matter are looked at (retrieval/outline.py)
+        floor = ranked[-1][0] if len(ranked) >= depth else 0.0
+        outlines = outline_candidates(self, query, content, fused, floor)
+        if outlines:
+            ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])  # stable: passages first among equals
+        hits: list[Hit] = []
+        seen: set[tuple] = set()
+        for score, p in ranked:
+            if len(hits) >= depth:
                 break
-            p = self.passages[i]
-            key = (p.doc_id, p.paragraph)
-            if key in seen_paragraphs:
+            key = (p.doc_id, p.paragraph) if p.kind == "passage" else (p.doc_id, p.kind, p.section, p.paragraph)
+            if key in seen:
                 continue
-            seen_paragraphs.add(key)
-            hits.append(Hit(len(hits) + 1, fused[i], p, self.highlight(p, word_terms, bigram_terms)))
-        answered = self._covers(content, hits)
+            seen.add(key)
+            p = choose_part(self, p, query, content)  # the part of a split paragraph that answers
+            if p.kind == "outline":
+                highlight = p.text.split("\n", 1)[0]
+            else:
+                highlight = answer_highlight(p, self._highlight(p, word_weights, gram_weights))
+            hits.append(Hit(len(hits) + 1, score, p, highlight))
+        answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
-    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> bool:
+    def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
         fitted on the project's question sets by `python -m officebot.retrieval.calibrate`."""
         if not hits or not content:
             return False
         s = self.settings
-        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits)))
+        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits, query)))
         return 1 / (1 + math.exp(-z)) >= s.answer_threshold
 
-    def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit]) -> list[float]:
+    def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> list[float]:
         """What tells an answerable question from one the speeches do not cover:
         coverage by the best passage; the best coverage among the top three; the share of the
         question's weight in words the speeches never use (and no synonym reaches); the share in
         words the speeches do use; how many question words the best passage covers (up to 5, /5);
         how many unknown words there are (up to 5, /5); the share of words covered only through
-        a synonym or homophone."""
-        assert self._words is not None
+        a synonym or homophone; then `question_features` (retrieval/answers.py)."""
+        hits = [h for h in hits if h.passage.kind == "passage"]  # outlines are judged by their passages
+        extra = question_features(self, query, content, hits)  # abstention near the topic
         if not hits or not content:
-            return [0.0] * 7
+            return [0.0] * 7 + extra
         best = hits[0].passage
-        i = best.id - self.passages[0].id
-        words, haystack = self._word_sets[i], strip_for_match(best.text + "".join(best.section))
+        i = best.id - self._first_id
+        words, haystack = _Words(self._index.words, i), self._haystack(best)
+        vocabulary = self._vocabulary()
         total = unknown_weight = known_weight = 0.0
         unknown = covered = via_synonym = 0
         for w, expansions in content:
             weight = self.tokenizer.specificity(w)
             total += weight
-            if w in self._words.idf:
+            if w in vocabulary:
                 known_weight += weight
             elif not expansions:
                 unknown += 1
@@ -387,7 +417,7 @@ class KnowledgeBase:
             min(covered, 5) / 5,
             min(unknown, 5) / 5,
             via_synonym / len(content),
-        ]
+        ] + extra
 
     def coverage(self, content: list[tuple[str, list[str]]], passage: Passage) -> float:
         """Weighted share of the question's content words that the passage (or its headings)
@@ -397,14 +427,14 @@ class KnowledgeBase:
         about."""
         if not content:
             return 0.0
-        assert self._words is not None
-        i = passage.id - self.passages[0].id
-        haystack = strip_for_match(passage.text + "".join(passage.section))
-        words = self._word_sets[i]
+        i = passage.id - self._first_id
+        haystack = self._haystack(passage)
+        words = _Words(self._index.words, i)
+        vocabulary = self._vocabulary()
         total = covered = 0.0
         for w, expansions in content:
             idf = self.tokenizer.specificity(w)
-            if w not in self._words.idf and not expansions:
+            if w not in vocabulary and not expansions:
                 idf *= self.settings.unknown_boost  # a word the speeches never use: likely off-topic
             if len(w) == 1:
                 idf *= 0.5  # a lone character says little about the topic
@@ -418,28 +448,60 @@ class KnowledgeBase:
                 covered += idf * 0.8 * sum(g in haystack for g in grams) / len(grams)
         return covered / total if total else 0.0
 
+    def _passage_words(self, passage: Passage) -> _Words:
+        """The words of a passage as the index holds them (text, headings, bound questions)."""
+        return _Words(self._index.words, passage.id - self._first_id)
+
+    def _haystack(self, passage: Passage) -> str:
+        """The passage's text, headings and bound questions, for loose 'contains' checks."""
+        key = (passage.id, passage.text)  # an outline shares its id with a passage, not its text
+        found = self._haystacks.get(key)
+        if found is None:
+            text = strip_for_match(passage.text + "".join(passage.section))
+            found = text + self._index.notes.get(passage.id - self._first_id, "")
+            if len(self._haystacks) >= 4096:  # the passages searched lately; bounded
+                self._haystacks.clear()
+            self._haystacks[key] = found
+        return found
+
     def highlight(self, passage: Passage, word_terms: dict[str, float], bigram_terms: dict[str, float]) -> str:
         """The sentence of the passage that matches the question best, verbatim."""
-        sentences = [s for s in split_sentences(passage.text) if s.strip()]
+        words, grams = self._index.words, self._index.bigrams
+        word_weights = [(c, wt * float(words.idf[c])) for t, wt in word_terms.items()
+                        if (c := words.vocab.get(t)) is not None]
+        gram_weights = {g: wt * float(grams.idf[c]) for g, wt in bigram_terms.items()
+                        if (c := grams.vocab.get(g)) is not None}
+        return self._highlight(passage, word_weights, gram_weights)
+
+    def _highlight(self, passage: Passage, word_weights: list[tuple[int, float]], gram_weights: dict[str, float]) -> str:
+        """`highlight` with the terms' weights (weight x idf) worked out: each sentence scores the
+        weights of the words and bigrams it has. The sentences' words were kept when the index was
+        built: nothing is tokenized here."""
+        sentences = _build.passage_sentences(passage.text)
         if not sentences:
             return passage.text
-        assert self._words is not None and self._bigrams is not None
+        word_ids = self._index.sentence_word_ids(passage.id - self._first_id)
+        if len(word_ids) != len(sentences):  # cannot happen with an index built from these passages
+            vocab = self._index.words.vocab
+            word_ids = [{vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
 
-        def score(sentence: str) -> float:
-            toks = set(self.tokenizer.tokens(sentence))
-            grams = set(bigrams(sentence))
-            s = sum(wt * self._words.idf.get(t, 0.0) for t, wt in word_terms.items() if t in toks)
-            s += sum(wt * self._bigrams.idf.get(g, 0.0) for g, wt in bigram_terms.items() if g in grams)
+        # a bigram of two CJK characters is in a sentence's bigrams exactly when it is in its text
+        pairs_only = all(len(g) == 2 and _CJK_PAIR.match(g) for g in gram_weights)
+
+        def score(j: int) -> float:
+            sentence = sentences[j]
+            grams = fold(sentence) if pairs_only else set(bigrams(sentence))
+            s = sum(w for c, w in word_weights if c in word_ids[j])
+            s += sum(w for g, w in gram_weights.items() if g in grams)
             return s / (1 + 0.002 * len(sentence))  # among equals, the tighter sentence
 
-        best = max(sentences, key=score)
-        return best.strip()
+        return sentences[max(range(len(sentences)), key=score)].strip()
 
     # ---- browsing -------------------------------------------------------------------------
 
     def passage(self, passage_id: int) -> Passage | None:
-        if self.passages and 0 <= passage_id - self.passages[0].id < len(self.passages):
-            return self.passages[passage_id - self.passages[0].id]
+        if self.passages and 0 <= passage_id - self._first_id < len(self.passages):
+            return self.passages[passage_id - self._first_id]
         return None
 
     def context(self, passage_id: int, before: int = 1, after: int = 1) -> list[Passage]:
@@ -447,110 +509,78 @@ class KnowledgeBase:
         p = self.passage(passage_id)
         if p is None:
             return []
-        i = self.passages.index(p)
+        i = passage_id - self._first_id
         lo, hi = max(0, i - before), min(len(self.passages), i + after + 1)
         return [q for q in self.passages[lo:hi] if q.doc_id == p.doc_id]
 
     def topics(self) -> list[str]:
         """Section headings, outermost first, as topics to suggest; numbering markers removed."""
-        seen: dict[str, int] = {}
-        for p in self.passages:
-            for depth, label in enumerate(p.section):
-                topic = topic_name(label)
-                if topic and topic not in seen:
-                    seen[topic] = depth
-        return sorted(seen, key=lambda t: seen[t])
+        return list(self._index.topics)
 
     def suggest(self, query: str, n: int = 3) -> list[str]:
-        """Topics the knowledge base covers, those closest to the question first."""
-        topics = [t for t in self.topics() if len(t) >= 4]
-        if not topics:
+        """Topics the knowledge base covers, those closest to the question (most bigrams in
+        common) first; with nothing close, a spread over the whole base."""
+        pool = self._index.pool
+        if not pool:
             return []
-        qgrams = set(bigrams(query))
-        deep = [t for t in topics if t in {topic_name(p.section[-1]) for p in self.passages if p.section}]
-        pool = deep or topics
-        scored = sorted(pool, key=lambda t: (-len(qgrams & set(bigrams(t))), pool.index(t)))
-        if not qgrams & set().union(*(set(bigrams(t)) for t in scored[:n])):
+        shared: dict[int, int] = {}
+        for g in set(bigrams(query)):
+            for t in self._index.pool_grams.get(g, ()):
+                shared[t] = shared.get(t, 0) + 1
+        if not shared:
             step = max(1, len(pool) // n)  # nothing close: spread the offer over the whole base
-            scored = pool[::step]
-        return scored[:n]
+            return pool[::step][:n]
+        best = sorted(shared, key=lambda t: (-shared[t], t))[:n]
+        for t in range(len(pool)):  # fewer than n close ones: the first others, in order
+            if len(best) >= n:
+                break
+            if t not in shared:
+                best.append(t)
+        return [pool[t] for t in best]
 
 
-_MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
+class _Words:
+    """The words of one passage, as `in` sees them (a lookup in the word run's column)."""
+
+    __slots__ = ("doc", "run")
+
+    def __init__(self, run, doc: int):
+        self.run, self.doc = run, doc
+
+    def __contains__(self, word: str) -> bool:
+        return self.run.contains(word, self.doc)
 
 
-# Questions that ask for a kind of answer, and what a passage holding such an answer looks like.
-_INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    # who / which person / which example
-    # (not "对谁忠诚", "忠诚于谁", "向谁报告": those ask for the object of a verb, see `object_subject`)
-    (re.compile(r"(?<![对向为给于跟与同和])谁|哪个人|哪位|什么人|哪个古人|例子|典故|故事|举了"),
-     re.compile(r"《[^》]+》|比如|例如|曾经说过|说过|古人|俗话说|[赵孙诸马苏康栗][^\s，。]{1,2}(?:说|曾|的)")),
-    # why
-    (re.compile(r"为什么|为啥|为何|原因|怎么回事|咋回事"),
-     re.compile(r"因为|所以|之所以|原因|决定了|说明了|这是为了|否则|一旦")),
-    # how many / which items
-    (re.compile(r"哪几|几个方面|几点|几条|哪些方面|几句话|分别"),
-     re.compile(r"一是|二是|[一二三四五六七八九十]句话|[一二三四五六七八九十]个|、.{1,8}、.{1,8}、")),
-    # how long / how fast
-    (re.compile(r"多久|多长时间|几个?小时|时限|期限|多快|几天"),
-     re.compile(r"\d+\s*小时|[半一二两三四五六七八九十]+小时|第一时间|及时")),
-]
-
-_END = r"[？?。!！\s]*$"
-_DEFINITION = re.compile(
-    r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)" + _END
-    + r"|^(?:请问)?(?P<b>.{1,12}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思)" + _END
-)
-_CJK2 = r"[\u4e00-\u9fff]{2}"
-# "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从")
-_OBJECT = re.compile(rf"(?P<x>{_CJK2})什么" + _END)
-# "对谁忠诚", "向谁报告" (the verb after 谁) and "忠诚于谁", "服从谁" (the verb before it)
-_TARGET = re.compile(rf"(?:对|向|为|给|跟|与)谁(?P<x>{_CJK2})|(?P<y>{_CJK2})(?:于|给|向)?谁" + _END)
-_NOT_A_VERB = re.compile(r"[是的为叫指些么啥]")  # 是什么 (definition), 为什么 (why), 的什么, 那些什么
+def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:
+    """Each run normalised by its best score, then mixed."""
+    wmax = float(words.max()) if len(words) else 0.0
+    gmax = float(grams.max()) if len(grams) else 0.0
+    return word_weight * words / (wmax or 1.0) + (1 - word_weight) * grams / (gmax or 1.0)
 
 
-def definition_subject(query: str) -> str:
-    """X of a question asking what X is ("什么是落实", "忠诚是什么意思"), else ''."""
-    m = _DEFINITION.match(query.strip())
-    if not m:
-        return ""
-    subject = (m.group("a") or m.group("b") or "").strip(" “”\"'")
-    return subject if len(subject) >= 2 else ""
-
-
-def object_subject(query: str) -> str:
-    """The verb X of a question asking what or whom X applies to ("服从什么" -> 服从, "对谁忠诚" and
-    "忠诚于谁" -> 忠诚), else ''. Such a question is not the definition question "什么是X": its answer
-    lists X's objects ("服从规则、服从大局、服从上级", "对党忠诚、对单位和事业忠诚")."""
-    query = query.strip()
-    if definition_subject(query):
-        return ""
-    m = _OBJECT.search(query) or _TARGET.search(query)
-    if not m:
-        return ""
-    verb = m.groupdict().get("x") or m.groupdict().get("y") or ""
-    return "" if not verb or _NOT_A_VERB.search(verb) else verb
-
-
-@functools.lru_cache(maxsize=65536)
-def object_heads(text: str) -> frozenset[str]:
-    """The verbs whose objects a text lists, as a question "X什么" or "对谁X" wants them: a verb the
-    text asks about itself ("服从什么？服从规则…"), a head repeated over an enumeration ("服从规则、
-    服从大局、服从上级"), or a verb after 对… twice ("对党忠诚、对单位和事业忠诚"). Depends on the
-    text alone, so an index can compute it once per passage and look verbs up at query time."""
-    heads = {m.group(1) for m in _ASKS_ITSELF.finditer(text)}
-    heads.update(m.group(1) for m in _PARALLEL.finditer(text))
-    targets = [m.group(1) for m in _TOWARDS.finditer(text)]
-    heads.update(v for v in set(targets) if targets.count(v) >= 2)
-    return frozenset(h for h in heads if not _NOT_A_VERB.search(h))
-
-
-_ASKS_ITSELF = re.compile(rf"({_CJK2})(?:什么|谁)[？?]")
-_PARALLEL = re.compile(rf"({_CJK2})[\u4e00-\u9fff]{{1,6}}、\1")
-_TOWARDS = re.compile(rf"对[\u4e00-\u9fff]{{1,6}}?({_CJK2})(?=[、，；。])")
-
-
-def topic_name(label: str) -> str:
-    """A heading without its numbering: "二是信息处理要“快”" -> "信息处理要“快”"."""
-    name = _MARKER.sub("", label.strip())
-    return re.sub(r"^[是要]?(?=.{4,})", "", name) if name.startswith("是") else name
+def _best_one_per_paragraph(scores: np.ndarray, passages: list[Passage], depth: int) -> list[int]:
+    """Up to `depth` passages with a positive score, best first (ties: earlier first), one per
+    paragraph. Only the best few are sorted (a partial sort), more only if paragraphs repeat."""
+    positive = int(np.count_nonzero(scores > 0))
+    want = min(positive, depth * 4)
+    while True:
+        if want <= 0:
+            return []
+        top = np.argpartition(-scores, want - 1)[:want] if want < len(scores) else np.arange(len(scores))
+        floor = scores[top].min()
+        candidates = np.flatnonzero(scores >= max(floor, np.nextafter(0, 1)))  # ties at the floor included
+        order = candidates[np.lexsort((candidates, -scores[candidates]))]
+        chosen: list[int] = []
+        seen: set[tuple[str, int]] = set()
+        for i in order.tolist():
+            p = passages[i]
+            key = (p.doc_id, p.paragraph)
+            if key in seen:
+                continue
+            seen.add(key)
+            chosen.append(i)
+            if len(chosen) >= depth:
+                return chosen
+        if want >= positive:
+            return chosen
+        want = min(positive, want * 4)

@@ -8,20 +8,44 @@ in the question and in the passage (报送信息 / 信息报送).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 import os
 import re
 import threading
 import unicodedata
+import zlib
 from pathlib import Path
 
-import jieba
+import numpy as np
+
+
+def _import_jieba():
+    """jieba, imported without pkg_resources: jieba uses it only to open its own data files,
+    and importing it costs a quarter of a second (it scans every installed package); without it
+    jieba opens them directly."""
+    import sys
+
+    block = "pkg_resources" not in sys.modules
+    if block:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+    try:
+        import jieba
+    finally:
+        if block and sys.modules.get("pkg_resources", 0) is None:
+            del sys.modules["pkg_resources"]
+    return jieba
+
+
+jieba = _import_jieba()
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN_OK = re.compile(rf"[{_CJK}0-9a-z]")
 _CJK_RUN = re.compile(rf"[{_CJK}]+|[0-9]+(?:\.[0-9]+)?%?|[a-z]+")
 _lock = threading.Lock()
+_base_lock = threading.Lock()
+_base: tuple[dict[str, int], int] | None = None
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -50,10 +74,9 @@ class Tokenizer:
         self, userdict: Path | list[str] | None = None, stopwords: set[str] | None = None, mode: str = "search"
     ):
         self._jieba = jieba.Tokenizer()
-        # jieba caches its parsed dictionary in the temp directory; a per-user name keeps another
-        # user's unwritable cache file from turning into an error on every start
-        self._jieba.cache_file = f"office-bot-jieba-{os.getuid() if hasattr(os, 'getuid') else 0}.cache"
         self._userdict = userdict
+        self._stored: StoredFrequencies | None = None
+        self._keep_frequencies: Path | None = None
         self._ready = False
         self.stopwords = {fold(w) for w in (stopwords or set())}
         self.mode = mode
@@ -64,8 +87,15 @@ class Tokenizer:
         with _lock:
             if self._ready:
                 return
-            self._jieba.initialize()
-            entries = read_word_list(self._userdict) if isinstance(self._userdict, Path) else self._userdict or []
+            if self._stored is not None:
+                self._jieba.FREQ, self._jieba.total = self._stored, self._stored.total
+                self._jieba.initialized = True
+                self._ready = True
+                return
+            freq, total = _base_dictionary()
+            self._jieba.FREQ, self._jieba.total = dict(freq), total  # add_word changes it: a copy
+            self._jieba.initialized = True
+            entries = self.entries()
             if entries:
                 for entry in entries:
                     parts = entry.split()
@@ -76,6 +106,45 @@ class Tokenizer:
                     if freq is None and self._jieba.FREQ.get(word, 0) < 50:
                         self._jieba.add_word(word, freq=50)
             self._ready = True
+            if self._keep_frequencies is not None:
+                try:
+                    StoredFrequencies.save(self._keep_frequencies, dict(self._jieba.FREQ), self._jieba.total)
+                except OSError as exc:  # a cache that cannot be written is simply not kept
+                    logging.getLogger(__name__).debug("word counts not kept: %s", exc)
+
+    def use_stored(self, path: Path, keep_if_missing: bool = False) -> bool:
+        """Read word counts from a table `StoredFrequencies.save` wrote for this tokenizer (same
+        fingerprint) instead of loading jieba's whole dictionary: a cold start then reads only the
+        entries a question needs. False (and nothing changes) if there is no usable table; with
+        `keep_if_missing`, the table is then written once jieba's dictionary is loaded, for next
+        time (a first start, which builds the index, does not pay for it)."""
+        if self._ready:
+            return False
+        try:
+            stored = StoredFrequencies(path)
+        except (OSError, ValueError):
+            if keep_if_missing:
+                self._keep_frequencies = path
+            return False
+        with _lock:
+            if self._ready:
+                return False
+            self._stored = stored
+        return True
+
+    def entries(self) -> list[str]:
+        """The user dictionary's lines ("词 [频率]")."""
+        return read_word_list(self._userdict) if isinstance(self._userdict, Path) else list(self._userdict or [])
+
+    def fingerprint(self) -> str:
+        """What the cuts depend on: jieba's version and dictionary, the user dictionary, the
+        stopwords. Two tokenizers with the same fingerprint give the same tokens."""
+        h = hashlib.sha256(dictionary_fingerprint().encode())
+        for entry in self.entries():
+            h.update(b"\x00u" + entry.encode())
+        for word in sorted(self.stopwords):
+            h.update(b"\x00s" + word.encode())
+        return h.hexdigest()
 
     def add_word(self, word: str) -> None:
         self._ensure_ready()
@@ -114,6 +183,118 @@ class Tokenizer:
         return [w for w in self.cut(text) if w not in self.stopwords]
 
 
+def _base_dictionary() -> tuple[dict[str, int], int]:
+    """jieba's main dictionary, loaded once a process (every Tokenizer works on a copy)."""
+    global _base
+    with _base_lock:
+        if _base is None:
+            tk = jieba.Tokenizer()
+            # jieba caches its parsed dictionary in the temp directory; a per-user name keeps another
+            # user's unwritable cache file from turning into an error on every start
+            tk.cache_file = f"office-bot-jieba-{os.getuid() if hasattr(os, 'getuid') else 0}.cache"
+            tk.initialize()
+            _base = (tk.FREQ, tk.total)
+    return _base
+
+
+class StoredFrequencies:
+    """jieba's word counts read from a file on demand: what `in`, `[]` and `get` on jieba's FREQ
+    need, found by binary search over CRC32 hashes of the words (memory-mapped), each word looked
+    up once. Loading jieba's dictionary takes about half a second; this takes a millisecond."""
+
+    def __init__(self, path: Path):
+        from .index import load_arrays
+
+        header, arrays = load_arrays(path)
+        if not isinstance(header, dict) or header.get("kind") != "jieba-frequencies":
+            raise ValueError(f"{path}: not a frequency table")
+        self.total = int(header["total"])
+        self._hashes, self._offsets = arrays["hashes"], arrays["offsets"]
+        self._counts, self._blob = arrays["counts"], arrays["blob"]
+        if not (len(self._hashes) == len(self._counts) == len(self._offsets) - 1):
+            raise ValueError(f"{path}: damaged frequency table")
+        self._seen: dict[str, int | None] = {}
+        self._added: dict[str, int] = {}
+
+    @staticmethod
+    def save(path: Path, freq: dict[str, int], total: int) -> None:
+        from .index import save_arrays
+
+        words = [w.encode("utf-8") for w in freq]
+        hashes = np.fromiter((zlib.crc32(w) for w in words), np.uint32, len(words))
+        order = np.argsort(hashes, kind="stable")
+        words = [words[i] for i in order.tolist()]
+        counts = np.fromiter(freq.values(), np.int64, len(words))[order]
+        offsets = np.zeros(len(words) + 1, dtype=np.int64)
+        np.cumsum([len(w) for w in words], out=offsets[1:])
+        blob = np.frombuffer(b"".join(words), dtype=np.uint8)
+        save_arrays(path, {"kind": "jieba-frequencies", "total": int(total)},
+                    {"hashes": hashes[order], "offsets": offsets, "counts": counts, "blob": blob})
+
+    def _find(self, word: str) -> int | None:
+        added = self._added.get(word)
+        if added is not None:
+            return added
+        key = word.encode("utf-8")
+        h = np.uint32(zlib.crc32(key))  # a Python int would make numpy convert the whole array
+        i = int(self._hashes.searchsorted(h))
+        found = None
+        while i < len(self._hashes) and int(self._hashes[i]) == h:
+            a, b = int(self._offsets[i]), int(self._offsets[i + 1])
+            if self._blob[a:b].tobytes() == key:
+                found = int(self._counts[i])
+                break
+            i += 1
+        if len(self._seen) > 200_000:  # a long-running bot meets many strings: keep the memo bounded
+            self._seen.clear()
+            self._seen.update(self._added)
+        self._seen[word] = found
+        return found
+
+    def __contains__(self, word: object) -> bool:
+        try:
+            return self._seen[word] is not None  # type: ignore[index]
+        except KeyError:
+            return isinstance(word, str) and self._find(word) is not None
+
+    def __getitem__(self, word: str) -> int:
+        try:
+            found = self._seen[word]
+        except KeyError:
+            found = self._find(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+    def get(self, word: str, default: int | None = None) -> int | None:
+        try:
+            found = self._seen[word]
+        except KeyError:
+            found = self._find(word)
+        return default if found is None else found
+
+    def __setitem__(self, word: str, count: int) -> None:  # jieba's add_word
+        self._added[word] = count
+        self._seen[word] = count
+
+
+_dictionary_fingerprint: str | None = None
+
+
+def dictionary_fingerprint() -> str:
+    """jieba's version and its main dictionary file's size and time (known once a process)."""
+    global _dictionary_fingerprint
+    if _dictionary_fingerprint is None:
+        path = Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME
+        try:
+            st = path.stat()
+            stamp = f"{path} {st.st_size} {st.st_mtime_ns}"
+        except OSError:
+            stamp = "no dictionary file"
+        _dictionary_fingerprint = hashlib.sha256(f"jieba {jieba.__version__} {stamp}".encode()).hexdigest()
+    return _dictionary_fingerprint
+
+
 def bigrams(text: str) -> list[str]:
     """Character bigrams of the CJK runs of a text (a lone character stands for itself); Latin
     words and numbers whole."""
@@ -122,10 +303,13 @@ def bigrams(text: str) -> list[str]:
         if not ("\u3400" <= run[0] <= "\ufaff") or len(run) == 1:
             out.append(run)
         else:
-            out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            out.extend(map(str.__add__, run, run[1:]))  # each character with the next
     return out
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")  # \w is str.isalnum() plus "_"
 
 
 def strip_for_match(text: str) -> str:
     """Text with everything but letters and digits removed, for loose 'contains' checks."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NOT_ALNUM.sub("", fold(text))

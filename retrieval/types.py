@@ -64,6 +64,7 @@ class Passage:
     paragraph: int
     part: int  # 0 for the first (or only) piece of its paragraph
     text: str
+    kind: str = "passage"  # or "outline": a section's heading, opening and items (retrieval/outline.py)
 
     @property
     def section_label(self) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from officebot.retrieval.search import _INTENTS, definition_subject, object_heads, object_subject
+from officebot.retrieval.shapes import INTENTS as _INTENTS
+from officebot.retrieval.shapes import definition_subject, object_heads, object_subject
 
 WHO = _INTENTS[0][0]
 

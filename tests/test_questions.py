@@ -14,14 +14,16 @@ HERE = Path(__file__).resolve().parent
 
 # Floors sit 0.03 under today's figures (false abstention: 0.02 over), so that a change that makes
 # retrieval worse fails here. The first runs of the blind sets are in the README.
+# questions_dev_neartopic.yaml (issue 10): near-topic office-administration questions the speeches
+# do not cover must be declined, scenario questions in staff's words still answered.
 FLOORS = {
     "questions_round9.yaml": {
-        "direct_hit@1": 0.94, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.87,
-        "abstention": 0.7, "false_abstention_max": 0.06,
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.87,
+        "abstention": 0.77, "false_abstention_max": 0.06,
     },
     "questions.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.8, "paraphrase_hit@3": 0.92,
-        "abstention": 0.97, "false_abstention_max": 0.05,
+        "abstention": 0.97, "false_abstention_max": 0.04,
     },
     "questions_validation.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.82, "paraphrase_hit@3": 0.89,
@@ -33,15 +35,15 @@ FLOORS = {
     },
     "questions_blind.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.93, "paraphrase_hit@3": 0.97,
-        "abstention": 0.88, "false_abstention_max": 0.08,
+        "abstention": 0.88, "false_abstention_max": 0.04,
     },
     "questions_final.yaml": {
-        "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
+        "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
         "abstention": 0.97, "false_abstention_max": 0.1,
     },
     "questions_round4a.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.79, "paraphrase_hit@3": 0.94,
-        "abstention": 0.87, "false_abstention_max": 0.13,
+        "abstention": 0.97, "false_abstention_max": 0.12,
     },
     "questions_round4b.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.82, "paraphrase_hit@3": 0.91,
@@ -49,19 +51,22 @@ FLOORS = {
     },
     "questions_round5.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.81,
-        "abstention": 0.77, "false_abstention_max": 0.06,
+        "abstention": 0.9, "false_abstention_max": 0.06,
     },
     "questions_round6.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.93,
-        "abstention": 0.77, "false_abstention_max": 0.02,
+        "abstention": 0.83, "false_abstention_max": 0.02,
     },
     "questions_round7.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.95,
-        "abstention": 0.77, "false_abstention_max": 0.04,
+        "abstention": 0.83, "false_abstention_max": 0.04,
     },
     "questions_round8.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.77, "paraphrase_hit@3": 0.91,
-        "abstention": 0.83, "false_abstention_max": 0.05,
+        "abstention": 0.83, "false_abstention_max": 0.04,
+    },
+    "questions_dev_neartopic.yaml": {
+        "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.75, "abstention": 0.9, "false_abstention_max": 0.05,
     },
 }
 

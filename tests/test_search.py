@@ -5,7 +5,8 @@ import json
 
 import pytest
 from officebot.retrieval import KnowledgeBase
-from officebot.retrieval.search import _Bm25, definition_subject
+from officebot.retrieval.index import run_from_docs
+from officebot.retrieval.search import definition_subject
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.text import Tokenizer
 
@@ -103,15 +104,15 @@ def test_definition_questions():
 
 
 def test_idf_stays_positive_for_a_term_in_half_the_passages():
-    bm = _Bm25([["信息", "报送"], ["信息", "保密"], ["会议"], ["后勤"]])
-    assert bm.idf["信息"] > 0
-    scores = bm.weighted_scores({"信息": 1.0})
+    bm = run_from_docs([["信息", "报送"], ["信息", "保密"], ["会议"], ["后勤"]])
+    assert bm.idf_of("信息") > 0
+    scores = bm.scores({"信息": 1.0})
     assert scores[0] > 0 and scores[1] > 0 and scores[2] == 0
 
 
 def test_idf_positive_in_a_one_passage_corpus():
-    bm = _Bm25([["信息", "报送"]])
-    assert bm.weighted_scores({"信息": 1.0})[0] > 0
+    bm = run_from_docs([["信息", "报送"]])
+    assert bm.scores({"信息": 1.0})[0] > 0
 
 
 def test_passages_sharing_no_term_score_zero_and_are_not_returned(tmp_path):
@@ -152,10 +153,10 @@ def test_questions_asking_who_find_the_passage_that_names_someone(kb, query, nam
 def test_answer_features_are_bounded_and_separate_in_and_out_of_scope(kb):
     def features(q):
         _, _, content = kb.query_terms(q)
-        return kb.answer_features(content, kb.search(q, k=5).hits)
+        return kb.answer_features(content, kb.search(q, k=5).hits, q)
 
     inside, outside = features("信息报送时限是多少"), features("办公室里能不能抽烟")
-    assert len(inside) == len(outside) == 7
+    assert len(inside) == len(outside) == len(kb.settings.answer_weights)
     assert all(0.0 <= f <= 1.0 for f in inside + outside)
     assert inside[0] > outside[0] and inside[2] < outside[2]
 

@@ -52,7 +52,8 @@ def _load_kb(args: argparse.Namespace):
 
     if args.knowledge:
         return KnowledgeBase.load(args.knowledge)
-    return KnowledgeBase.build(read_knowledge(_layers(args), with_tips=False).corpus)
+    layers = _layers(args)  # shipped + the data directory's library; the index kept in its cache/
+    return KnowledgeBase.build(read_knowledge(layers, with_tips=False).corpus, cache_dir=layers.cache)
 
 
 def _top_k(args: argparse.Namespace) -> bool:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import yaml
 
+from officebot.retrieval.build import default_cache_dir
 from officebot.retrieval.knowledge import (
     MANIFEST,
     STOPWORDS,
@@ -40,7 +41,7 @@ from officebot.retrieval.text import strip_for_match
 from officebot.retrieval.types import Corpus, Speech, SpeechText
 
 LIBRARY = "library"
-CACHE = "cache"
+CACHE = "cache"  # the search index, kept between starts (retrieval/build.py)
 TIPS = "tips.yaml"
 DATA_ENV = "OFFICE_BOT_DATA"
 SHIPPED, LIBRARY_LAYER = "shipped", "library"
@@ -81,14 +82,17 @@ class Layers:
 
     library: Path
     shipped: Path | None = None
-    cache: Path | None = None  # where a persisted search index may be kept (data directory's cache/)
+    cache: Path | None = None  # where the search index is kept between starts (None: not kept)
 
     @classmethod
     def default(cls, data: Path | str | None = None) -> Layers:
         """The shipped knowledge ($OFFICE_BOT_KNOWLEDGE or the installed one) under the library
         in the data directory."""
         base = Path(data).expanduser() if data else data_dir()
-        return cls(library=base / LIBRARY, shipped=default_knowledge_dir(), cache=base / CACHE)
+        # the index is kept in the data directory; with none yet (`office-bot ask` anywhere), in the
+        # user's cache directory rather than a new ./data
+        cache = base / CACHE if base.is_dir() else default_cache_dir()
+        return cls(library=base / LIBRARY, shipped=default_knowledge_dir(), cache=cache)
 
     @classmethod
     def standalone(cls, directory: Path | str) -> Layers:

@@ -54,8 +54,7 @@ def build_snapshot(layers: Layers, generation: int = 0, knowledge: Knowledge | N
     start = time.perf_counter()
     knowledge = knowledge or read_knowledge(layers)
     directory = layers.library if layers.shipped is None else None
-    # with the persisted index (issue 7) this becomes ..., directory, cache_dir=layers.cache)
-    kb = KnowledgeBase.build(knowledge.corpus, None, directory)
+    kb = KnowledgeBase.build(knowledge.corpus, None, directory, cache_dir=layers.cache)
     kb.search("新同事遇到突发事件该怎么报送", 1)  # warm the tokenizer here, not on a user's question
     return Snapshot(kb, knowledge, generation, time.perf_counter() - start)
 

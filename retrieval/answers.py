@@ -1,0 +1,240 @@
+"""Which part of a paragraph answers, and signals of whether anything answers at all.
+
+A paragraph longer than a passage is cut into parts, and one hit per paragraph is shown. The part
+that scores best for the words of the question is often the one that repeats them most, not the one
+that answers: asked "忠诚要对谁", the first half of the paragraph defines 忠诚, the second lists to
+whom. `choose_part` re-chooses among the parts of the same paragraph: a part that has the shape of
+the answer asked for more often (the question's "谁"/"什么" slot filled in: "对谁忠诚" -> "对党忠诚",
+"服从什么" -> "服从规则、") and holds about as much of the question's words replaces the
+best-scoring one; 上下文 shows the whole paragraph anyway. Coverage alone does not move the choice:
+on the project's sets it picked the wrong half as often as the right one.
+
+`question_features` adds to the abstention model what tells a question near the topic that the
+speeches do not answer ("公章怎么刻", "报销要什么手续") from one they do: whether the question's most
+specific word is in the best passage at all, and whether the question asks for a kind of fact
+(a procedure, a format, a date, an amount, a place) that the passage has no sign of.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from .structure import split_sentences
+from .text import strip_for_match
+from .types import Hit, Passage
+
+if TYPE_CHECKING:
+    from .search import KnowledgeBase
+
+Content = list[tuple[str, list[str]]]
+
+_WH = "谁|什么|哪些|哪几|哪个|哪种|啥"
+_PREPOSITION = "对|向|给|为|跟|与|同|从|由|靠|按|凭|用|把|让"
+_FILLER = r"[^\s，,。；;？?！!、：:“”\"]"
+MAX_FIT_LOSS = 0.05  # a part that fills the slot may hold this much less of the question
+
+
+def text_coverage(kb: KnowledgeBase, content: Content, text: str) -> float:
+    """Weighted share of the question's content words a text holds: `KnowledgeBase.coverage`
+    for any text (an outline, a part), by the same weights."""
+    return _coverage(kb, content, *_forms(kb, text))
+
+
+def form_coverage(kb: KnowledgeBase, content: Content, form: tuple[str, frozenset]) -> float:
+    """`text_coverage` of a text already in letters-and-digits form, with its words."""
+    return _coverage(kb, content, *form)
+
+
+def passage_coverage(kb: KnowledgeBase, content: Content, passage: Passage) -> float:
+    """`text_coverage` of a passage's text and headings, read from the index (its words as the
+    index holds them, its text with headings and bound questions): nothing is tokenized."""
+    return _coverage(kb, content, *passage_forms(kb, passage))
+
+
+def passage_forms(kb: KnowledgeBase, passage: Passage):
+    """A passage's letters-and-digits form and its words, from the index."""
+    return kb._haystack(passage), kb._passage_words(passage)
+
+
+def _coverage(kb: KnowledgeBase, content: Content, haystack: str, words) -> float:
+    if not content:
+        return 0.0
+    vocabulary = kb._vocabulary()
+    total = covered = 0.0
+    for w, expansions in content:
+        weight = kb.tokenizer.specificity(w)
+        if w not in vocabulary and not expansions:
+            weight *= kb.settings.unknown_boost
+        if len(w) == 1:
+            weight *= 0.5
+        total += weight
+        if w in words or (len(w) != 2 and w in haystack) or any(e in haystack or e in words for e in expansions):
+            covered += weight
+    return covered / total if total else 0.0
+
+
+_FORMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _forms(kb: KnowledgeBase, text: str) -> tuple[str, frozenset[str]]:
+    """A text's letters-and-digits form and its words, cached per knowledge base: the same
+    passages and outlines are looked at again and again."""
+    cache = _FORMS.setdefault(kb, {})
+    forms = cache.get(text)
+    if forms is None:
+        if len(cache) > 20000:  # texts come from the knowledge base, but stay bounded anyway
+            cache.clear()
+        forms = cache[text] = (strip_for_match(text), frozenset(kb.tokenizer.tokens(text)))
+    return forms
+
+
+def slot_patterns(
+    query: str, content: Content = (), is_word: Callable[[str], bool] | None = None
+) -> list[re.Pattern[str]]:
+    """What the question's asked-for slot looks like filled in: "对谁忠诚" -> 对X忠诚, "服从什么" ->
+    服从X、 (a list of what is obeyed). `is_word` tells a verb ending in a preposition's character
+    (服从, 面对) from a preposition ("要对谁")."""
+    patterns = []
+    words = [re.escape(w) for w, _ in content if len(w) >= 2]
+    for m in re.finditer(rf"(?P<left>[\u4e00-\u9fff]{{1,2}}?)(?P<wh>{_WH})", query):
+        left = m.group("left")
+        if query[m.start("wh") - 1 : m.start("wh") + 2] == "为什么":  # why: no slot to fill
+            continue
+        prep = re.search(rf"(?:{_PREPOSITION})$", left)
+        if prep and len(left) == 2 and is_word is not None and is_word(left):
+            prep = None  # 服从什么: a verb, not 从 + 什么
+        if prep and words:  # "对谁忠诚": 对 + a filler + a word of the question, in one clause
+            patterns.append(re.compile(rf"{prep.group()}(?!{_WH}){_FILLER}{{1,6}}?(?:{'|'.join(words)})"))
+        elif not prep and len(left) == 2 and m.start("wh") == m.start() + 2:
+            # "服从什么": the verb + a filler, as an item of a list
+            patterns.append(re.compile(rf"{re.escape(left)}(?!{_WH}){_FILLER}{{1,6}}[、，,；;]"))
+    return patterns
+
+
+def shape_score(patterns: Sequence[re.Pattern[str]], text: str) -> int:
+    """How many times the text fills the question's slot (at most 3 count)."""
+    return min(3, sum(len(p.findall(text)) for p in patterns))
+
+
+def paragraph_parts(kb: KnowledgeBase, passage: Passage) -> list[Passage]:
+    """Every part of the passage's paragraph, in order (passages of a paragraph are contiguous)."""
+    i = passage.id - kb.passages[0].id
+    lo = i
+    while lo > 0 and _same_paragraph(kb.passages[lo - 1], passage):
+        lo -= 1
+    hi = i + 1
+    while hi < len(kb.passages) and _same_paragraph(kb.passages[hi], passage):
+        hi += 1
+    return kb.passages[lo:hi]
+
+
+def _same_paragraph(a: Passage, b: Passage) -> bool:
+    return a.doc_id == b.doc_id and a.paragraph == b.paragraph
+
+
+def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Content) -> Passage:
+    """The part of the passage's paragraph that answers the question best: the best-scoring part
+    unless another covers more of the question, or fills its asked-for slot more often."""
+    if passage.kind != "passage" or not content:
+        return passage
+    parts = paragraph_parts(kb, passage)
+    if len(parts) < 2:
+        return passage
+    patterns = slot_patterns(query, content, kb.tokenizer.is_word)
+    if not patterns:
+        return passage
+
+    def fit(p: Passage) -> float:
+        return passage_coverage(kb, content, p)
+
+    # the best-scoring part stays unless another fills the asked-for slot more often while
+    # holding about as much of the question
+    base_shape, base_fit = shape_score(patterns, passage.text), fit(passage)
+    best = max(parts, key=lambda p: (shape_score(patterns, p.text), fit(p), p is passage))
+    if shape_score(patterns, best.text) > base_shape and fit(best) >= base_fit - MAX_FIT_LOSS:
+        return best
+    return passage
+
+
+# What a question can ask for besides ideas and attitudes (which is what the speeches are made of),
+# and what a passage that gives it looks like. A question near the topic that the speeches do not
+# cover usually asks for one of these: a date a rule took effect, an amount, a count or a period, a
+# format, a procedure, a rank.
+ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
+    ("date",
+     re.compile(r"哪一?年|哪一?天|几月|何时|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订)|"
+                r"(?:施行|实施|生效|出台|印发|修订|发布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效"),
+     re.compile(r"\d{2,4}\s*年|[〇零一二三四五六七八九]{4}年|\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
+    ("amount",
+     re.compile(r"多少钱|多少元|几块钱|标准是多少|每人每[餐天晚]|每[餐晚]|补助|补贴|报销|报账|费用|金额|加几分|多少分|"
+                r"几分|多少平|面积|工资|奖金|津贴"),
+     re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
+    ("count",
+     re.compile(r"几条|几天|多少天|几个工作日|多少个工作日|几个月|多长|多久|几次|几个小时|几小时|多少年|期限|几号(?!字)|"
+                r"几个人|多少人"),
+     re.compile(r"[\d半一二两三四五六七八九十百]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人)|第一时间|随时|"
+                r"马上|立即")),
+    ("format",
+     re.compile(r"几号字|字号|字体|行距|页边距|排版|编排|版式|版头|页码|格式|放在.{0,8}(?:什么|哪个)位置|用什么纸|纸张"),
+     re.compile(r"号字|字体|宋体|仿宋|黑体|楷体|行距|磅|厘米|毫米|版式|页码|A4")),
+    ("procedure",
+     re.compile(r"手续|(?:什么|哪些|审批|办理|申请)流程|流程是怎样|审批|步骤|怎么申请|如何申请|申请|登记|签字|签批|"
+                r"预约|填写|报备|备案|什么材料|哪些材料|交什么|怎么办理|如何办理|办理什么"),
+     re.compile(r"先.{1,12}再|首先.{1,30}然后|报.{0,4}审批|审批|登记|签批|填写|提交|申请|备案|报备")),
+    ("rank",
+     re.compile(r"什么级别|哪个级别|几级|职级|级别|编制|职称"),
+     re.compile(r"级别|正科|副科|正处|副处|职级|编制|职称")),
+]
+N_QUESTION_FEATURES = 3
+# words that frame a question rather than name its topic: "五个坚持的具体内容", "会务注意事项"
+QUESTION_FRAME = re.compile(
+    r"(?:具体|主要|相关|有关|详细)?(?:内容|要求|事项|注意事项|方面|意思|含义|作用|措施|办法|做法|情况|要点|表现|体现)"
+)
+
+
+def asked_facts(query: str) -> list[str]:
+    """Kinds of fact the question asks for (see `ASKED_FACTS`)."""
+    return [name for name, ask, _ in ASKED_FACTS if ask.search(query)]
+
+
+def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Sequence[Hit]) -> list[float]:
+    """Abstention signals from the question itself, each in [0, 1]:
+
+    - whether the question's most specific word (by jieba's dictionary counts; words that only frame
+      the question, "具体内容", do not count) is missing from the best passage: "盖章前要找哪个领导
+      签字" is about 盖章, whatever else it shares with a passage;
+    - whether the question asks for a kind of fact (date, amount, count, format, procedure, rank)
+      that the best passage has no sign of ("公文正文用几号字" and no "号字" in it);
+    - whether it asks for such a fact and no sentence of the best passage that holds a word of the
+      question has its shape (the fact is not given where the question's topic is).
+    """
+    passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
+    if not passages or not content:
+        return [0.0] * N_QUESTION_FEATURES
+    best = passages[0]
+    topical = [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
+    key_word, expansions = max(topical, key=lambda we: kb.tokenizer.specificity(we[0]))
+    haystack, words = passage_forms(kb, best)
+    found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
+    asked = [(name, shape) for name, ask, shape in ASKED_FACTS if ask.search(query)]
+    missing = any(not shape.search(best.text) for _, shape in asked)
+    # the fact given where the question's topic is ("多久要报" and "半小时内电话报告" in one sentence)
+    terms = [t for w, e in topical for t in [w, *e] if t]
+    near = [s for s in split_sentences(best.text) if any(t in s for t in terms)]
+    unplaced = any(not any(shape.search(s) for s in near) for _, shape in asked)
+    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0]
+
+
+def answer_highlight(passage: Passage, highlight: str) -> str:
+    """The key sentence, carried on to the next one when it only asks ("服从什么？" -> "服从什么？
+    服从规则、服从大局、服从上级。"): a speech often asks the question itself, then answers it."""
+    if not highlight.rstrip("”’\" ").endswith(("？", "?")):
+        return highlight
+    at = passage.text.find(highlight)
+    if at < 0:
+        return highlight
+    rest = [s for s in split_sentences(passage.text[at + len(highlight):]) if s.strip()]
+    return highlight + rest[0] if rest else highlight

@@ -1,0 +1,619 @@
+"""Building the index of a corpus once, and keeping it.
+
+`build_index` cuts the speeches into passages, tokenizes them (in two processes when there are
+many), and computes everything a question needs: the four BM25 runs (`index.Run`), which
+passages are shaped like an answer to who/why/which/how-long questions, which say what a term
+means ("X就是…"), the same-pinyin table for typos, and the topics offered when a question is not
+answered. With a cache directory the result is written to one file named after the fingerprint of
+everything it was built from (`fingerprint`), and a later build of the same corpus reads it back
+memory-mapped instead. Tokens are also kept per speech, keyed by the speech's passages, so that
+adding one speech re-tokenizes that speech only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import logging
+import marshal
+import os
+import sys
+import tempfile
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
+from .outline import OutlineTable
+from .shapes import INTENTS, definition_subjects, object_heads, topic_name
+from .structure import build_paragraphs, split_passages, split_sentences
+from .text import Tokenizer, bigrams, strip_for_match
+from .types import Corpus, Passage, SpeechText
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 6  # raise when the file layout or what goes into it changes
+PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
+WORKERS = 2
+BATCH_PASSAGES = 400
+KEEP_INDEXES = 4  # index files kept in a cache directory (several knowledge directories may share it)
+CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
+
+
+def default_cache_dir() -> Path:
+    """`$OFFICE_BOT_DATA/cache`, else `$XDG_CACHE_HOME/office-bot`, else `~/.cache/office-bot`."""
+    data = os.environ.get("OFFICE_BOT_DATA", "").strip()
+    if data:
+        return Path(data).expanduser() / "cache"
+    xdg = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "office-bot"
+
+
+@dataclass(frozen=True)
+class Index:
+    """Everything searching needs besides the tokenizer and synonyms; read-only once built."""
+
+    passages: list[Passage]
+    words: Run  # passages x jieba words (text, headings, bound questions)
+    bigrams: Run  # passages x character bigrams
+    section_words: Run  # sections x words: a question about a topic matches its section
+    section_grams: Run
+    section_of: np.ndarray  # passage -> section
+    intents: np.ndarray  # (len(INTENTS), passages) 1 where the passage is shaped like that answer
+    definitions: Postings  # X -> passages that say what X is
+    objects: Postings  # verb X -> passages that list what X applies to ("服从规则、服从大局")
+    outlines: OutlineTable  # sections (and paragraphs) as outline answers for list questions
+    homophones: dict[str, str]  # pinyin of a word -> common words of the index that sound so, tab-separated
+    pinyin: list[str]  # usual pinyin of every character U+4E00..U+9FFF
+    topics: list[str]  # section headings without numbering, outermost first
+    pool: list[str]  # the topics offered as suggestions
+    pool_grams: dict[str, list[int]]  # bigram -> suggestions (positions in pool) that have it
+    notes: dict[int, str]  # passage -> its bound questions, stripped (for coverage)
+    sentences_of: np.ndarray  # passage i has sentences sentences_of[i]:sentences_of[i + 1]
+    sentence_ptr: np.ndarray  # sentence j has the words sentence_words[sentence_ptr[j]:sentence_ptr[j + 1]]
+    sentence_words: np.ndarray  # word ids (of the word run) of every sentence, in order
+
+    def sentence_word_ids(self, passage: int) -> list[set[int]]:
+        """The word ids of each sentence of a passage (see `passage_sentences`)."""
+        a, b = int(self.sentences_of[passage]), int(self.sentences_of[passage + 1])
+        ptr = self.sentence_ptr[a : b + 1].tolist()
+        words = self.sentence_words[ptr[0] : ptr[-1]].tolist()
+        return [set(words[x - ptr[0] : y - ptr[0]]) for x, y in itertools.pairwise(ptr)]
+
+    def sound(self, word: str) -> str:
+        return " ".join(self.pinyin[ord(c) - CJK_FIRST] for c in word)
+
+    def sounding_like(self, word: str) -> list[str]:
+        """Common words of the index with the pinyin of `word` (all CJK U+4E00..U+9FFF)."""
+        found = self.homophones.get(self.sound(word)) if self.homophones else None
+        return found.split("\t") if found else []
+
+
+# ---- fingerprints ------------------------------------------------------------------------------
+
+
+def _pinyin_version() -> str:
+    """Where pypinyin is and how big and old its dictionary is (cheaper than asking its version)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("pypinyin")
+    if spec is None or not spec.origin:
+        return "none"
+    try:
+        st = (Path(spec.origin).parent / "pinyin_dict.py").stat()
+    except OSError:
+        return spec.origin
+    return f"{spec.origin} {st.st_size} {st.st_mtime_ns}"
+
+
+def fingerprint(corpus: Corpus, settings: Any, tokenizer: Tokenizer) -> str:
+    """A hash of everything the index depends on: the corpus (speeches, synonyms, dictionary,
+    stopwords, bound questions), the settings that shape passages and weights, the tokenizer's
+    dictionaries and the index format."""
+    h = hashlib.sha256(f"format {INDEX_FORMAT}\0pypinyin {_pinyin_version()}\0{tokenizer.fingerprint()}".encode())
+    h.update(repr((settings.passage_chars, settings.heading_repeat, settings.k1, settings.b)).encode())
+    for st in corpus.speeches:
+        h.update(b"\0speech\0" + repr(tuple(vars(st.speech).values())).encode())
+        h.update("\n".join(st.lines).encode())
+    h.update(repr(sorted((k, tuple(v)) for k, v in corpus.synonyms.items())).encode())
+    h.update(repr(sorted((k, tuple(v)) for k, v in corpus.annotations.items())).encode())
+    return h.hexdigest()[:40]
+
+
+# ---- passages and tokens -----------------------------------------------------------------------
+
+
+def split_corpus(corpus: Corpus, passage_chars: int) -> tuple[list[Passage], list[int]]:
+    """All passages, and where each speech's passages start (one more at the end)."""
+    passages: list[Passage] = []
+    starts = [0]
+    for st in corpus.speeches:
+        paragraphs, _ = build_paragraphs(st.speech.id, list(st.lines))
+        passages.extend(split_passages(paragraphs, st.speech.title, st.speech.date, passage_chars, len(passages)))
+        starts.append(len(passages))
+    return passages, starts
+
+
+_worker_tokenizer: Tokenizer | None = None
+
+
+def _init_worker(entries: list[str], stopwords: list[str]) -> None:
+    global _worker_tokenizer
+    _worker_tokenizer = Tokenizer(entries, set(stopwords))
+
+
+def passage_sentences(text: str) -> list[str]:
+    """The sentences of a passage, as the highlight picks among them."""
+    return [s for s in split_sentences(text) if s.strip()]
+
+
+def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[list[str]]]:
+    """Index words of each passage text, sentence by sentence (what the per-speech cache keeps).
+    Sentences end at punctuation, where jieba's cuts end too, so together they are the passage's
+    words, and the highlight needs no tokenizing at query time."""
+    return [[tokenizer.tokens(s) for s in passage_sentences(t)] for t in texts]
+
+
+def _tokenize_batch(batch: list[tuple[int, list[str]]]) -> list[tuple[int, list[list[list[str]]]]]:
+    assert _worker_tokenizer is not None
+    return [(s, tokenize_texts(_worker_tokenizer, texts)) for s, texts in batch]
+
+
+def _progress_bar(total: int, progress: bool | None, desc: str):
+    show = progress if progress is not None else sys.stderr.isatty()
+    if not show or total <= 0:
+        return None
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc=desc, unit="段", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+
+
+def _token_cache_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / "tokens" / key[:2] / f"{key}.bin"
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written is simply not kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        log.debug("cache not written (%s): %s", path, exc)
+
+
+def speech_tokens(
+    texts_by_speech: Sequence[list[str]], tokenizer: Tokenizer, cache_dir: Path | None, progress: bool | None
+) -> list[list[list[list[str]]]]:
+    """jieba tokens of every passage text, speech by speech, from the per-speech cache where it
+    has them; the rest is tokenized (in two processes when there is a lot) and cached."""
+    tok = f"tokens by sentence\0{tokenizer.fingerprint()}"
+    keys = [hashlib.sha256((tok + "\0" + "\0".join(texts)).encode()).hexdigest() for texts in texts_by_speech]
+    results: list[list[list[list[str]]] | None] = [None] * len(texts_by_speech)
+    if cache_dir is not None:
+        for s, key in enumerate(keys):
+            try:
+                cached = marshal.loads(_token_cache_path(cache_dir, key).read_bytes())
+            except (OSError, EOFError, ValueError, TypeError):
+                continue
+            if isinstance(cached, list) and len(cached) == len(texts_by_speech[s]):
+                results[s] = cached
+    todo = [s for s, r in enumerate(results) if r is None]
+    total = sum(len(texts_by_speech[s]) for s in todo)
+    bar = _progress_bar(total, progress, "分词")
+
+    def done(s: int, tokens: list[list[list[str]]]) -> None:
+        results[s] = tokens
+        if cache_dir is not None:
+            _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
+        if bar is not None:
+            bar.update(len(tokens))
+
+    try:
+        if total >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from multiprocessing import get_context
+
+            batches: list[list[tuple[int, list[str]]]] = [[]]
+            size = 0
+            for s in todo:
+                if size >= BATCH_PASSAGES:
+                    batches.append([])
+                    size = 0
+                batches[-1].append((s, texts_by_speech[s]))
+                size += len(texts_by_speech[s])
+            # spawn, not fork: the caller may be a bot with threads running
+            with ProcessPoolExecutor(
+                WORKERS, mp_context=get_context("spawn"), initializer=_init_worker,
+                initargs=(tokenizer.entries(), sorted(tokenizer.stopwords)),
+            ) as pool:
+                for future in as_completed([pool.submit(_tokenize_batch, batch) for batch in batches]):
+                    for s, tokens in future.result():
+                        done(s, tokens)
+        else:
+            for s in todo:
+                done(s, tokenize_texts(tokenizer, texts_by_speech[s]))
+    finally:
+        if bar is not None:
+            bar.close()
+    return [r if r is not None else [] for r in results]
+
+
+class _Ids:
+    """Term ids of documents, collected as arrays (a Python list of 30M ints would need 1 GB)."""
+
+    def __init__(self) -> None:
+        self.vocab: dict[str, int] = {}
+        self.chunks: list[np.ndarray] = []
+        self.lengths: list[int] = []
+
+    def add(self, tokens: list[str]) -> None:
+        vocab = self.vocab
+        fresh = [t for t in dict.fromkeys(tokens) if t not in vocab]  # next ids, in order of appearance
+        if fresh:
+            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
+        self.chunks.append(np.fromiter(map(vocab.__getitem__, tokens), np.int32, len(tokens)))
+        self.lengths.append(len(tokens))
+
+    def arrays(self) -> tuple[np.ndarray, np.ndarray]:
+        docs = np.repeat(np.arange(len(self.lengths), dtype=np.int32), self.lengths)
+        terms = np.concatenate(self.chunks) if self.chunks else np.zeros(0, dtype=np.int32)
+        return docs, terms
+
+
+# ---- the index ---------------------------------------------------------------------------------
+
+
+def build_index(
+    passages: list[Passage],
+    text_tokens: list[list[list[str]]],
+    tokenizer: Tokenizer,
+    settings: Any,
+    annotations: dict[tuple[str, int], list[str]] | None = None,
+) -> Index:
+    """The index of passages whose texts are already tokenized (`text_tokens`: for each passage,
+    the words of each of its `passage_sentences`)."""
+    annotations = annotations or {}
+    label_words: dict[str, list[str]] = {}
+    label_grams: dict[str, list[str]] = {}
+    words, grams = _Ids(), _Ids()
+    notes: dict[int, str] = {}
+    section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
+    section_of = np.zeros(len(passages), dtype=np.int32)
+    sentence_chunks: list[np.ndarray] = []
+    sentence_lengths: list[int] = []
+    sentences_of = np.zeros(len(passages) + 1, dtype=np.int64)
+    for i, (p, sentences) in enumerate(zip(passages, text_tokens)):
+        w = [t for sentence in sentences for t in sentence]
+        in_text = len(w)
+        g = bigrams(p.text)
+        for _ in range(settings.heading_repeat):
+            for label in p.section:
+                if label not in label_words:
+                    label_words[label] = tokenizer.tokens(label)
+                    label_grams[label] = bigrams(label)
+                w.extend(label_words[label])
+                g.extend(label_grams[label])
+        bound = annotations.get((p.doc_id, p.paragraph))
+        if bound:
+            for q in bound:
+                w.extend(tokenizer.tokens(q))
+                g.extend(bigrams(q))
+            notes[i] = strip_for_match("".join(bound))
+        words.add(w)
+        sentence_chunks.append(words.chunks[-1][:in_text])
+        sentence_lengths.extend(len(sentence) for sentence in sentences)
+        sentences_of[i + 1] = sentences_of[i] + len(sentences)
+        grams.add(g)
+        section_of[i] = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
+    n = len(passages)
+    k1, b = settings.k1, settings.b
+    word_docs, word_terms = words.arrays()
+    gram_docs, gram_terms = grams.arrays()
+    word_run = build_run(word_docs, word_terms, n, words.vocab, k1, b)
+    gram_run = build_run(gram_docs, gram_terms, n, grams.vocab, k1, b)
+    section_words = build_run(section_of[word_docs], word_terms, len(section_ids), words.vocab, k1, b)
+    section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), grams.vocab, k1, b)
+    del word_docs, word_terms, gram_docs, gram_terms
+    sentence_words = np.concatenate(sentence_chunks) if sentence_chunks else np.zeros(0, dtype=np.int32)
+    sentence_ptr = np.zeros(len(sentence_lengths) + 1, dtype=np.int64)
+    np.cumsum(sentence_lengths, out=sentence_ptr[1:])
+
+    intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
+    intents = intents.reshape(len(INTENTS), n)
+    # a subject with a line break can never be asked about (`definition_subject` stops at one)
+    definitions = Postings.build(
+        (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
+    )
+    objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
+    pinyin = pinyin_table()
+    homophones = homophone_table(
+        (t for vocab in (words.vocab, grams.vocab) for t in vocab), tokenizer, pinyin
+    )
+    topics, pool = topic_lists(passages)
+    return Index(
+        passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions, objects,
+        OutlineTable.from_passages(passages, tokenizer.tokens), homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
+    )
+
+
+_pinyin: list[str] | None = None
+_pinyin_lock = threading.Lock()
+
+
+def pinyin_table() -> list[str]:
+    """The usual pinyin of every character U+4E00..U+9FFF, one reading each (enough for typing
+    mistakes); empty without pypinyin (no typo tolerance then). Computed once a process."""
+    global _pinyin
+    with _pinyin_lock:
+        if _pinyin is None:
+            try:
+                from pypinyin import lazy_pinyin
+            except ImportError:
+                return []
+            _pinyin = lazy_pinyin([chr(c) for c in range(CJK_FIRST, CJK_LAST + 1)])
+    return _pinyin
+
+
+def _is_cjk(term: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" for c in term)
+
+
+def homophone_table(terms, tokenizer: Tokenizer, pinyin: list[str]) -> dict[str, str]:
+    """Pinyin -> the terms of the index (words and bigrams, two or more characters) that sound so
+    and are common words: jieba's odd cuts ("是要") are no one's intended word."""
+    if not pinyin:
+        return {}
+    table: dict[str, list[str]] = {}
+    for term in sorted({t for t in terms if len(t) >= 2 and _is_cjk(t) and tokenizer.is_word(t)}):
+        table.setdefault(" ".join(pinyin[ord(c) - CJK_FIRST] for c in term), []).append(term)
+    return {sound: "\t".join(terms) for sound, terms in table.items()}
+
+
+def topic_lists(passages: list[Passage]) -> tuple[list[str], list[str]]:
+    """Section headings, outermost first (numbering removed), and those offered as suggestions:
+    the innermost headings of four characters or more (else any of four or more)."""
+    seen: dict[str, int] = {}
+    deep: set[str] = set()
+    for p in passages:
+        for depth, label in enumerate(p.section):
+            topic = topic_name(label)
+            if topic and topic not in seen:
+                seen[topic] = depth
+        if p.section:
+            deep.add(topic_name(p.section[-1]))
+    topics = sorted(seen, key=lambda t: seen[t])
+    long = [t for t in topics if len(t) >= 4]
+    return topics, [t for t in long if t in deep] or long
+
+
+def _pool_grams(pool: list[str]) -> dict[str, list[int]]:
+    grams: dict[str, list[int]] = {}
+    for i, topic in enumerate(pool):
+        for g in set(bigrams(topic)):
+            grams.setdefault(g, []).append(i)
+    return grams
+
+
+# ---- the file ----------------------------------------------------------------------------------
+
+class PassageList(Sequence[Passage]):
+    """The passages of a loaded index, each made from the arrays when first asked for."""
+
+    def __init__(self, first_id: int, docs: list[tuple[str, str, str]], sections: list[tuple[str, ...]],
+                 arrays: dict[str, np.ndarray]):
+        self._first, self._docs, self._sections = first_id, docs, sections
+        self._doc_of, self._section_of = arrays["p.doc"], arrays["section_of"]
+        self._paragraph, self._part = arrays["p.paragraph"], arrays["p.part"]
+        self._offsets, self._blob = arrays["p.offsets"], arrays["p.blob"]
+        self._made: list[Passage | None] = [None] * len(self._doc_of)
+
+    def __len__(self) -> int:
+        return len(self._made)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        made = self._made[i]  # IndexError out of range, as a list
+        if made is None:
+            doc_id, title, date = self._docs[int(self._doc_of[i])]
+            text = self._blob[int(self._offsets[i]) : int(self._offsets[i + 1])].tobytes().decode("utf-8")
+            made = Passage(self._first + i, doc_id, title, date, self._sections[int(self._section_of[i])],
+                           int(self._paragraph[i]), int(self._part[i]), text)
+            self._made[i] = made
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def save_index(path: Path, index: Index, key: str) -> None:
+    ps = index.passages
+    docs: dict[tuple[str, str, str], int] = {}
+    doc_of = np.array([docs.setdefault((p.doc_id, p.title, p.date), len(docs)) for p in ps], dtype=np.int32)
+    sections: list[tuple[str, ...]] = [()] * index.section_words.n_docs
+    for p, sid in zip(ps, index.section_of.tolist()):
+        sections[sid] = p.section
+    texts = [p.text.encode("utf-8") for p in ps]
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t) for t in texts], out=offsets[1:])
+    homophones = index.homophones
+    header = {
+        "format": INDEX_FORMAT,
+        "fingerprint": key,
+        "first_id": ps[0].id if ps else 0,
+        "docs": list(docs),
+        "sections": sections,
+        "sounds": "\n".join(homophones),
+        "sounding": "\n".join(homophones.values()),
+        "pinyin": index.pinyin,
+        "topics": index.topics,
+        "pool": index.pool,
+        "notes": index.notes,
+    }
+    arrays = {
+        **index.words.arrays("w"), **index.bigrams.arrays("b"),
+        **index.section_words.arrays("sw"), **index.section_grams.arrays("sb"),
+        **HashedTerms.arrays(index.words.vocab, "wv"), **HashedTerms.arrays(index.bigrams.vocab, "bv"),
+        **HashedTerms.arrays(index.definitions.keys, "dv"), **HashedTerms.arrays(index.objects.keys, "ov"),
+        "section_of": index.section_of, "intents": index.intents,
+        "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
+        "obj.indptr": index.objects.indptr, "obj.docs": index.objects.docs, **index.outlines.arrays(),
+        "sentences_of": index.sentences_of, "sentence_ptr": index.sentence_ptr, "sentence_words": index.sentence_words,
+        "p.doc": doc_of, "p.paragraph": np.array([p.paragraph for p in ps], dtype=np.int32),
+        "p.part": np.array([p.part for p in ps], dtype=np.int32), "p.offsets": offsets,
+        "p.blob": np.frombuffer(b"".join(texts), dtype=np.uint8),
+    }
+    save_arrays(path, header, arrays)
+
+
+def load_index(path: Path, key: str) -> Index:
+    """The index `save_index` wrote; ValueError or OSError if it is not that index or is damaged."""
+    header, arrays = load_arrays(path)
+    if not isinstance(header, dict) or header.get("format") != INDEX_FORMAT or header.get("fingerprint") != key:
+        raise ValueError(f"{path}: another index")
+    try:
+        n = len(arrays["p.doc"])
+        sections = [tuple(s) for s in header["sections"]]
+        words, grams = HashedTerms(arrays, "wv"), HashedTerms(arrays, "bv")
+        sounds = header["sounds"].split("\n") if header["sounds"] else []
+        sounding = header["sounding"].split("\n") if header["sounding"] else []
+        if len(sounds) != len(sounding):
+            raise ValueError("homophones")
+        index = Index(
+            PassageList(header["first_id"], [tuple(d) for d in header["docs"]], sections, arrays),
+            Run.from_arrays(words, arrays, "w", n),
+            Run.from_arrays(grams, arrays, "b", n),
+            Run.from_arrays(words, arrays, "sw", len(sections)),
+            Run.from_arrays(grams, arrays, "sb", len(sections)),
+            arrays["section_of"],
+            arrays["intents"],
+            Postings(HashedTerms(arrays, "dv"), arrays["def.indptr"], arrays["def.docs"]),
+            Postings(HashedTerms(arrays, "ov"), arrays["obj.indptr"], arrays["obj.docs"]),
+            OutlineTable(arrays),
+            dict(zip(sounds, sounding)), header["pinyin"], header["topics"], header["pool"],
+            _pool_grams(header["pool"]), header["notes"],
+            arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"],
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{path}: damaged index ({exc})") from exc
+    _check(index, n)
+    return index
+
+
+def _check(index: Index, n: int) -> None:
+    """Shapes agree, so that a damaged file fails here and not in the middle of a search."""
+    for run in (index.words, index.bigrams, index.section_words, index.section_grams):
+        if len(run.indptr) != len(run.vocab) + 1 or len(run.idf) != len(run.vocab):
+            raise ValueError("index: vocabulary and columns disagree")
+        if len(run.docs) != len(run.weights) or (len(run.indptr) and int(run.indptr[-1]) != len(run.docs)):
+            raise ValueError("index: entries disagree")
+    outlines = index.outlines
+    if len(outlines.anchor) and (int(outlines.anchor.max()) >= n or len(outlines._optr) != n + 1):
+        raise ValueError("index: outline table disagrees")
+    if index.intents.shape != (len(INTENTS), n) or len(index.section_of) != n or len(index.sentences_of) != n + 1:
+        raise ValueError("index: passage arrays disagree")
+    ps = index.passages
+    if isinstance(ps, PassageList) and (len(ps._offsets) != n + 1 or int(ps._offsets[-1]) != len(ps._blob)):
+        raise ValueError("index: passage arrays disagree")
+    if index.pinyin and len(index.pinyin) != CJK_LAST - CJK_FIRST + 1:
+        raise ValueError("index: pinyin table")
+
+
+def index_path(cache_dir: Path, key: str) -> Path:
+    return cache_dir / f"index-{key}.bin"
+
+
+def frequencies_path(cache_dir: Path, tokenizer: Tokenizer) -> Path:
+    return cache_dir / f"words-{tokenizer.fingerprint()[:40]}.bin"
+
+
+def prune(cache_dir: Path, *keep: Path) -> None:
+    """Remove all but the newest KEEP_INDEXES index and word-count files."""
+    try:
+        for pattern in ("index-*.bin", "words-*.bin"):
+            files = sorted(cache_dir.glob(pattern), key=lambda p: p.stat().st_mtime, reverse=True)
+            for old in [f for f in files if f not in keep][KEEP_INDEXES - 1 :]:
+                old.unlink(missing_ok=True)
+    except OSError as exc:
+        log.debug("cache not pruned: %s", exc)
+
+
+# ---- an unchanged knowledge directory: no need to read it --------------------------------------
+
+
+def directory_stamp(directory: Path) -> str:
+    """Name, size and modification time of every file under a knowledge directory."""
+    h = hashlib.sha256(str(directory.resolve()).encode())
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            path = os.path.join(root, name)
+            st = os.stat(path)
+            h.update(f"{os.path.relpath(path, directory)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _shortcut_path(cache_dir: Path, directory: Path, settings: Any) -> Path:
+    key = repr((str(directory.resolve()), settings.passage_chars, settings.heading_repeat, settings.k1, settings.b))
+    return cache_dir / f"dir-{hashlib.sha256(key.encode()).hexdigest()[:32]}.bin"
+
+
+def remember_directory(cache_dir: Path, directory: Path, settings: Any, corpus: Corpus, tokenizer: Tokenizer,
+                       key: str, stamp: str) -> None:
+    """Note which index a knowledge directory, as its files stand (`stamp`), was built into, with
+    the little of the corpus that is not in the index, so that `recall_directory` can skip reading
+    the directory next time."""
+    record = {
+        "format": INDEX_FORMAT, "pypinyin": _pinyin_version(), "tokenizer": tokenizer.fingerprint(),
+        "stamp": stamp, "index": key,
+        "speeches": [tuple(vars(st.speech).values()) for st in corpus.speeches],
+        "synonyms": corpus.synonyms, "userdict": list(corpus.userdict), "stopwords": sorted(corpus.stopwords),
+        "annotations": corpus.annotations,
+    }
+    _write_quietly(_shortcut_path(cache_dir, directory, settings), marshal.dumps(record))
+
+
+def recall_directory(cache_dir: Path, directory: Path, settings: Any) -> tuple[Corpus, Tokenizer, str] | None:
+    """(corpus without speech texts, tokenizer, index key) if the directory's files are as they were
+    when it was last indexed (same names, sizes and times) and that index is there; else None."""
+    from .types import Speech
+
+    try:
+        record = marshal.loads(_shortcut_path(cache_dir, directory, settings).read_bytes())
+        if not isinstance(record, dict) or record.get("format") != INDEX_FORMAT:
+            return None
+        if record["stamp"] != directory_stamp(directory) or record["pypinyin"] != _pinyin_version():
+            return None
+        tokenizer = Tokenizer(record["userdict"], set(record["stopwords"]))
+        if tokenizer.fingerprint() != record["tokenizer"] or not index_path(cache_dir, record["index"]).is_file():
+            return None
+        corpus = Corpus(
+            speeches=[SpeechText(Speech(*fields), ()) for fields in record["speeches"]],
+            synonyms=record["synonyms"], userdict=record["userdict"], stopwords=set(record["stopwords"]),
+            annotations=record["annotations"],
+        )
+        return corpus, tokenizer, record["index"]
+    except (OSError, EOFError, ValueError, TypeError, KeyError) as exc:
+        log.debug("knowledge directory read again: %s", exc)
+        return None

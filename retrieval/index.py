@@ -1,0 +1,268 @@
+"""The search index as arrays: BM25 weights computed once, stored, and read back memory-mapped.
+
+A `Run` is one BM25 run (jieba words, or character bigrams) over a set of documents (passages, or
+whole sections). Its weights are computed at build time, as bm25s does: for every (term, document)
+pair that occurs, idf * tf * (k1 + 1) / (tf + k1 * (1 - b + b * dl / avgdl)), stored column by
+column (CSC: one column per term, documents ascending). A query gathers the columns of its terms
+and adds them up with `np.bincount`: the work follows the question, not the library.
+
+The IDF is Lucene's, log(1 + (N - n + 0.5) / (n + 0.5)), positive for every term that occurs
+(rank_bm25's Okapi IDF is zero for a term in half of the documents, so an exact match could score
+nothing on a small corpus). `tests/test_index.py` checks the scores against rank_bm25.
+
+`save_arrays` / `load_arrays` write and read one file: a marshal header (plain Python data: lists,
+dicts, strings) followed by the raw arrays, each aligned, read back with `np.memmap`. Files are
+written under a temporary name and renamed into place, so a crash never leaves half an index.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import tempfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAGIC = b"OFFICEBOT-INDEX\n"
+ALIGN = 64
+
+
+@dataclass(frozen=True)
+class Run:
+    """BM25 weights of one run over `n_docs` documents, one column per term (see the module doc)."""
+
+    vocab: dict[str, int] | HashedTerms  # term -> column
+    idf: np.ndarray  # float64, one per column
+    indptr: np.ndarray  # int64, columns + 1: column c holds entries indptr[c]:indptr[c + 1]
+    docs: np.ndarray  # int32, the document of each entry (ascending within a column)
+    weights: np.ndarray  # float32, the BM25 weight of each entry
+    n_docs: int
+
+    def scores(self, terms: dict[str, float]) -> np.ndarray:
+        """Weighted BM25 score of every document for the query terms (float64, length n_docs)."""
+        columns = {}
+        for term in terms:
+            column = self.vocab.get(term)
+            if column is not None:
+                columns[term] = column
+        return self.column_scores(columns, terms)
+
+    def column_scores(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
+        """`scores` for terms whose columns are already known (`columns`: term -> column)."""
+        starts: list[int] = []
+        ends: list[int] = []
+        factors: list[float] = []
+        for term, weight in terms.items():
+            column = columns.get(term)
+            if column is None or not weight:
+                continue
+            starts.append(int(self.indptr[column]))
+            ends.append(int(self.indptr[column + 1]))
+            factors.append(weight)
+        if not starts:
+            return np.zeros(self.n_docs)
+        docs = np.concatenate([self.docs[s:e] for s, e in zip(starts, ends)])
+        weights = np.concatenate([self.weights[s:e] for s, e in zip(starts, ends)]).astype(np.float64)
+        weights *= np.repeat(factors, np.subtract(ends, starts))
+        return np.bincount(docs, weights=weights, minlength=self.n_docs)[: self.n_docs]
+
+    def idf_of(self, term: str) -> float:
+        column = self.vocab.get(term)
+        return 0.0 if column is None else float(self.idf[column])
+
+    def contains(self, term: str, doc: int) -> bool:
+        """Whether the document has the term (binary search in the term's column)."""
+        column = self.vocab.get(term)
+        if column is None:
+            return False
+        col = self.docs[int(self.indptr[column]) : int(self.indptr[column + 1])]
+        i = int(col.searchsorted(np.int32(doc)))  # a Python int would convert the column first
+        return i < len(col) and int(col[i]) == doc
+
+    def arrays(self, prefix: str) -> dict[str, np.ndarray]:
+        return {f"{prefix}.idf": self.idf, f"{prefix}.indptr": self.indptr, f"{prefix}.docs": self.docs,
+                f"{prefix}.weights": self.weights}
+
+    @classmethod
+    def from_arrays(cls, vocab: HashedTerms, arrays: dict[str, np.ndarray], prefix: str, n_docs: int) -> Run:
+        return cls(vocab, arrays[f"{prefix}.idf"], arrays[f"{prefix}.indptr"], arrays[f"{prefix}.docs"],
+                   arrays[f"{prefix}.weights"], n_docs)
+
+
+def build_run(
+    doc_of_token: np.ndarray, term_of_token: np.ndarray, n_docs: int, vocab: dict[str, int], k1: float, b: float
+) -> Run:
+    """A Run from the (document, term) pair of every token occurrence (duplicates are the tf)."""
+    n_terms = len(vocab)
+    doc_len = np.bincount(doc_of_token, minlength=n_docs).astype(np.float64)
+    if n_terms == 0 or len(doc_of_token) == 0:
+        return Run(vocab, np.zeros(n_terms), np.zeros(n_terms + 1, dtype=np.int64), np.zeros(0, dtype=np.int32),
+                   np.zeros(0, dtype=np.float32), n_docs)
+    keys = term_of_token.astype(np.int64) * max(n_docs, 1) + doc_of_token.astype(np.int64)
+    keys, tf = np.unique(keys, return_counts=True)  # sorted by term, then document: CSC order
+    terms = keys // max(n_docs, 1)
+    docs = (keys - terms * max(n_docs, 1)).astype(np.int32)
+    df = np.bincount(terms, minlength=n_terms)
+    indptr = np.zeros(n_terms + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    idf = np.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+    avgdl = doc_len.sum() / n_docs
+    tf = tf.astype(np.float64)
+    norm = k1 * (1 - b + b * doc_len[docs] / avgdl)
+    weights = (idf[terms] * tf * (k1 + 1) / (tf + norm)).astype(np.float32)
+    return Run(vocab, idf, indptr, docs, weights, n_docs)
+
+
+def run_from_docs(docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> Run:
+    """A Run over tokenized documents (small corpora and tests; the index builder streams instead)."""
+    vocab: dict[str, int] = {}
+    terms = [vocab.setdefault(t, len(vocab)) for d in docs for t in d]
+    doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
+    return build_run(doc_of, np.array(terms, dtype=np.int32), len(docs), vocab, k1, b)
+
+
+@dataclass(frozen=True)
+class Postings:
+    """key -> ascending document ids (an inverted list without weights)."""
+
+    keys: dict[str, int] | HashedTerms
+    indptr: np.ndarray
+    docs: np.ndarray
+
+    def get(self, key: str) -> np.ndarray:
+        k = self.keys.get(key)
+        if k is None:
+            return self.docs[:0]
+        return self.docs[int(self.indptr[k]) : int(self.indptr[k + 1])]
+
+    @classmethod
+    def build(cls, pairs: Iterable[tuple[str, int]]) -> Postings:
+        keys: dict[str, int] = {}
+        kd = [(keys.setdefault(key, len(keys)), doc) for key, doc in pairs]
+        if not kd:
+            return cls(keys, np.zeros(len(keys) + 1, dtype=np.int64), np.zeros(0, dtype=np.int32))
+        arr = np.unique(np.array(kd, dtype=np.int64), axis=0)
+        indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(arr[:, 0], minlength=len(keys)), out=indptr[1:])
+        return cls(keys, indptr, arr[:, 1].astype(np.int32))
+
+
+class HashedTerms:
+    """term -> id read from arrays, without building a dict: the terms' CRC32 hashes sorted (with
+    the id of each), and the terms' UTF-8 bytes in id order. A lookup is a binary search; a
+    library of a million terms starts in no time and takes no memory until it is searched."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], prefix: str):
+        self._hashes, self._ids = arrays[f"{prefix}.hashes"], arrays[f"{prefix}.ids"]
+        self._offsets, self._blob = arrays[f"{prefix}.offsets"], arrays[f"{prefix}.blob"]
+        if not (len(self._hashes) == len(self._ids) == len(self._offsets) - 1):
+            raise ValueError(f"{prefix}: damaged term table")
+        self._memo: dict[str, int | None] = {}
+
+    @staticmethod
+    def arrays(terms: Iterable[str], prefix: str) -> dict[str, np.ndarray]:
+        """The arrays of a table whose ids are the positions of `terms`."""
+        encoded = [t.encode("utf-8") for t in terms]
+        hashes = np.fromiter((zlib.crc32(t) for t in encoded), np.uint32, len(encoded))
+        order = np.argsort(hashes, kind="stable")
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(t) for t in encoded], out=offsets[1:])
+        return {f"{prefix}.hashes": hashes[order], f"{prefix}.ids": order.astype(np.int32),
+                f"{prefix}.offsets": offsets, f"{prefix}.blob": np.frombuffer(b"".join(encoded), dtype=np.uint8)}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def get(self, term: str, default: int | None = None) -> int | None:
+        try:
+            found = self._memo[term]
+        except KeyError:
+            found = self._find(term)
+            if len(self._memo) > 500_000:  # a long-running bot meets many strings: keep it bounded
+                self._memo.clear()
+            self._memo[term] = found
+        return default if found is None else found
+
+    def _find(self, term: str) -> int | None:
+        key = term.encode("utf-8")
+        h = np.uint32(zlib.crc32(key))  # a Python int would make numpy convert the whole array
+        i = int(self._hashes.searchsorted(h))
+        while i < len(self._hashes) and self._hashes[i] == h:
+            tid = int(self._ids[i])
+            if self._blob[int(self._offsets[tid]) : int(self._offsets[tid + 1])].tobytes() == key:
+                return tid
+            i += 1
+        return None
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self.get(term) is not None
+
+    def term(self, tid: int) -> str:
+        return self._blob[int(self._offsets[tid]) : int(self._offsets[tid + 1])].tobytes().decode("utf-8")
+
+
+# ---- one file: a marshal header and aligned raw arrays ----------------------------------------
+
+
+def save_arrays(path: Path, header: Any, arrays: dict[str, np.ndarray]) -> None:
+    """Write header and arrays to `path` atomically (temporary file in the same directory, then rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    specs: dict[str, tuple[str, tuple[int, ...], int]] = {}
+    offset = 0
+    for name, array in arrays.items():
+        array = np.ascontiguousarray(array)
+        specs[name] = (array.dtype.str, tuple(int(n) for n in array.shape), offset)
+        offset += -(-array.nbytes // ALIGN) * ALIGN
+    head = marshal.dumps((header, specs))
+    start = -(-(len(MAGIC) + 8 + len(head)) // ALIGN) * ALIGN
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(MAGIC + len(head).to_bytes(8, "little") + head)
+            f.write(b"\0" * (start - f.tell()))
+            for name, array in arrays.items():
+                array = np.ascontiguousarray(array)
+                f.seek(start + specs[name][2])
+                f.write(array.tobytes())
+            f.truncate(start + offset)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_arrays(path: Path) -> tuple[Any, dict[str, np.ndarray]]:
+    """The header and the arrays (memory-mapped, read-only) of a file `save_arrays` wrote; any
+    damage raises ValueError (or OSError when the file cannot be read)."""
+    with open(path, "rb") as f:
+        if f.read(len(MAGIC)) != MAGIC:
+            raise ValueError(f"{path}: not an index file")
+        size = int.from_bytes(f.read(8), "little")
+        raw = f.read(size)
+        if len(raw) != size:
+            raise ValueError(f"{path}: truncated header")
+        try:
+            header, specs = marshal.loads(raw)
+        except (EOFError, TypeError) as exc:
+            raise ValueError(f"{path}: damaged header") from exc
+    start = -(-(len(MAGIC) + 8 + size) // ALIGN) * ALIGN
+    total = path.stat().st_size
+    arrays: dict[str, np.ndarray] = {}
+    for name, (dtype, shape, offset) in specs.items():
+        dt = np.dtype(dtype)
+        count = int(np.prod(shape)) if shape else 1
+        if start + offset + count * dt.itemsize > total:
+            raise ValueError(f"{path}: truncated array {name}")
+        if count == 0:
+            arrays[name] = np.zeros(shape, dtype=dt)
+        else:
+            # a plain read-only view of the mapping (np.memmap's own indexing is slower)
+            arrays[name] = np.memmap(path, dtype=dt, mode="r", offset=start + offset, shape=shape).view(np.ndarray)
+    return header, arrays

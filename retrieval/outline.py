@@ -1,0 +1,431 @@
+"""Outline answers: a section as the answer to a question that asks for its parts.
+
+"正确工作方向要做到哪几点" wants the section "第一，牢牢把握正确工作方向" with its items
+(一是要绝对忠诚, 二是要坚决服从, …), not the paragraph of one item. An outline is built for every
+section that has at least two sub-sections (and for a whole speech whose body is numbered parts),
+from the passages alone, so it works for any marker style the structure module knows (第一/一、/
+（一）/一是/1.): the heading, the opening sentence of the section (and the sentence that announces
+the items, "要做到四点："), and the sub-headings in order. A paragraph that lists its own items
+("至少有三个方面：一是…。二是…。三是…。") gets an outline too.
+
+An outline is a `Passage` of kind "outline": it is cited with the speech's title, the section, the
+date and the paragraph number of the section's first paragraph, its id is that paragraph's first
+passage (so 上下文 and feedback work as for that passage), and its text stays within
+`MAX_OUTLINE_CHARS` so that it renders like any passage.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .structure import split_sentences
+from .text import strip_for_match
+from .types import Passage
+
+if TYPE_CHECKING:
+    from .search import KnowledgeBase
+
+MAX_OUTLINE_CHARS = 500  # well under Telegram's 4096, and under evaluate's 600-character hit limit
+MAX_ITEM_CHARS = 40
+MAX_OPENING_CHARS = 120
+MIN_FIT = 0.4  # an outline that holds less of the question than this is no candidate
+ITEM_SHARE = 0.25  # share of the items (against heading and opening) in how well an outline fits
+
+# Questions that ask for the parts of something: how many, which ones, each of them.
+LIST_QUESTION = re.compile(
+    r"哪几|哪些|几点|几个|几条|几项|几方面|几句|几种|几类|几大|分别|包括什么|包含什么|有什么要求|"
+    r"哪[一二三两四五六七八九十]+[点个条项方面种类大]"
+)
+LIST_WORDS = re.compile(
+    r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
+    r"做到|做好|需要|应该|应当|必须"
+)
+# A sentence that announces a count of items: "要做到四点：", "我提三点希望和要求", "至少有三个方面"
+_ANNOUNCE = re.compile(r"[一二两三四五六七八九十\d]+(?:点|个方面|方面|条|项|句话)|如下|以下|[：:]$")
+MAX_ANNOUNCE_CHARS = 60  # an announcing sentence is short: "下面，我与大家交流三点，以此共勉。"
+# Items listed inside one paragraph: 一是…二是…, 一要…二要…, 首先…其次 are not counted
+_INLINE_ITEM = re.compile(r"(?:^|(?<=[。；;！!？?：:]))\s*([一二三四五六七八九十])(是|要)")
+_NUMBERS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True)
+class Outline:
+    """An outline candidate: the passage to show and the passages of the section it stands for."""
+
+    passage: Passage
+    members: tuple[int, ...]  # ids of the passages under the section (for scoring)
+    member_texts: dict[int, str]  # their text with their headings, by id
+    about: str = ""  # what the list is about: the headings above it and its opening, not the title
+    intro: frozenset[int] = frozenset()  # passages that introduce the items (and do not list them)
+    items: tuple[str, ...] = ()
+
+
+def is_list_question(query: str) -> bool:
+    return bool(LIST_QUESTION.search(query))
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip("，,、；;：: ") + "…"
+
+
+def _announces(sentence: str) -> bool:
+    return len(sentence) <= MAX_ANNOUNCE_CHARS and bool(_ANNOUNCE.search(sentence))
+
+
+def _opening(intro: str) -> str:
+    """The first sentence of a section's introduction, and the one announcing its items if later."""
+    sentences = [s.strip() for s in split_sentences(intro) if s.strip()]
+    if not sentences:
+        return ""
+    first = sentences[0]
+    chosen = [first]
+    announce = [s for s in sentences[1:] if _announces(s)]
+    if announce:
+        chosen.append(announce[-1])
+    text = "".join(chosen)
+    if len(text) > MAX_OPENING_CHARS and announce:
+        text = _shorten(first, MAX_OPENING_CHARS - len(announce[-1]) - 1) + announce[-1]
+    return _shorten(text, MAX_OPENING_CHARS)
+
+
+def _compose(heading: str, opening: str, items: list[str]) -> str:
+    lines = [_shorten(i, MAX_ITEM_CHARS) for i in items]
+    body = "\n".join(lines)
+    head = heading.strip()
+    room = MAX_OUTLINE_CHARS - len(body) - len(head) - 2
+    if room < 10:  # very many items: keep the first ones
+        while lines and len("\n".join(lines)) + len(head) + 2 > MAX_OUTLINE_CHARS - 20:
+            lines.pop()
+        lines.append("……")
+        body, room = "\n".join(lines), 0
+    parts = [head] if head else []
+    if opening and room >= 10:
+        parts.append(_shorten(opening, room))
+    parts.append(body)
+    return "\n".join(parts)
+
+
+def _texts(passages: list[Passage]) -> dict[int, str]:
+    return {p.id: p.text + "".join(p.section) for p in passages}
+
+
+def build_outlines(passages: list[Passage]) -> list[Outline]:
+    """Outlines of every section with two or more sub-sections, and of every paragraph that
+    lists its own items, in reading order."""
+    outlines: list[Outline] = []
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    for doc in by_doc.values():
+        outlines.extend(_section_outlines(doc))
+        outlines.extend(_paragraph_outlines(doc))
+    return outlines
+
+
+def _section_outlines(doc: list[Passage]) -> list[Outline]:
+    paths: list[tuple[str, ...]] = []
+    for p in doc:
+        for depth in range(len(p.section) + 1):
+            prefix = p.section[:depth]
+            if prefix not in paths:
+                paths.append(prefix)
+    out = []
+    for path in paths:
+        n = len(path)
+        inside = [p for p in doc if p.section[:n] == path]
+        children: list[str] = []
+        for p in inside:
+            if len(p.section) > n and p.section[n] not in children:
+                children.append(p.section[n])
+        if len(children) < 2 or not inside:
+            continue
+        first_child = next(i for i, p in enumerate(inside) if len(p.section) > n)
+        if n == 0:
+            # a speech: its body starts at the first heading; the introduction is what precedes it,
+            # and the sentence that announces the parts is usually the last one before it
+            if any(not p.section for p in inside[first_child:]) and first_child == 0:
+                continue
+            intro_passages = inside[:first_child][-1:]
+            intro = "".join(p.text for p in intro_passages)
+            sentences = [s.strip() for s in split_sentences(intro) if s.strip()]
+            announce = [s for s in sentences if _announces(s)]
+            opening = _shorten(announce[-1], MAX_OPENING_CHARS) if announce else ""
+            heading = f"《{doc[0].title}》"
+            anchor = intro_passages[-1] if intro_passages else inside[first_child]
+        else:
+            intro_passages = [p for p in inside[:first_child] if p.section == path]
+            intro = "".join(p.text for p in intro_passages if p.paragraph == intro_passages[0].paragraph)
+            opening = _opening(intro)
+            # an inline heading ("1.情况要明。千难万难…") leads its own text: do not repeat it
+            if opening.startswith(path[-1]):
+                opening = opening[len(path[-1]):].lstrip("。．.，, ")
+            heading = path[-1]
+            anchor = inside[0]
+        passage = replace(anchor, section=path, text=_compose(heading, opening, children), part=0, kind="outline")
+        about = ("".join(path) or heading) + opening
+        intro_ids = frozenset(p.id for p in intro_passages)
+        out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, intro_ids, tuple(children)))
+    return out
+
+
+def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
+    """A paragraph listing its items itself: "…至少有三个方面：一是能力水平亟待提升。…二是…"."""
+    paragraphs: dict[int, list[Passage]] = {}
+    for p in doc:
+        paragraphs.setdefault(p.paragraph, []).append(p)
+    out = []
+    for parts in paragraphs.values():
+        text = "".join(p.text for p in parts)
+        marks = list(_INLINE_ITEM.finditer(text))
+        # a run of items numbered in order from 一, all with the same verb (是 or 要)
+        run = []
+        for m in marks:
+            expected = _NUMBERS[len(run)] if len(run) < len(_NUMBERS) else ""
+            if m.group(1) == expected and (not run or m.group(2) == run[0].group(2)):
+                run.append(m)
+            elif m.group(1) == "一":
+                if len(run) >= 2:
+                    break
+                run = [m]
+        if len(run) < 2:
+            continue
+        items = []
+        for m in run:
+            start = m.start(1)
+            sentence = split_sentences(text[start:])[0] if split_sentences(text[start:]) else ""
+            items.append(_shorten(sentence.rstrip("。；;！!？?，, "), MAX_ITEM_CHARS))
+        before = [s.strip() for s in split_sentences(text[: run[0].start(1)]) if s.strip()]
+        opening = _shorten(before[-1], MAX_OPENING_CHARS) if before else ""
+        heading = parts[0].section[-1] if parts[0].section else ""
+        passage = replace(parts[0], text=_compose(heading, opening, items), part=0, kind="outline")
+        about = "".join(parts[0].section) + opening
+        ids = tuple(p.id for p in parts)
+        out.append(Outline(passage, ids, _texts(parts), about, frozenset(ids), tuple(items)))
+    return out
+
+
+def outline_score(
+    about: Form,
+    text: Form,
+    items: Sequence[str],
+    best: float,
+    rival: float,
+    announces: bool,
+    coverage: Callable[[Form], float],
+    literal: Callable[[Form], float],
+    words: Sequence[str] = (),
+    weight: float = 0.5,
+    margin: float = 0.05,
+) -> float | None:
+    """The score of an outline on the passages' scale, or None when it holds too little of the
+    question. `about` is what the list is about (its headings and opening), `text` the outline
+    with its headings, `best` the fused score of the best passage of its section, `rival` how
+    much of the question that passage covers, `announces` whether that passage introduces the
+    items without listing them. The outline scores as that passage, plus `weight` times how much
+    better the outline covers the question, plus a small `margin`: it wins when the question is
+    about the section as a whole, and loses to a passage that answers it by itself."""
+    # what the list is about is its headings and opening, and what most of its items share
+    # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
+    shared = [w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2)]
+    if shared:
+        about = (about[0] + "".join(shared), about[1] | frozenset(shared))
+    own = (1 - ITEM_SHARE) * coverage(about) + ITEM_SHARE * coverage(text)
+    if own < MIN_FIT:
+        return None
+    # the outline wins over the passage that announces its items ("要做到四点：") without them,
+    # and over any of its passages when its own heading names every word of the question
+    bonus = margin if announces or literal(about) >= 0.999 else -margin
+    return best + weight * (own - rival) + bonus
+
+
+MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
+OUTLINE_REACH = 0.55  # at most what `outline_score` adds to its best passage (weight + margin)
+
+
+def outline_candidates(
+    kb: KnowledgeBase, query: str, content: list[tuple[str, list[str]]], fused: np.ndarray, floor: float
+) -> list[tuple[float, Passage]]:
+    """Outline candidates for a list question, with scores on the passages' scale.
+
+    `fused` holds every passage's score, `floor` the score of the last hit that is kept. An
+    outline scores at most its best passage + `OUTLINE_REACH`, so only the outlines of passages
+    scoring above `floor - OUTLINE_REACH` can be kept: those (of the `MAX_SEEDS` best passages)
+    are looked up in the index's outline table, and their members' scores read from `fused`.
+    The cost follows the question and the sections it touches, not the size of the library."""
+    table = kb._index.outlines
+    if not len(table) or not content or not is_list_question(query):
+        return []
+    positive = int(np.count_nonzero(fused > 0))
+    want = min(positive, MAX_SEEDS)
+    if want <= 0:
+        return []
+    seeds = np.argpartition(-fused, want - 1)[:want] if want < len(fused) else np.flatnonzero(fused > 0)
+    seeds = seeds[fused[seeds] >= max(floor - OUTLINE_REACH, np.nextafter(0, 1))]
+    if not len(seeds):
+        return []
+    from .answers import form_coverage, passage_coverage
+
+    # the words that ask for a list ("包括", "方面", "要求") say nothing about which list
+    topic = [(w, e) for w, e in content if not LIST_WORDS.fullmatch(w)] or content
+    bare = [(w, []) for w, _ in topic]  # without synonyms: what the text itself says
+    words = [w for w, _ in topic if len(w) >= 2]
+
+    def coverage(form: Form) -> float:
+        return form_coverage(kb, topic, form)
+
+    def literal(form: Form) -> float:
+        return form_coverage(kb, bare, form)
+
+    out = []
+    for o in table.of(seeds).tolist():
+        members = table.members(o)
+        scores = fused[members]
+        j = len(scores) - 1 - int(np.argmax(scores[::-1]))  # the best, the last among equals
+        best, best_i = float(scores[j]), int(members[j])
+        if best <= 0:
+            continue
+        if best + OUTLINE_REACH < floor:
+            continue
+        text, _, items = table.strings(o)
+        anchor = kb.passages[int(table.anchor[o])]
+        section = anchor.section[: int(table.depth[o])]
+        about_form, text_form = table.forms(o, section)
+        rival = passage_coverage(kb, topic, kb.passages[best_i])
+        announces = bool(np.any(table.intro(o) == best_i))
+        score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
+        if score is not None:
+            out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))
+    return out
+
+
+# ---- the engine's outline table: built with the index, persisted with it --------------------------
+
+_SEP = "\x1f"  # between an outline's items (and words) in the strings blob
+_STRINGS = 5  # per outline: text, what it is about, items, words of `about`, words of text + headings
+Form = tuple[str, frozenset]  # a text's letters-and-digits form and its words (`answers.form_coverage`)
+
+
+class OutlineTable:
+    """Every outline of an index as arrays, built once with the index (`from_passages`) and kept
+    in its file (`arrays`, `from_arrays`), so that a search only looks at the outlines of the
+    passages it found: `of(i)` are the outlines passage i belongs to, `members(o)` the passages
+    of outline o. Strings (text, what it is about, its items) are decoded on demand."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], prefix: str = "ol"):
+        self.anchor, self.depth = arrays[f"{prefix}.anchor"], arrays[f"{prefix}.depth"]
+        self._mptr, self._members = arrays[f"{prefix}.mptr"], arrays[f"{prefix}.members"]
+        self._iptr, self._intro = arrays[f"{prefix}.iptr"], arrays[f"{prefix}.intro"]
+        self._optr, self._of = arrays[f"{prefix}.optr"], arrays[f"{prefix}.of"]
+        self._offsets, self._blob = arrays[f"{prefix}.offsets"], arrays[f"{prefix}.blob"]
+        n = len(self.anchor)
+        if not (len(self.depth) == n and len(self._mptr) == len(self._iptr) == n + 1
+                and len(self._offsets) == _STRINGS * n + 1):
+            raise ValueError(f"{prefix}: damaged outline table")
+        self._strings: dict[int, tuple[str, ...]] = {}
+        self._forms: dict[int, tuple[Form, Form]] = {}
+
+    @staticmethod
+    def arrays_of(outlines: list[Outline], first_id: int, n_passages: int, tokenize: Callable[[str], list[str]],
+                  prefix: str = "ol") -> dict[str, np.ndarray]:
+        """The arrays of a table of `outlines` over `n_passages` passages whose first id is `first_id`;
+        `tokenize` gives the words of a text (kept, so that a search tokenizes no outline)."""
+        memo: dict[str, list[str]] = {}
+
+        def words(*lines: str) -> str:
+            out: dict[str, None] = {}
+            for line in lines:
+                if line not in memo:
+                    memo[line] = tokenize(line)
+                out.update(dict.fromkeys(memo[line]))
+            return _SEP.join(out)
+
+        def csr(lists: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+            ptr = np.zeros(len(lists) + 1, dtype=np.int64)
+            np.cumsum([len(x) for x in lists], out=ptr[1:])
+            flat = np.fromiter((v for x in lists for v in x), np.int32, int(ptr[-1]))
+            return ptr, flat
+
+        members = [[i - first_id for i in o.members] for o in outlines]
+        of: list[list[int]] = [[] for _ in range(n_passages)]
+        for k, m in enumerate(members):
+            for i in m:
+                of[i].append(k)
+        mptr, mflat = csr(members)
+        iptr, iflat = csr([sorted(i - first_id for i in o.intro) for o in outlines])
+        optr, oflat = csr(of)
+        encoded = [
+            s.encode("utf-8")
+            for o in outlines
+            for s in (o.passage.text, o.about, _SEP.join(o.items), words(o.about),
+                      words(*o.passage.text.split("\n"), *o.passage.section))
+        ]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(s) for s in encoded], out=offsets[1:])
+        return {
+            f"{prefix}.anchor": np.array([o.passage.id - first_id for o in outlines], dtype=np.int32),
+            f"{prefix}.depth": np.array([len(o.passage.section) for o in outlines], dtype=np.int32),
+            f"{prefix}.mptr": mptr, f"{prefix}.members": mflat, f"{prefix}.iptr": iptr, f"{prefix}.intro": iflat,
+            f"{prefix}.optr": optr, f"{prefix}.of": oflat, f"{prefix}.offsets": offsets,
+            f"{prefix}.blob": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        }
+
+    @classmethod
+    def from_passages(cls, passages: list[Passage], tokenize: Callable[[str], list[str]], prefix: str = "ol") -> OutlineTable:
+        first = passages[0].id if passages else 0
+        return cls(cls.arrays_of(build_outlines(passages), first, len(passages), tokenize, prefix), prefix)
+
+    def arrays(self, prefix: str = "ol") -> dict[str, np.ndarray]:
+        return {
+            f"{prefix}.anchor": self.anchor, f"{prefix}.depth": self.depth,
+            f"{prefix}.mptr": self._mptr, f"{prefix}.members": self._members,
+            f"{prefix}.iptr": self._iptr, f"{prefix}.intro": self._intro,
+            f"{prefix}.optr": self._optr, f"{prefix}.of": self._of,
+            f"{prefix}.offsets": self._offsets, f"{prefix}.blob": self._blob,
+        }
+
+    def __len__(self) -> int:
+        return len(self.anchor)
+
+    def of(self, passages: np.ndarray) -> np.ndarray:
+        """The outlines (ids, ascending, unique) that any of these passages belongs to."""
+        parts = [self._of[int(self._optr[i]) : int(self._optr[i + 1])] for i in passages.tolist()]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32)
+
+    def members(self, o: int) -> np.ndarray:
+        return self._members[int(self._mptr[o]) : int(self._mptr[o + 1])]
+
+    def intro(self, o: int) -> np.ndarray:
+        return self._intro[int(self._iptr[o]) : int(self._iptr[o + 1])]
+
+    def _decoded(self, o: int) -> tuple[str, ...]:
+        found = self._strings.get(o)
+        if found is None:
+            a = _STRINGS * o
+            found = self._strings[o] = tuple(
+                self._blob[int(self._offsets[j]) : int(self._offsets[j + 1])].tobytes().decode("utf-8")
+                for j in range(a, a + _STRINGS)
+            )
+        return found
+
+    def strings(self, o: int) -> tuple[str, str, tuple[str, ...]]:
+        """The outline's text, what it is about, and its items."""
+        text, about, items = self._decoded(o)[:3]
+        return text, about, tuple(items.split(_SEP)) if items else ()
+
+    def forms(self, o: int, section: tuple[str, ...]) -> tuple[Form, Form]:
+        """What the outline is about and its text with its headings (`section`), each as
+        letters-and-digits and the words kept at build time."""
+        found = self._forms.get(o)
+        if found is None:
+            text, about, _, about_words, text_words = self._decoded(o)
+            found = self._forms[o] = (
+                (strip_for_match(about), frozenset(about_words.split(_SEP)) if about_words else frozenset()),
+                (strip_for_match(text + "".join(section)), frozenset(text_words.split(_SEP)) if text_words else frozenset()),
+            )
+        return found

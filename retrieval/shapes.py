@@ -1,0 +1,106 @@
+"""What questions ask for and what answers look like: intents, definitions, topic names."""
+
+from __future__ import annotations
+
+import re
+
+MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
+
+
+# Questions that ask for a kind of answer, and what a passage holding such an answer looks like.
+INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    # who / which person / which example
+    # (not "对谁忠诚", "忠诚于谁", "向谁报告": those ask for the object of a verb, see `object_subject`)
+    (re.compile(r"(?<![对向为给于跟与同和])谁|哪个人|哪位|什么人|哪个古人|例子|典故|故事|举了"),
+     re.compile(r"《[^》]+》|比如|例如|曾经说过|说过|古人|俗话说|[赵孙诸马苏康栗][^\s，。]{1,2}(?:说|曾|的)")),
+    # why
+    (re.compile(r"为什么|为啥|为何|原因|怎么回事|咋回事"),
+     re.compile(r"因为|所以|之所以|原因|决定了|说明了|这是为了|否则|一旦")),
+    # how many / which items
+    (re.compile(r"哪几|几个方面|几点|几条|哪些方面|几句话|分别"),
+     re.compile(r"一是|二是|[一二三四五六七八九十]句话|[一二三四五六七八九十]个|、.{1,8}、.{1,8}、")),
+    # how long / how fast
+    (re.compile(r"多久|多长时间|几个?小时|时限|期限|多快|几天"),
+     re.compile(r"\d+\s*小时|[半一二两三四五六七八九十]+小时|第一时间|及时")),
+]
+
+_END = r"[？?。!！\s]*$"
+_DEFINITION = re.compile(
+    r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)" + _END
+    + r"|^(?:请问)?(?P<b>.{1,12}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思)" + _END
+)
+_CJK2 = r"[\u4e00-\u9fff]{2}"
+# "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从")
+_OBJECT = re.compile(rf"(?P<x>{_CJK2})什么" + _END)
+# "对谁忠诚", "向谁报告" (the verb after 谁) and "忠诚于谁", "服从谁" (the verb before it)
+_TARGET = re.compile(rf"(?:对|向|为|给|跟|与)谁(?P<x>{_CJK2})|(?P<y>{_CJK2})(?:于|给|向)?谁" + _END)
+_NOT_A_VERB = re.compile(r"[是的为叫指些么啥]")  # 是什么 (definition), 为什么 (why), 的什么, 那些什么
+
+
+def definition_subject(query: str) -> str:
+    """X of a question asking what X is ("什么是落实", "忠诚是什么意思"), else ''."""
+    m = _DEFINITION.match(query.strip())
+    if not m:
+        return ""
+    subject = (m.group("a") or m.group("b") or "").strip(" “”\"'")
+    return subject if len(subject) >= 2 else ""
+
+
+def object_subject(query: str) -> str:
+    """The verb X of a question asking what or whom X applies to ("服从什么" -> 服从, "对谁忠诚" and
+    "忠诚于谁" -> 忠诚), else ''. Such a question is not the definition question "什么是X": its answer
+    lists X's objects ("服从规则、服从大局、服从上级", "对党忠诚、对单位和事业忠诚")."""
+    query = query.strip()
+    if definition_subject(query):
+        return ""
+    m = _OBJECT.search(query) or _TARGET.search(query)
+    if not m:
+        return ""
+    verb = m.groupdict().get("x") or m.groupdict().get("y") or ""
+    return "" if not verb or _NOT_A_VERB.search(verb) else verb
+
+
+def object_heads(text: str) -> frozenset[str]:
+    """The verbs whose objects a text lists, as a question "X什么" or "对谁X" wants them: a verb the
+    text asks about itself ("服从什么？服从规则…"), a head repeated over an enumeration ("服从规则、
+    服从大局、服从上级"), or a verb after 对… twice ("对党忠诚、对单位和事业忠诚"). Depends on the
+    text alone: the index computes it once per passage and looks verbs up at query time."""
+    heads = {m.group(1) for m in _ASKS_ITSELF.finditer(text)}
+    heads.update(m.group(1) for m in _PARALLEL.finditer(text))
+    targets = [m.group(1) for m in _TOWARDS.finditer(text)]
+    heads.update(v for v in set(targets) if targets.count(v) >= 2)
+    return frozenset(h for h in heads if not _NOT_A_VERB.search(h))
+
+
+_ASKS_ITSELF = re.compile(rf"({_CJK2})(?:什么|谁)[？?]")
+_PARALLEL = re.compile(rf"({_CJK2})[\u4e00-\u9fff]{{1,6}}、\1")
+_TOWARDS = re.compile(rf"对[\u4e00-\u9fff]{{1,6}}?({_CJK2})(?=[、，；。])")
+
+
+def topic_name(label: str) -> str:
+    """A heading without its numbering: "二是信息处理要“快”" -> "信息处理要“快”"."""
+    name = MARKER.sub("", label.strip())
+    return re.sub(r"^[是要]?(?=.{4,})", "", name) if name.startswith("是") else name
+
+
+# A passage that says what X is: "X就是…", "X是指…", "所谓X…" (X as `definition_subject` finds it)
+DEFINITION_MARKERS = ("就是", "是指", "即是", "，就是", ",就是")
+DEFINITION_LEAD = "所谓"
+MAX_SUBJECT = 12
+
+
+def definition_subjects(text: str) -> set[str]:
+    """Every X for which the text says what X is, i.e. every string `definition_subject` could
+    return that the pattern X(就是|是指|即是|，就是|,就是)|所谓X matches in the text."""
+    found: set[str] = set()
+    for marker in DEFINITION_MARKERS:
+        j = text.find(marker)
+        while j >= 0:
+            found.update(text[j - n : j] for n in range(2, min(MAX_SUBJECT, j) + 1))
+            j = text.find(marker, j + 1)
+    j = text.find(DEFINITION_LEAD)
+    while j >= 0:
+        rest = text[j + len(DEFINITION_LEAD) :]
+        found.update(rest[:n] for n in range(2, min(MAX_SUBJECT, len(rest)) + 1))
+        j = text.find(DEFINITION_LEAD, j + 1)
+    return found

@@ -1,0 +1,298 @@
+"""The index: BM25 weights against rank_bm25, the persisted file, token caches, annotations, threads."""
+
+from __future__ import annotations
+
+import math
+import threading
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from officebot.retrieval import Corpus, KnowledgeBase, Speech, SpeechText
+from officebot.retrieval import build as build_module
+from officebot.retrieval.index import Postings, load_arrays, run_from_docs, save_arrays
+from officebot.retrieval.knowledge import default_knowledge_dir, read_corpus
+from officebot.retrieval.shapes import definition_subject, definition_subjects
+from rank_bm25 import BM25Okapi
+
+
+class LuceneBm25(BM25Okapi):
+    """rank_bm25's Okapi with the positive Lucene IDF the project uses: the reference."""
+
+    def _calc_idf(self, nd):
+        self.idf = {w: math.log(1 + (self.corpus_size - n + 0.5) / (n + 0.5)) for w, n in nd.items()}
+
+
+def reference_scores(docs: list[list[str]], terms: dict[str, float]) -> np.ndarray:
+    bm = LuceneBm25(docs, k1=1.2, b=0.75)  # the project's Settings (BM25Okapi defaults to k1=1.5)
+    total = np.zeros(len(docs))
+    for term, weight in terms.items():
+        if term in bm.idf:
+            total += weight * bm.get_scores([term])
+    return total
+
+
+@pytest.fixture(scope="module")
+def shipped_docs(kb) -> list[list[str]]:
+    return [kb.tokenizer.tokens(p.text) for p in kb.passages]
+
+
+@pytest.mark.parametrize("query", ["信息报送时限是多少", "办公室干部要加强学习，提高能力", "保密 保密 纪律", "红烧肉"])
+def test_scores_equal_rank_bm25_on_the_shipped_passages(kb, shipped_docs, query):
+    terms = {t: 1.0 - 0.1 * i for i, t in enumerate(dict.fromkeys(kb.tokenizer.tokens(query)))}
+    ours = run_from_docs(shipped_docs).scores(terms)
+    np.testing.assert_allclose(ours, reference_scores(shipped_docs, terms), rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    docs=st.lists(st.lists(st.sampled_from("甲乙丙丁戊己庚辛"), max_size=12), min_size=1, max_size=12),
+    query=st.dictionaries(st.sampled_from("甲乙丙丁戊己庚辛壬"), st.floats(0.1, 2.0), max_size=5),
+)
+def test_scores_equal_rank_bm25_on_random_corpora(docs, query):
+    if not any(docs):  # rank_bm25 divides by an average length of 0
+        return
+    ours = run_from_docs(docs, k1=1.2, b=0.75).scores(query)
+    np.testing.assert_allclose(ours, reference_scores(docs, query), rtol=1e-6, atol=1e-6)
+
+
+def test_run_membership_and_idf():
+    run = run_from_docs([["信息", "报送"], ["信息"], ["会议"]])
+    assert run.contains("信息", 0) and run.contains("信息", 1) and not run.contains("信息", 2)
+    assert not run.contains("没有", 0)
+    assert run.idf_of("会议") > run.idf_of("信息") > 0 and run.idf_of("没有") == 0.0
+    assert not run.scores({"没有": 1.0}).any()
+
+
+def test_postings():
+    post = Postings.build([("a", 3), ("b", 1), ("a", 1), ("a", 3)])
+    assert post.get("a").tolist() == [1, 3] and post.get("b").tolist() == [1] and post.get("c").tolist() == []
+
+
+@pytest.mark.parametrize("text", ["落实就是抓好每件事", "所谓落实，是把事办成", "这是指挥的要求", "忠诚，就是对党忠诚"])
+def test_definition_subjects_agree_with_the_pattern(text):
+    import re
+
+    for query in ("什么是落实", "忠诚是什么意思", "指挥是什么"):
+        subject = definition_subject(query)
+        pattern = re.compile(rf"{re.escape(subject)}(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
+        assert (subject in definition_subjects(text)) == bool(pattern.search(text)), (query, text)
+
+
+def test_array_file_round_trip_and_damage(tmp_path):
+    path = tmp_path / "x.bin"
+    save_arrays(path, {"n": [1, "二"]}, {"a": np.arange(5, dtype=np.int32), "e": np.zeros(0, dtype=np.float32)})
+    header, arrays = load_arrays(path)
+    assert header == {"n": [1, "二"]} and arrays["a"].tolist() == [0, 1, 2, 3, 4] and len(arrays["e"]) == 0
+    path.write_bytes(path.read_bytes()[:-8])
+    with pytest.raises(ValueError):
+        load_arrays(path)
+    path.write_bytes(b"garbage")
+    with pytest.raises(ValueError):
+        load_arrays(path)
+
+
+# ---- the persisted index -------------------------------------------------------------------------
+
+
+def small_corpus(extra: list[SpeechText] = (), annotations=None) -> Corpus:
+    base = read_corpus(default_knowledge_dir())
+    return Corpus(
+        speeches=list(base.speeches) + list(extra), synonyms=base.synonyms, userdict=base.userdict,
+        stopwords=base.stopwords, annotations=annotations or {},
+    )
+
+
+NEW_SPEECH = SpeechText(
+    Speech("new-one", "关于公文流转的讲话", "2024-05-01", file="new-one.txt"),
+    ("一、公文流转要规范", "公文流转实行登记制度，收文当天登记、当天分办，急件随到随办。", "二、档案归档要及时",
+     "年度文件在次年六月底前整理归档，电子文件与纸质文件同步归档。"),
+)
+
+
+def answers(kb: KnowledgeBase, questions=("信息报送时限是多少", "公文流转怎么登记", "红烧肉怎么做")):
+    return [kb.search(q, k=3).to_dict() for q in questions]
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many passage texts are tokenized for the index."""
+    calls = []
+    original = build_module.tokenize_texts
+
+    def spy(tokenizer, texts):
+        calls.append(len(texts))
+        return original(tokenizer, texts)
+
+    monkeypatch.setattr(build_module, "tokenize_texts", spy)
+    return calls
+
+
+def test_a_second_build_reads_the_index_and_answers_the_same(tmp_path, counted):
+    cache = tmp_path / "cache"
+    first = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert sum(counted) == len(first.passages)
+    assert len(list(cache.glob("index-*.bin"))) == 1
+    second = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert sum(counted) == len(first.passages)  # nothing tokenized again
+    assert not second._index.words.weights.flags.writeable  # mapped from the file, not rebuilt
+    assert second.passages == first.passages and second.topics() == first.topics()
+    assert answers(second) == answers(first)
+    assert second.homophones("保秘") == first.homophones("保秘") and "保密" in second.homophones("保秘")
+    # the second start kept jieba's word counts; the third reads only those a question needs
+    assert list(cache.glob("words-*.bin"))
+    third = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert answers(third) == answers(first) and third.tokenizer._stored is not None
+
+
+def test_adding_a_speech_tokenizes_only_that_speech(tmp_path, counted):
+    cache = tmp_path / "cache"
+    before = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    counted.clear()
+    after = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    assert sum(counted) == len(after.passages) - len(before.passages) == 2
+    assert len(list(cache.glob("index-*.bin"))) == 2
+    top = after.search("收文登记有什么要求", k=1).hits[0].passage
+    assert top.doc_id == "new-one" and "当天登记" in top.text
+    uncached = KnowledgeBase.build(small_corpus([NEW_SPEECH]))
+    assert answers(after) == answers(uncached)
+
+
+def test_a_changed_line_is_noticed(tmp_path):
+    cache = tmp_path / "cache"
+    KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    lines = list(NEW_SPEECH.lines)
+    lines[1] = lines[1].replace("当天分办", "次日分办")
+    changed = KnowledgeBase.build(small_corpus([SpeechText(NEW_SPEECH.speech, tuple(lines))]), cache_dir=cache)
+    assert any("次日分办" in p.text for p in changed.passages)
+    assert "次日分办" in changed.search("收文登记后什么时候分办", k=1).hits[0].passage.text
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_a_damaged_index_is_rebuilt(tmp_path, damage):
+    cache = tmp_path / "cache"
+    good = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    (path,) = cache.glob("index-*.bin")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if damage is None else damage)
+    again = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert answers(again) == answers(good)
+    assert KnowledgeBase.build(small_corpus(), cache_dir=cache).passages == good.passages  # and rewritten
+
+
+def test_a_damaged_token_cache_is_ignored(tmp_path):
+    cache = tmp_path / "cache"
+    good = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    for f in (cache / "tokens").rglob("*.bin"):
+        f.write_bytes(b"\x00broken")
+    for f in cache.glob("index-*.bin"):
+        f.unlink()
+    assert answers(KnowledgeBase.build(small_corpus(), cache_dir=cache)) == answers(good)
+
+
+def test_an_unwritable_cache_just_is_not_kept(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    kb = KnowledgeBase.build(small_corpus(), cache_dir=blocker / "cache")
+    assert kb.search("信息报送时限是多少").answered
+    assert capsys.readouterr().err == ""
+
+
+def test_load_keeps_its_index_in_the_data_directory(tmp_path, data_dir):
+    kb = KnowledgeBase.load()
+    assert list((data_dir / "cache").glob("index-*.bin"))
+    assert KnowledgeBase.load().passages == kb.passages
+
+
+def test_default_cache_directory(monkeypatch, tmp_path):
+    monkeypatch.setenv("OFFICE_BOT_DATA", str(tmp_path / "data"))
+    assert build_module.default_cache_dir() == tmp_path / "data" / "cache"
+    monkeypatch.delenv("OFFICE_BOT_DATA")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert build_module.default_cache_dir() == tmp_path / "xdg" / "office-bot"
+
+
+def test_progress_bar_when_asked(capsys):
+    KnowledgeBase.build(small_corpus(), progress=True)
+    assert "分词" in capsys.readouterr().err
+    KnowledgeBase.build(small_corpus(), progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_two_processes_tokenize_like_one(monkeypatch, tmp_path):
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 10)
+    monkeypatch.setattr(build_module, "BATCH_PASSAGES", 20)
+    parallel = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=tmp_path / "cache")
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 10**9)
+    serial = KnowledgeBase.build(small_corpus([NEW_SPEECH]))
+    assert answers(parallel) == answers(serial)
+
+
+# ---- bound questions --------------------------------------------------------------------------------
+
+
+def test_bound_questions_are_searched_but_never_shown():
+    corpus = small_corpus([NEW_SPEECH])
+    question = "小猫钓鱼式的拖拉怎么治"  # words the speeches never use
+    plain = KnowledgeBase.build(corpus)
+    assert not plain.search(question).answered
+    corpus.annotations = {("new-one", 1): [question]}
+    bound = KnowledgeBase.build(corpus)
+    answer = bound.search(question, k=3)
+    assert answer.answered
+    top = answer.hits[0]
+    assert (top.passage.doc_id, top.passage.paragraph) == ("new-one", 1)
+    assert all("小猫" not in h.passage.text and "小猫" not in h.highlight for h in answer.hits)
+
+
+# ---- threads --------------------------------------------------------------------------------------
+
+
+def test_searches_from_several_threads_agree_with_one(kb):
+    questions = ["信息报送时限是多少", "保秘工作要注意些啥", "红烧肉怎么做", "什么是落实", "同事之间有矛盾怎么办"] * 4
+    expected = {q: kb.search(q, k=5).to_dict() for q in questions}
+    fresh = KnowledgeBase.load()
+    results: dict[int, list] = {}
+
+    def work(n: int) -> None:
+        results[n] = [fresh.search(q, k=5).to_dict() for q in questions]
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert all(results[n] == [expected[q] for q in questions] for n in range(4))
+
+
+def test_hashed_terms_find_every_term_and_nothing_else():
+    from officebot.retrieval.index import HashedTerms
+
+    terms = ["信息", "报送", "a", "信息报送", "", "😀", "保密"]
+    table = HashedTerms(HashedTerms.arrays(terms, "t"), "t")
+    assert [table.get(t) for t in terms] == list(range(len(terms)))
+    assert [table.term(i) for i in range(len(terms))] == terms
+    assert table.get("没有") is None and "没有" not in table and "保密" in table and len(table) == len(terms)
+
+
+def test_loaded_passages_are_the_built_ones(tmp_path):
+    cache = tmp_path / "cache"
+    built = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    loaded = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    assert type(loaded.passages) is not list  # made from the file's arrays
+    assert len(loaded.passages) == len(built.passages)
+    assert list(loaded.passages) == list(built.passages) and loaded.passages[-1] == built.passages[-1]
+    assert loaded.passages[1:3] == built.passages[1:3]
+    top = loaded.search("信息报送时限是多少").hits[0].passage
+    assert loaded.context(top.id) == built.context(top.id)
+
+
+def test_object_questions_are_looked_up_in_the_index(kb):
+    from officebot.retrieval.shapes import object_heads
+
+    listing = [p for p in kb.passages if "服从" in object_heads(p.text)]
+    assert listing
+    ids = kb._index.objects.get("服从").tolist()
+    assert ids == [p.id - kb.passages[0].id for p in listing]
+    assert "服从规则" in kb.search("办公室干部要服从什么", k=1).hits[0].passage.text
