@@ -92,7 +92,8 @@ class BotRun:
 
     async def stop(self) -> None:
         context = self._runs.pop()
-        await context.__aexit__(None, None, None)
+        # bounded: a stop that hangs fails the test instead of the whole run
+        await asyncio.wait_for(context.__aexit__(None, None, None), 60)
 
     async def stop_all(self) -> None:
         while self._runs:
