@@ -100,7 +100,8 @@ class BotRun:
             await self.stop()
 
 
-STOP_PATIENCE = 60.0  # seconds stopping the bot may take before the asyncio tasks are printed
+STOP_PATIENCE = 45.0  # seconds stopping the bot may take before the asyncio tasks are printed (before
+# BotRun.stop gives up at 60 s and cancels, which would hide what it waited for)
 
 
 def dump_tasks(loop: asyncio.AbstractEventLoop) -> None:
