@@ -9,8 +9,11 @@ that every call the bot made was accepted and that no error was logged.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 import os
+import sys
+import threading
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
@@ -97,6 +100,39 @@ class BotRun:
             await self.stop()
 
 
+STOP_PATIENCE = 45.0  # seconds stopping the bot may take before the asyncio tasks are printed (before
+# BotRun.stop gives up at 60 s and cancels, which would hide what it waited for)
+
+
+def dump_tasks(loop: asyncio.AbstractEventLoop) -> None:
+    """Print what every task of `loop` awaits, coroutine by coroutine (a thread dump shows only an
+    idle event loop): called from a timer thread when stopping the bot hangs."""
+
+    def dump() -> None:
+        print(f"\n=== stopping the bot takes over {STOP_PATIENCE:.0f} s; asyncio tasks:", file=sys.stderr)
+        for task in asyncio.all_tasks(loop):
+            print("---", task.get_name(), file=sys.stderr)
+            awaited = task.get_coro()
+            while awaited is not None:
+                frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "ag_frame", None)
+                if frame is not None:
+                    print(f"    {frame.f_code.co_filename}:{frame.f_lineno} {frame.f_code.co_name}", file=sys.stderr)
+                following = getattr(awaited, "cr_await", None) or getattr(awaited, "ag_await", None)
+                if type(following).__name__ == "async_generator_asend" and frame is not None:
+                    # asend() hides its generator: find the running one among the frame's locals
+                    running_gens = [v for v in frame.f_locals.values() if inspect.isasyncgen(v) and v.ag_running]
+                    running_gens += [v.gen for v in frame.f_locals.values()
+                                     if inspect.isasyncgen(getattr(v, "gen", None)) and v.gen.ag_running]
+                    following = running_gens[0] if running_gens else following
+                if following is None or not hasattr(following, "cr_frame") and not hasattr(following, "ag_frame"):
+                    print(f"    awaiting {following!r}"[:300], file=sys.stderr)
+                    break
+                awaited = following
+        sys.stderr.flush()
+
+    loop.call_soon_threadsafe(dump)
+
+
 @pytest.fixture
 async def bot_runner(kb, bot_env, botapi, caplog) -> AsyncIterator[BotRun]:
     caplog.set_level(logging.INFO)
@@ -104,7 +140,13 @@ async def bot_runner(kb, bot_env, botapi, caplog) -> AsyncIterator[BotRun]:
     try:
         yield runner
     finally:
-        await runner.stop_all()
+        watchdog = threading.Timer(STOP_PATIENCE, dump_tasks, (asyncio.get_running_loop(),))
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            await runner.stop_all()
+        finally:
+            watchdog.cancel()
     if not runner.expect_errors:
         failed = [f"{c.method}: {c.error}" for c in botapi.calls if not c.ok and c.method != "getUpdates"]
         errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]

@@ -39,6 +39,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from telegram import BotCommand, Update
+from telegram._utils.defaultvalue import DEFAULT_NONE
 from telegram.error import BadRequest, Conflict, InvalidToken, NetworkError, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults, ExtBot
 from telegram.request import HTTPXRequest
@@ -186,9 +187,11 @@ class _Bot(ExtBot):
 
     async def get_updates(
         self, offset: int | None = None, limit: int | None = None, timeout: Any = None,
-        allowed_updates: Any = None, *, read_timeout: Any = None, write_timeout: Any = None,
-        connect_timeout: Any = None, pool_timeout: Any = None, api_kwargs: Any = None,
+        allowed_updates: Any = None, *, read_timeout: Any = DEFAULT_NONE, write_timeout: Any = DEFAULT_NONE,
+        connect_timeout: Any = DEFAULT_NONE, pool_timeout: Any = DEFAULT_NONE, api_kwargs: Any = None,
     ) -> tuple[Update, ...]:
+        # The request timeouts default to DEFAULT_NONE as in ExtBot: an explicit None means "wait
+        # forever" to python-telegram-bot, and the updater passes none of them.
         ledger = self._ledger
         if ledger is None:
             return await super().get_updates(
@@ -257,7 +260,11 @@ def build_application(
         defaults=Defaults(tzinfo=settings.zone),
         rate_limiter=RetryingLimiter(),  # Telegram's limits, 429s waited out, transient failures retried
         request=ReplyRequest(connection_pool_size=256),  # as ApplicationBuilder's, and tells the ledger
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        # Two connections, not one: on stop, the updater cancels the long poll and at once sends a
+        # last getUpdates. A cancellation that lands while httpx closes the long poll's response
+        # leaves that connection taken for good (httpcore's shield does not stop asyncio's
+        # cancel); with one connection the last getUpdates would wait for it for ever.
+        get_updates_request=HTTPXRequest(connection_pool_size=2),
         ledger=ledger,
     )
     application = (
