@@ -56,13 +56,17 @@ def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) ->
     return float(answerable[min(len(answerable) - 1, int(len(answerable) * target))])
 
 
+# sets kept for measurement only: written blind after the last change to the features, never fitted on
+HELD_OUT = {"questions_round9.yaml", "questions_round10.yaml"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m officebot.retrieval.calibrate", description=__doc__)
     parser.add_argument("sets", nargs="*", type=Path)
     parser.add_argument("--target", type=float, default=0.03, help="false abstention to allow (default 0.03)")
     parser.add_argument("--knowledge", help="knowledge directory")
     args = parser.parse_args(argv)
-    paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
+    paths = args.sets or [p for p in sorted((ROOT / "tests").glob("questions*.yaml")) if p.name not in HELD_OUT]
     kb = KnowledgeBase.load(args.knowledge)
     x, y, groups = collect(kb, paths)
 

@@ -17,6 +17,11 @@ HERE = Path(__file__).resolve().parent
 # questions_dev_neartopic.yaml (issue 10): near-topic office-administration questions the speeches
 # do not cover must be declined, scenario questions in staff's words still answered.
 FLOORS = {
+    # held out (issue 10's blind set): 0.03 under the figures measured on the final engine
+    "questions_round10.yaml": {
+        "direct_hit@1": 0.92, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.75,
+        "list_hit@1": 0.85, "abstention_near": 0.57, "abstention_off": 0.97, "false_abstention_max": 0.13,
+    },
     "questions_round9.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.87,
         "abstention": 0.77, "false_abstention_max": 0.06,
