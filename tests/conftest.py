@@ -29,6 +29,8 @@ from officebot.bot.store import Store
 os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta, without a warning
 
 ADMIN_ID = 900001
+USER, OTHER = 700001, 700002  # the people of the `people` fixture, and their group
+GROUP = -100500
 BOT_ENV = (
     "TELEGRAM_BOT_TOKEN", "OFFICE_BOT_API_URL", "OFFICE_BOT_TZ", "OFFICE_BOT_ADMINS", "OFFICE_BOT_SETTINGS",
     "OFFICE_BOT_MAX_QUESTION", "OFFICE_BOT_FLOOD", "OFFICE_BOT_FOLLOWUP", "OFFICE_BOT_WEBHOOK_LISTEN", "OFFICE_BOT_WEBHOOK_PORT",
@@ -158,3 +160,12 @@ async def bot_runner(kb, bot_env, botapi, caplog) -> AsyncIterator[BotRun]:
 async def bot(bot_runner: BotRun):
     """The bot, long polling the fake server."""
     return await bot_runner.start()
+
+
+@pytest.fixture
+def people(botapi):
+    botapi.user(USER, "小王", "xiaowang")
+    botapi.user(OTHER, "小李", "xiaoli")
+    botapi.user(ADMIN_ID, "主任", "zhuren")
+    botapi.group(GROUP, "办公室培训群")
+    return botapi

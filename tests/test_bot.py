@@ -18,7 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_ID
+from conftest import ADMIN_ID, GROUP, OTHER, USER
 
 from officebot.bot import handlers
 from officebot.bot.app import APOLOGY, running, services
@@ -28,18 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "信息报送时限是多少"
 EXPECTED = "半小时内电话报告"
 TITLE = "在全区党政办公室主任会议上的讲话"
-USER, OTHER = 700001, 700002
-GROUP = -100500
 UNANSWERABLE = "火星上有没有外星人"
 
 
-@pytest.fixture
-def people(botapi):
-    botapi.user(USER, "小王", "xiaowang")
-    botapi.user(OTHER, "小李", "xiaoli")
-    botapi.user(ADMIN_ID, "主任", "zhuren")
-    botapi.group(GROUP, "办公室培训群")
-    return botapi
 
 
 async def say(botapi, chat, user, text, reply_to=None):

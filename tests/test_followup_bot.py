@@ -5,21 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from conftest import ADMIN_ID
 from test_bot import GROUP, OTHER, USER, say
 
 from officebot.bot.app import services
 from officebot.bot.followup import answered_question_id
 from officebot.bot.history import History
-
-
-@pytest.fixture
-def people(botapi):
-    botapi.user(USER, "小王", "xiaowang")
-    botapi.user(OTHER, "小李", "xiaoli")
-    botapi.user(ADMIN_ID, "主任", "zhuren")
-    botapi.group(GROUP, "办公室培训群")
-    return botapi
 
 
 def last_logged(bot, user: int) -> str:

@@ -133,13 +133,6 @@ def test_cli_interactive(store, data_dir, monkeypatch, capsys):
 
 # ---- the bot ------------------------------------------------------------------------------------
 
-@pytest.fixture
-def people(botapi):
-    botapi.user(USER, "小王", "xiaowang")
-    botapi.user(OTHER, "小李", "xiaoli")
-    botapi.user(ADMIN_ID, "主任", "zhuren")
-    botapi.group(GROUP, "办公室培训群")
-    return botapi
 
 
 async def test_review_is_for_admins_in_private(bot, people):
