@@ -18,7 +18,6 @@ import logging
 import marshal
 import os
 import sys
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .files import write_atomic
 from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
 from .outline import OutlineTable
 from .shapes import INTENTS, definition_subjects, object_heads, topic_name
@@ -181,15 +181,7 @@ def _token_cache_path(cache_dir: Path, key: str) -> Path:
 def _write_quietly(path: Path, data: bytes) -> None:
     """Write a cache file atomically; a cache that cannot be written is simply not kept."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(path, data)
     except OSError as exc:
         log.debug("cache not written (%s): %s", path, exc)
 

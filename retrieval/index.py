@@ -18,8 +18,6 @@ written under a temporary name and renamed into place, so a crash never leaves h
 from __future__ import annotations
 
 import marshal
-import os
-import tempfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from .files import atomic_file
 
 MAGIC = b"OFFICEBOT-INDEX\n"
 ALIGN = 64
@@ -211,7 +211,6 @@ class HashedTerms:
 
 def save_arrays(path: Path, header: Any, arrays: dict[str, np.ndarray]) -> None:
     """Write header and arrays to `path` atomically (temporary file in the same directory, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     specs: dict[str, tuple[str, tuple[int, ...], int]] = {}
     offset = 0
     for name, array in arrays.items():
@@ -220,22 +219,14 @@ def save_arrays(path: Path, header: Any, arrays: dict[str, np.ndarray]) -> None:
         offset += -(-array.nbytes // ALIGN) * ALIGN
     head = marshal.dumps((header, specs))
     start = -(-(len(MAGIC) + 8 + len(head)) // ALIGN) * ALIGN
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(MAGIC + len(head).to_bytes(8, "little") + head)
-            f.write(b"\0" * (start - f.tell()))
-            for name, array in arrays.items():
-                array = np.ascontiguousarray(array)
-                f.seek(start + specs[name][2])
-                f.write(array.tobytes())
-            f.truncate(start + offset)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(path) as f:
+        f.write(MAGIC + len(head).to_bytes(8, "little") + head)
+        f.write(b"\0" * (start - f.tell()))
+        for name, array in arrays.items():
+            array = np.ascontiguousarray(array)
+            f.seek(start + specs[name][2])
+            f.write(array.tobytes())
+        f.truncate(start + offset)
 
 
 def load_arrays(path: Path) -> tuple[Any, dict[str, np.ndarray]]:

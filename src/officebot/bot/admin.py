@@ -301,6 +301,17 @@ async def remove_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _reply(update, render.plain(text), _keyboard(token, "删除"))
 
 
+async def _change_synonyms(update: Update, live: LiveKnowledge, change_library, *args) -> None:
+    """Write a synonym change to the library, rebuild the live index, and tell the admin."""
+    try:
+        change = await asyncio.to_thread(change_library, *args)
+    except LibraryError as exc:
+        await _reply(update, render.plain(_problems(str(exc))))
+        return
+    problem = await _apply(live, change)
+    await _reply(update, render.plain(_problems(problem or f"{change.message}。现在就生效。")))
+
+
 async def teach_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     live = await _admin_live(update, context)
     if live is None:
@@ -324,13 +335,7 @@ async def teach_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     except ValueError as exc:
         await _reply(update, render.plain(str(exc)))
         return
-    try:
-        change = await asyncio.to_thread(library.teach, word, words)
-    except LibraryError as exc:
-        await _reply(update, render.plain(_problems(str(exc))))
-        return
-    problem = await _apply(live, change)
-    await _reply(update, render.plain(_problems(problem or f"{change.message}。现在就生效。")))
+    await _change_synonyms(update, live, library.teach, word, words)
 
 
 async def unteach_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -341,13 +346,7 @@ async def unteach_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if len(args) != 1:
         await _reply(update, render.plain(USAGE_UNTEACH))
         return
-    try:
-        change = await asyncio.to_thread(Library(live.layers).unteach, args[0])
-    except LibraryError as exc:
-        await _reply(update, render.plain(_problems(str(exc))))
-        return
-    problem = await _apply(live, change)
-    await _reply(update, render.plain(_problems(problem or f"{change.message}。现在就生效。")))
+    await _change_synonyms(update, live, Library(live.layers).unteach, args[0])
 
 
 async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -142,7 +142,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if len(question) > svc.settings.max_question_chars:
         await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
         return
-    question = resolve_followup(update, context, question)  # "那书面报告呢" read with the question before
+    # "那书面报告呢" is read with the question before (a store lookup and jieba: off the event loop)
+    question = await svc.run(sender_key(update), resolve_followup, update, context, question)
     answer = await svc.search(question, PAGE + 1, sender_key(update))
     logger.debug("question of %d characters, answered=%s", len(question), answer.answered)
     top = answer.hits[0].passage.id if answer.answered else None

@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 import threading
 import unicodedata
 from collections.abc import Iterator
@@ -32,6 +31,7 @@ from pathlib import Path
 
 import yaml
 
+from officebot.retrieval.files import write_atomic
 from officebot.retrieval.knowledge import KnowledgeError
 
 FILE_NAME = "annotations.yaml"
@@ -224,17 +224,7 @@ def _file_lock(directory: Path) -> Iterator[None]:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, text.encode("utf-8"))
     with contextlib.suppress(OSError):  # the rename itself survives a power cut once the directory is synced
         dir_fd = os.open(path.parent, os.O_RDONLY)
         try:
