@@ -36,7 +36,7 @@ from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
 
-INDEX_FORMAT = 6  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 7  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_PASSAGES = 400

@@ -53,23 +53,22 @@ class Run:
         return self.column_scores(columns, terms)
 
     def column_scores(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
-        """`scores` for terms whose columns are already known (`columns`: term -> column)."""
-        starts: list[int] = []
-        ends: list[int] = []
-        factors: list[float] = []
+        """`scores` for terms whose columns are already known (`columns`: term -> column).
+
+        Each column's weights are added in place where its documents are (`np.add.at`, one pass
+        over the postings, no concatenated copy): the cost follows the question's postings."""
+        out = np.zeros(self.n_docs)
+        indptr, docs, weights = self.indptr, self.docs, self.weights
         for term, weight in terms.items():
             column = columns.get(term)
             if column is None or not weight:
                 continue
-            starts.append(int(self.indptr[column]))
-            ends.append(int(self.indptr[column + 1]))
-            factors.append(weight)
-        if not starts:
-            return np.zeros(self.n_docs)
-        docs = np.concatenate([self.docs[s:e] for s, e in zip(starts, ends)])
-        weights = np.concatenate([self.weights[s:e] for s, e in zip(starts, ends)]).astype(np.float64)
-        weights *= np.repeat(factors, np.subtract(ends, starts))
-        return np.bincount(docs, weights=weights, minlength=self.n_docs)[: self.n_docs]
+            start, end = int(indptr[column]), int(indptr[column + 1])
+            w = weights[start:end].astype(np.float64)
+            if weight != 1.0:
+                w *= weight
+            np.add.at(out, docs[start:end], w)
+        return out
 
     def idf_of(self, term: str) -> float:
         column = self.vocab.get(term)
@@ -124,6 +123,33 @@ def run_from_docs(docs: list[list[str]], k1: float = 1.2, b: float = 0.75) -> Ru
     terms = [vocab.setdefault(t, len(vocab)) for d in docs for t in d]
     doc_of = np.repeat(np.arange(len(docs), dtype=np.int32), [len(d) for d in docs])
     return build_run(doc_of, np.array(terms, dtype=np.int32), len(docs), vocab, k1, b)
+
+
+def top_indices(scores: np.ndarray, m: int) -> np.ndarray:
+    """Indices of the `m` best positive scores, best first (ties: lower index first), plus any
+    tied with the m-th: a partial sort. On a large array a threshold from a sample narrows the
+    candidates first, which is exact: if at least m scores reach the threshold, the m best do."""
+    if m <= 0 or not len(scores):
+        return np.zeros(0, dtype=np.intp)
+    candidates = None
+    if len(scores) > 16384:
+        sample = scores[::32]
+        r = min(len(sample), 2 * (m // 32) + 4)  # the sample's r-th best: about 32 r in the whole
+        threshold = float(np.partition(sample, len(sample) - r)[len(sample) - r])
+        if threshold > 0:
+            found = np.flatnonzero(scores >= threshold)
+            if len(found) >= m:
+                candidates = found
+    if candidates is None:
+        candidates = np.flatnonzero(scores > 0)
+    if not len(candidates):
+        return candidates
+    values = scores[candidates]
+    if len(candidates) > m:
+        floor = float(np.partition(values, len(values) - m)[len(values) - m])
+        keep = values >= floor  # ties at the floor included
+        candidates, values = candidates[keep], values[keep]
+    return candidates[np.lexsort((candidates, -values))]
 
 
 @dataclass(frozen=True)

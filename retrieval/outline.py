@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .index import top_indices
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Passage
@@ -249,23 +250,22 @@ OUTLINE_REACH = 0.55  # at most what `outline_score` adds to its best passage (w
 
 
 def outline_candidates(
-    kb: KnowledgeBase, query: str, content: list[tuple[str, list[str]]], fused: np.ndarray, floor: float
+    kb: KnowledgeBase, query: str, content: list[tuple[str, list[str]]], fused: np.ndarray, floor: float,
+    top: np.ndarray | None = None,
 ) -> list[tuple[float, Passage]]:
     """Outline candidates for a list question, with scores on the passages' scale.
 
     `fused` holds every passage's score, `floor` the score of the last hit that is kept. An
     outline scores at most its best passage + `OUTLINE_REACH`, so only the outlines of passages
-    scoring above `floor - OUTLINE_REACH` can be kept: those (of the `MAX_SEEDS` best passages)
-    are looked up in the index's outline table, and their members' scores read from `fused`.
+    scoring above `floor - OUTLINE_REACH` can be kept: those (of the `MAX_SEEDS` best passages,
+    `top` when the caller has them in order already) are looked up in the index's outline table, and their members' scores read from `fused`.
     The cost follows the question and the sections it touches, not the size of the library."""
     table = kb._index.outlines
     if not len(table) or not content or not is_list_question(query):
         return []
-    positive = int(np.count_nonzero(fused > 0))
-    want = min(positive, MAX_SEEDS)
-    if want <= 0:
-        return []
-    seeds = np.argpartition(-fused, want - 1)[:want] if want < len(fused) else np.flatnonzero(fused > 0)
+    if top is None:
+        top = top_indices(fused, MAX_SEEDS)
+    seeds = top[:MAX_SEEDS]
     seeds = seeds[fused[seeds] >= max(floor - OUTLINE_REACH, np.nextafter(0, 1))]
     if not len(seeds):
         return []

@@ -27,8 +27,9 @@ import numpy as np
 from . import build as _build
 from .answers import answer_highlight, choose_part, question_features
 from .chinese import to_simplified
+from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
-from .outline import outline_candidates
+from .outline import MAX_SEEDS, outline_candidates
 from .shapes import INTENTS, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
@@ -324,10 +325,11 @@ class KnowledgeBase:
         gram_cols = {g: c for g in bigram_terms if (c := index.bigrams.vocab.get(g)) is not None}
         fused = _fuse(index.words.column_scores(word_cols, word_terms),
                       index.bigrams.column_scores(gram_cols, bigram_terms), a)
+        matched = fused > 0  # bonuses and section support go only to passages that match by themselves
         if self.settings.intent_weight:
             for (ask, _), shaped in zip(INTENTS, index.intents):
                 if ask.search(query):
-                    fused += self.settings.intent_weight * ((fused > 0) & (shaped > 0))
+                    np.add(fused, self.settings.intent_weight, out=fused, where=matched & shaped.view(bool))
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             defining = index.definitions.get(subject)
@@ -339,18 +341,20 @@ class KnowledgeBase:
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_scores(word_cols, word_terms),
                         index.section_grams.column_scores(gram_cols, bigram_terms), a)
-            # only passages that match by themselves get their section's support
-            fused = np.where(fused > 0, fused + self.settings.section_weight * sec[index.section_of], 0.0)
+            sec *= self.settings.section_weight
+            np.add(fused, sec[index.section_of], out=fused, where=matched)
         # the highlight's weights: a term the passages never use weighs 0 and is left out
         word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
         gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
-        best = _best_one_per_paragraph(fused, self.passages, depth)
+        want = max(4 * depth, MAX_SEEDS)
+        top = top_indices(fused, want)
+        best = _best_one_per_paragraph(fused, self.passages, depth, top, want)
         ranked: list[tuple[float, Passage]] = [(float(fused[i]), self.passages[i]) for i in best]
         # a list question: sections (heading, opening, items) compete with the passages; only the
         # outlines of passages that scored well enough to matter are looked at (retrieval/outline.py)
         floor = ranked[-1][0] if len(ranked) >= depth else 0.0
-        outlines = outline_candidates(self, query, content, fused, floor)
+        outlines = outline_candidates(self, query, content, fused, floor, top)
         if outlines:
             ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])  # stable: passages first among equals
         hits: list[Hit] = []
@@ -552,27 +556,25 @@ class _Words:
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:
-    """Each run normalised by its best score, then mixed."""
+    """Each run normalised by its best score, then mixed (in place: `words` is the result)."""
     wmax = float(words.max()) if len(words) else 0.0
     gmax = float(grams.max()) if len(grams) else 0.0
-    return word_weight * words / (wmax or 1.0) + (1 - word_weight) * grams / (gmax or 1.0)
+    words *= word_weight / (wmax or 1.0)
+    grams *= (1 - word_weight) / (gmax or 1.0)
+    words += grams
+    return words
 
 
-def _best_one_per_paragraph(scores: np.ndarray, passages: list[Passage], depth: int) -> list[int]:
+def _best_one_per_paragraph(
+    scores: np.ndarray, passages: list[Passage], depth: int, top: np.ndarray, want: int
+) -> list[int]:
     """Up to `depth` passages with a positive score, best first (ties: earlier first), one per
-    paragraph. Only the best few are sorted (a partial sort), more only if paragraphs repeat."""
-    positive = int(np.count_nonzero(scores > 0))
-    want = min(positive, depth * 4)
+    paragraph. `top` are the `want` best scores' indices in order (`top_indices`); more are looked
+    at only if paragraphs repeat among them."""
     while True:
-        if want <= 0:
-            return []
-        top = np.argpartition(-scores, want - 1)[:want] if want < len(scores) else np.arange(len(scores))
-        floor = scores[top].min()
-        candidates = np.flatnonzero(scores >= max(floor, np.nextafter(0, 1)))  # ties at the floor included
-        order = candidates[np.lexsort((candidates, -scores[candidates]))]
         chosen: list[int] = []
         seen: set[tuple[str, int]] = set()
-        for i in order.tolist():
+        for i in top.tolist():
             p = passages[i]
             key = (p.doc_id, p.paragraph)
             if key in seen:
@@ -581,6 +583,7 @@ def _best_one_per_paragraph(scores: np.ndarray, passages: list[Passage], depth: 
             chosen.append(i)
             if len(chosen) >= depth:
                 return chosen
-        if want >= positive:
+        if len(top) < want or want >= len(scores):  # every positive score was looked at
             return chosen
-        want = min(positive, want * 4)
+        want *= 4
+        top = top_indices(scores, want)

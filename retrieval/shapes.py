@@ -89,14 +89,22 @@ DEFINITION_LEAD = "所谓"
 MAX_SUBJECT = 12
 
 
+# where a defined subject can begin: the start of a clause, or after 的 ("我们讲的忠诚就是…"); in
+# "我们强调忠诚，就是要求…" the clause is about what we stress, and 忠诚 is not being defined
+CLAUSE_START = frozenset("。？！?!；;：:，,、“”\"'‘’（）()《》【】 \n\t的")
+
+
 def definition_subjects(text: str) -> set[str]:
     """Every X for which the text says what X is, i.e. every string `definition_subject` could
-    return that the pattern X(就是|是指|即是|，就是|,就是)|所谓X matches in the text."""
+    return that the pattern X(就是|是指|即是|，就是|,就是)|所谓X matches in the text, X beginning
+    a clause (`CLAUSE_START`)."""
     found: set[str] = set()
     for marker in DEFINITION_MARKERS:
         j = text.find(marker)
         while j >= 0:
-            found.update(text[j - n : j] for n in range(2, min(MAX_SUBJECT, j) + 1))
+            found.update(
+                text[j - n : j] for n in range(2, min(MAX_SUBJECT, j) + 1) if n == j or text[j - n - 1] in CLAUSE_START
+            )
             j = text.find(marker, j + 1)
     j = text.find(DEFINITION_LEAD)
     while j >= 0:
