@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 INDEX_FORMAT = 7  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
-BATCH_PASSAGES = 400
+BATCH_SENTENCES = 2000  # sentences a worker tokenizes at a time
 KEEP_INDEXES = 4  # index files kept in a cache directory (several knowledge directories may share it)
 CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
 
@@ -158,12 +158,17 @@ def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[list[str
     return [[tokenizer.tokens(s) for s in passage_sentences(t)] for t in texts]
 
 
-def _tokenize_batch(batch: list[tuple[int, list[str]]]) -> list[tuple[int, list[list[list[str]]]]]:
+def tokenize_sentences(tokenizer: Tokenizer, sentences: list[str]) -> list[list[str]]:
+    """Index words of each sentence."""
+    return [tokenizer.tokens(s) for s in sentences]
+
+
+def _tokenize_sentences(sentences: list[str]) -> list[list[str]]:
     assert _worker_tokenizer is not None
-    return [(s, tokenize_texts(_worker_tokenizer, texts)) for s, texts in batch]
+    return tokenize_sentences(_worker_tokenizer, sentences)
 
 
-def _progress_bar(total: int, progress: bool | None, desc: str):
+def _progress_bar(total: int, progress: bool | None, desc: str, unit: str = "段"):
     show = progress if progress is not None else sys.stderr.isatty()
     if not show or total <= 0:
         return None
@@ -171,7 +176,7 @@ def _progress_bar(total: int, progress: bool | None, desc: str):
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc=desc, unit="段", file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
 
 
 def _token_cache_path(cache_dir: Path, key: str) -> Path:
@@ -203,66 +208,89 @@ def speech_tokens(
             if isinstance(cached, list) and len(cached) == len(texts_by_speech[s]):
                 results[s] = cached
     todo = [s for s, r in enumerate(results) if r is None]
-    total = sum(len(texts_by_speech[s]) for s in todo)
-    bar = _progress_bar(total, progress, "分词")
-
-    def done(s: int, tokens: list[list[list[str]]]) -> None:
-        results[s] = tokens
-        if cache_dir is not None:
-            _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
-        if bar is not None:
-            bar.update(len(tokens))
-
+    # each distinct sentence is tokenized once: speeches repeat sentences (formulas, quotations,
+    # a notice's boilerplate), and a sentence's words do not depend on where it stands
+    sentence_ids: dict[str, int] = {}
+    layout = {
+        s: [[sentence_ids.setdefault(x, len(sentence_ids)) for x in passage_sentences(t)] for t in texts_by_speech[s]]
+        for s in todo
+    }
+    unique = list(sentence_ids)
+    del sentence_ids
+    words: list[list[str] | None] = [None] * len(unique)
+    bar = _progress_bar(len(unique), progress, "分词", "句")
     try:
-        if total >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
+        if sum(len(texts_by_speech[s]) for s in todo) >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
             from concurrent.futures import ProcessPoolExecutor, as_completed
             from multiprocessing import get_context
 
-            batches: list[list[tuple[int, list[str]]]] = [[]]
-            size = 0
-            for s in todo:
-                if size >= BATCH_PASSAGES:
-                    batches.append([])
-                    size = 0
-                batches[-1].append((s, texts_by_speech[s]))
-                size += len(texts_by_speech[s])
             # spawn, not fork: the caller may be a bot with threads running
             with ProcessPoolExecutor(
                 WORKERS, mp_context=get_context("spawn"), initializer=_init_worker,
                 initargs=(tokenizer.entries(), sorted(tokenizer.stopwords)),
             ) as pool:
-                for future in as_completed([pool.submit(_tokenize_batch, batch) for batch in batches]):
-                    for s, tokens in future.result():
-                        done(s, tokens)
+                futures = {
+                    pool.submit(_tokenize_sentences, unique[a : a + BATCH_SENTENCES]): a
+                    for a in range(0, len(unique), BATCH_SENTENCES)
+                }
+                for future in as_completed(futures):
+                    a = futures[future]
+                    batch = future.result()
+                    words[a : a + len(batch)] = batch
+                    if bar is not None:
+                        bar.update(len(batch))
         else:
-            for s in todo:
-                done(s, tokenize_texts(tokenizer, texts_by_speech[s]))
+            for a in range(0, len(unique), BATCH_SENTENCES):
+                batch = tokenize_sentences(tokenizer, unique[a : a + BATCH_SENTENCES])
+                words[a : a + len(batch)] = batch
+                if bar is not None:
+                    bar.update(len(batch))
     finally:
         if bar is not None:
             bar.close()
+    for s in todo:
+        tokens = [[words[j] for j in passage] for passage in layout[s]]
+        results[s] = tokens
+        if cache_dir is not None:
+            _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
     return [r if r is not None else [] for r in results]
 
 
 class _Ids:
-    """Term ids of documents, collected as arrays (a Python list of 30M ints would need 1 GB)."""
+    """Term ids of documents, collected as arrays (a Python list of 30M ints would need 1 GB).
+
+    A token gets a provisional id from a counter that advances at every token (one C-level pass,
+    `dict.setdefault`); `finish` renumbers the terms 0..n-1 in order of first appearance."""
 
     def __init__(self) -> None:
         self.vocab: dict[str, int] = {}
         self.chunks: list[np.ndarray] = []
         self.lengths: list[int] = []
+        self._counter = itertools.count()
+        self._remap: np.ndarray | None = None
 
-    def add(self, tokens: list[str]) -> None:
-        vocab = self.vocab
-        fresh = [t for t in dict.fromkeys(tokens) if t not in vocab]  # next ids, in order of appearance
-        if fresh:
-            vocab.update(zip(fresh, range(len(vocab), len(vocab) + len(fresh))))
-        self.chunks.append(np.fromiter(map(vocab.__getitem__, tokens), np.int32, len(tokens)))
+    def add(self, tokens: list[str]) -> np.ndarray:
+        ids = np.fromiter(map(self.vocab.setdefault, tokens, self._counter), np.int32, len(tokens))
+        self.chunks.append(ids)
         self.lengths.append(len(tokens))
+        return ids
+
+    def finish(self) -> None:
+        """Number the terms 0..n-1 (`vocab`, and `renumber` for ids handed out by `add`)."""
+        provisional = np.fromiter(self.vocab.values(), np.int64, len(self.vocab))
+        self._remap = np.zeros(next(self._counter) + 1, dtype=np.int32)
+        self._remap[provisional] = np.arange(len(provisional), dtype=np.int32)
+        self.vocab = dict(zip(self.vocab, range(len(self.vocab))))
+
+    def renumber(self, ids: np.ndarray) -> np.ndarray:
+        assert self._remap is not None
+        return self._remap[ids]
 
     def arrays(self) -> tuple[np.ndarray, np.ndarray]:
         docs = np.repeat(np.arange(len(self.lengths), dtype=np.int32), self.lengths)
         terms = np.concatenate(self.chunks) if self.chunks else np.zeros(0, dtype=np.int32)
-        return docs, terms
+        self.chunks = []
+        return docs, self.renumber(terms)
 
 
 # ---- the index ---------------------------------------------------------------------------------
@@ -274,6 +302,7 @@ def build_index(
     tokenizer: Tokenizer,
     settings: Any,
     annotations: dict[tuple[str, int], list[str]] | None = None,
+    progress: bool | None = False,
 ) -> Index:
     """The index of passages whose texts are already tokenized (`text_tokens`: for each passage,
     the words of each of its `passage_sentences`)."""
@@ -287,7 +316,10 @@ def build_index(
     sentence_chunks: list[np.ndarray] = []
     sentence_lengths: list[int] = []
     sentences_of = np.zeros(len(passages) + 1, dtype=np.int64)
+    bar = _progress_bar(len(passages), progress, "建索引")
     for i, (p, sentences) in enumerate(zip(passages, text_tokens)):
+        if bar is not None and i % 2000 == 1999:
+            bar.update(2000)
         w = [t for sentence in sentences for t in sentence]
         in_text = len(w)
         g = bigrams(p.text)
@@ -304,14 +336,18 @@ def build_index(
                 w.extend(tokenizer.tokens(q))
                 g.extend(bigrams(q))
             notes[i] = strip_for_match("".join(bound))
-        words.add(w)
-        sentence_chunks.append(words.chunks[-1][:in_text])
+        sentence_chunks.append(words.add(w)[:in_text])
         sentence_lengths.extend(len(sentence) for sentence in sentences)
         sentences_of[i + 1] = sentences_of[i] + len(sentences)
         grams.add(g)
         section_of[i] = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
+    if bar is not None:
+        bar.update(len(passages) - bar.n)
+        bar.close()
     n = len(passages)
     k1, b = settings.k1, settings.b
+    words.finish()
+    grams.finish()
     word_docs, word_terms = words.arrays()
     gram_docs, gram_terms = grams.arrays()
     word_run = build_run(word_docs, word_terms, n, words.vocab, k1, b)
@@ -319,7 +355,7 @@ def build_index(
     section_words = build_run(section_of[word_docs], word_terms, len(section_ids), words.vocab, k1, b)
     section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), grams.vocab, k1, b)
     del word_docs, word_terms, gram_docs, gram_terms
-    sentence_words = np.concatenate(sentence_chunks) if sentence_chunks else np.zeros(0, dtype=np.int32)
+    sentence_words = words.renumber(np.concatenate(sentence_chunks)) if sentence_chunks else np.zeros(0, dtype=np.int32)
     sentence_ptr = np.zeros(len(sentence_lengths) + 1, dtype=np.int64)
     np.cumsum(sentence_lengths, out=sentence_ptr[1:])
 

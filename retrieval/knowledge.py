@@ -103,7 +103,7 @@ def installed_knowledge_dir() -> Path:
     return Path(knowledge.__file__).resolve().parent
 
 
-class _LineLoader(yaml.SafeLoader):
+class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
     """A SafeLoader that remembers the line of every mapping as the key `__line__`; dates stay
     text (an impossible date such as 2023-02-30 is then reported, not a traceback)."""
 

@@ -173,7 +173,7 @@ class KnowledgeBase:
         passages, starts = _build.split_corpus(corpus, settings.passage_chars)
         texts = [[p.text for p in passages[a:b]] for a, b in itertools.pairwise(starts)]
         tokens = [t for speech in _build.speech_tokens(texts, tokenizer, cache, progress) for t in speech]
-        index = _build.build_index(passages, tokens, tokenizer, settings, corpus.annotations)
+        index = _build.build_index(passages, tokens, tokenizer, settings, corpus.annotations, progress)
         del tokens
         if cache is not None and path is not None and key is not None:
             try:

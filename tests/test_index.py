@@ -119,25 +119,26 @@ def answers(kb: KnowledgeBase, questions=("信息报送时限是多少", "公文
 
 @pytest.fixture
 def counted(monkeypatch):
-    """How many passage texts are tokenized for the index."""
+    """How many sentences are tokenized for the index."""
     calls = []
-    original = build_module.tokenize_texts
+    original = build_module.tokenize_sentences
 
-    def spy(tokenizer, texts):
-        calls.append(len(texts))
-        return original(tokenizer, texts)
+    def spy(tokenizer, sentences):
+        calls.append(len(sentences))
+        return original(tokenizer, sentences)
 
-    monkeypatch.setattr(build_module, "tokenize_texts", spy)
+    monkeypatch.setattr(build_module, "tokenize_sentences", spy)
     return calls
 
 
 def test_a_second_build_reads_the_index_and_answers_the_same(tmp_path, counted):
     cache = tmp_path / "cache"
     first = KnowledgeBase.build(small_corpus(), cache_dir=cache)
-    assert sum(counted) == len(first.passages)
+    sentences = {x for p in first.passages for x in build_module.passage_sentences(p.text)}
+    assert sum(counted) == len(sentences)  # each distinct sentence once
     assert len(list(cache.glob("index-*.bin"))) == 1
     second = KnowledgeBase.build(small_corpus(), cache_dir=cache)
-    assert sum(counted) == len(first.passages)  # nothing tokenized again
+    assert sum(counted) == len(sentences)  # nothing tokenized again
     assert not second._index.words.weights.flags.writeable  # mapped from the file, not rebuilt
     assert second.passages == first.passages and second.topics() == first.topics()
     assert answers(second) == answers(first)
@@ -153,7 +154,9 @@ def test_adding_a_speech_tokenizes_only_that_speech(tmp_path, counted):
     before = KnowledgeBase.build(small_corpus(), cache_dir=cache)
     counted.clear()
     after = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
-    assert sum(counted) == len(after.passages) - len(before.passages) == 2
+    new = [p for p in after.passages if p.doc_id == "new-one"]
+    assert len(new) == len(after.passages) - len(before.passages) == 2
+    assert sum(counted) == len({x for p in new for x in build_module.passage_sentences(p.text)})
     assert len(list(cache.glob("index-*.bin"))) == 2
     top = after.search("收文登记有什么要求", k=1).hits[0].passage
     assert top.doc_id == "new-one" and "当天登记" in top.text
@@ -224,7 +227,7 @@ def test_progress_bar_when_asked(capsys):
 
 def test_two_processes_tokenize_like_one(monkeypatch, tmp_path):
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 10)
-    monkeypatch.setattr(build_module, "BATCH_PASSAGES", 20)
+    monkeypatch.setattr(build_module, "BATCH_SENTENCES", 7)
     parallel = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=tmp_path / "cache")
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 10**9)
     serial = KnowledgeBase.build(small_corpus([NEW_SPEECH]))
