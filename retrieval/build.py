@@ -19,10 +19,10 @@ import marshal
 import os
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from .text import Tokenizer, bigrams, strip_for_match
 from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 INDEX_FORMAT = 7  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
@@ -196,6 +197,18 @@ def speech_tokens(
 ) -> list[list[list[list[str]]]]:
     """jieba tokens of every passage text, speech by speech, from the per-speech cache where it
     has them; the rest is tokenized (in two processes when there is a lot) and cached."""
+    return tokenize_while(texts_by_speech, tokenizer, cache_dir, progress, lambda: None)[0]
+
+
+def tokenize_while(
+    texts_by_speech: Sequence[list[str]],
+    tokenizer: Tokenizer,
+    cache_dir: Path | None,
+    progress: bool | None,
+    meanwhile: Callable[[], T],
+) -> tuple[list[list[list[list[str]]]], T]:
+    """`speech_tokens`, and `meanwhile()` computed in this process while worker processes
+    tokenize (after the tokens when they are few enough to tokenize here)."""
     tok = f"tokens by sentence\0{tokenizer.fingerprint()}"
     keys = [hashlib.sha256((tok + "\0" + "\0".join(texts)).encode()).hexdigest() for texts in texts_by_speech]
     results: list[list[list[list[str]]] | None] = [None] * len(texts_by_speech)
@@ -224,6 +237,19 @@ def speech_tokens(
             from concurrent.futures import ProcessPoolExecutor, as_completed
             from multiprocessing import get_context
 
+            failed: list[BaseException] = []
+
+            def collect(futures: dict) -> None:
+                try:
+                    for future in as_completed(futures):
+                        a = futures[future]
+                        batch = future.result()
+                        words[a : a + len(batch)] = batch
+                        if bar is not None:
+                            bar.update(len(batch))
+                except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread
+                    failed.append(exc)
+
             # spawn, not fork: the caller may be a bot with threads running
             with ProcessPoolExecutor(
                 WORKERS, mp_context=get_context("spawn"), initializer=_init_worker,
@@ -233,18 +259,24 @@ def speech_tokens(
                     pool.submit(_tokenize_sentences, unique[a : a + BATCH_SENTENCES]): a
                     for a in range(0, len(unique), BATCH_SENTENCES)
                 }
-                for future in as_completed(futures):
-                    a = futures[future]
-                    batch = future.result()
-                    words[a : a + len(batch)] = batch
-                    if bar is not None:
-                        bar.update(len(batch))
+                collector = threading.Thread(target=collect, args=(futures,), name="tokens", daemon=True)
+                collector.start()
+                try:
+                    extra = meanwhile()
+                except BaseException:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    raise
+                finally:
+                    collector.join()
+            if failed:
+                raise failed[0]
         else:
             for a in range(0, len(unique), BATCH_SENTENCES):
                 batch = tokenize_sentences(tokenizer, unique[a : a + BATCH_SENTENCES])
                 words[a : a + len(batch)] = batch
                 if bar is not None:
                     bar.update(len(batch))
+            extra = meanwhile()
     finally:
         if bar is not None:
             bar.close()
@@ -253,7 +285,7 @@ def speech_tokens(
         results[s] = tokens
         if cache_dir is not None:
             _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
-    return [r if r is not None else [] for r in results]
+    return [r if r is not None else [] for r in results], extra
 
 
 class _Ids:
@@ -296,6 +328,74 @@ class _Ids:
 # ---- the index ---------------------------------------------------------------------------------
 
 
+@dataclass
+class _Prepared:
+    """What the index needs besides the passages' words: made from the texts alone, so that a
+    large build computes it while worker processes tokenize (`prepare_index`)."""
+
+    grams: _Ids
+    label_words: dict[str, list[str]]
+    extra_words: dict[int, list[str]]  # the words of the bound questions of a passage
+    notes: dict[int, str]
+    section_of: np.ndarray
+    sections: int
+    gram_run: Run
+    section_grams: Run
+    intents: np.ndarray
+    definitions: Postings
+    objects: Postings
+    outlines: OutlineTable
+    topics: list[str]
+    pool: list[str]
+
+
+def prepare_index(
+    passages: list[Passage], tokenizer: Tokenizer, settings: Any, annotations: dict[tuple[str, int], list[str]] | None
+) -> _Prepared:
+    annotations = annotations or {}
+    label_words: dict[str, list[str]] = {}
+    label_grams: dict[str, list[str]] = {}
+    grams = _Ids()
+    notes: dict[int, str] = {}
+    extra_words: dict[int, list[str]] = {}
+    section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
+    section_of = np.zeros(len(passages), dtype=np.int32)
+    for i, p in enumerate(passages):
+        g = bigrams(p.text)
+        for _ in range(settings.heading_repeat):
+            for label in p.section:
+                if label not in label_words:
+                    label_words[label] = tokenizer.tokens(label)
+                    label_grams[label] = bigrams(label)
+                g.extend(label_grams[label])
+        bound = annotations.get((p.doc_id, p.paragraph))
+        if bound:
+            extra_words[i] = [t for q in bound for t in tokenizer.tokens(q)]
+            for q in bound:
+                g.extend(bigrams(q))
+            notes[i] = strip_for_match("".join(bound))
+        grams.add(g)
+        section_of[i] = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
+    n = len(passages)
+    grams.finish()
+    gram_docs, gram_terms = grams.arrays()
+    gram_run = build_run(gram_docs, gram_terms, n, grams.vocab, settings.k1, settings.b)
+    section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), grams.vocab, settings.k1, settings.b)
+    del gram_docs, gram_terms
+    intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
+    # a subject with a line break can never be asked about (`definition_subject` stops at one)
+    definitions = Postings.build(
+        (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
+    )
+    objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
+    topics, pool = topic_lists(passages)
+    return _Prepared(
+        grams, label_words, extra_words, notes, section_of, len(section_ids), gram_run, section_grams,
+        intents.reshape(len(INTENTS), n), definitions, objects, OutlineTable.from_passages(passages, tokenizer.tokens),
+        topics, pool,
+    )
+
+
 def build_index(
     passages: list[Passage],
     text_tokens: list[list[list[str]]],
@@ -303,16 +403,13 @@ def build_index(
     settings: Any,
     annotations: dict[tuple[str, int], list[str]] | None = None,
     progress: bool | None = False,
+    prepared: _Prepared | None = None,
 ) -> Index:
     """The index of passages whose texts are already tokenized (`text_tokens`: for each passage,
-    the words of each of its `passage_sentences`)."""
-    annotations = annotations or {}
-    label_words: dict[str, list[str]] = {}
-    label_grams: dict[str, list[str]] = {}
-    words, grams = _Ids(), _Ids()
-    notes: dict[int, str] = {}
-    section_ids: dict[tuple[str, tuple[str, ...]], int] = {}
-    section_of = np.zeros(len(passages), dtype=np.int32)
+    the words of each of its `passage_sentences`); `prepared`: `prepare_index` of the same
+    passages, if it was made already."""
+    pre = prepared or prepare_index(passages, tokenizer, settings, annotations)
+    words = _Ids()
     sentence_chunks: list[np.ndarray] = []
     sentence_lengths: list[int] = []
     sentences_of = np.zeros(len(passages) + 1, dtype=np.int64)
@@ -322,58 +419,34 @@ def build_index(
             bar.update(2000)
         w = [t for sentence in sentences for t in sentence]
         in_text = len(w)
-        g = bigrams(p.text)
         for _ in range(settings.heading_repeat):
             for label in p.section:
-                if label not in label_words:
-                    label_words[label] = tokenizer.tokens(label)
-                    label_grams[label] = bigrams(label)
-                w.extend(label_words[label])
-                g.extend(label_grams[label])
-        bound = annotations.get((p.doc_id, p.paragraph))
-        if bound:
-            for q in bound:
-                w.extend(tokenizer.tokens(q))
-                g.extend(bigrams(q))
-            notes[i] = strip_for_match("".join(bound))
+                w.extend(pre.label_words[label])
+        if i in pre.extra_words:
+            w.extend(pre.extra_words[i])
         sentence_chunks.append(words.add(w)[:in_text])
         sentence_lengths.extend(len(sentence) for sentence in sentences)
         sentences_of[i + 1] = sentences_of[i] + len(sentences)
-        grams.add(g)
-        section_of[i] = section_ids.setdefault((p.doc_id, p.section), len(section_ids))
     if bar is not None:
         bar.update(len(passages) - bar.n)
         bar.close()
     n = len(passages)
-    k1, b = settings.k1, settings.b
     words.finish()
-    grams.finish()
     word_docs, word_terms = words.arrays()
-    gram_docs, gram_terms = grams.arrays()
-    word_run = build_run(word_docs, word_terms, n, words.vocab, k1, b)
-    gram_run = build_run(gram_docs, gram_terms, n, grams.vocab, k1, b)
-    section_words = build_run(section_of[word_docs], word_terms, len(section_ids), words.vocab, k1, b)
-    section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), grams.vocab, k1, b)
-    del word_docs, word_terms, gram_docs, gram_terms
+    word_run = build_run(word_docs, word_terms, n, words.vocab, settings.k1, settings.b)
+    section_words = build_run(pre.section_of[word_docs], word_terms, pre.sections, words.vocab, settings.k1, settings.b)
+    del word_docs, word_terms
     sentence_words = words.renumber(np.concatenate(sentence_chunks)) if sentence_chunks else np.zeros(0, dtype=np.int32)
     sentence_ptr = np.zeros(len(sentence_lengths) + 1, dtype=np.int64)
     np.cumsum(sentence_lengths, out=sentence_ptr[1:])
-
-    intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
-    intents = intents.reshape(len(INTENTS), n)
-    # a subject with a line break can never be asked about (`definition_subject` stops at one)
-    definitions = Postings.build(
-        (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
-    )
-    objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
     pinyin = pinyin_table()
     homophones = homophone_table(
-        (t for vocab in (words.vocab, grams.vocab) for t in vocab), tokenizer, pinyin
+        (t for vocab in (words.vocab, pre.grams.vocab) for t in vocab), tokenizer, pinyin
     )
-    topics, pool = topic_lists(passages)
     return Index(
-        passages, word_run, gram_run, section_words, section_grams, section_of, intents, definitions, objects,
-        OutlineTable.from_passages(passages, tokenizer.tokens), homophones, pinyin, topics, pool, _pool_grams(pool), notes, sentences_of, sentence_ptr, sentence_words,
+        passages, word_run, pre.gram_run, section_words, pre.section_grams, pre.section_of, pre.intents,
+        pre.definitions, pre.objects, pre.outlines, homophones, pinyin, pre.topics, pre.pool, _pool_grams(pre.pool),
+        pre.notes, sentences_of, sentence_ptr, sentence_words,
     )
 
 

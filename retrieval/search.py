@@ -172,8 +172,13 @@ class KnowledgeBase:
                     return kb
         passages, starts = _build.split_corpus(corpus, settings.passage_chars)
         texts = [[p.text for p in passages[a:b]] for a, b in itertools.pairwise(starts)]
-        tokens = [t for speech in _build.speech_tokens(texts, tokenizer, cache, progress) for t in speech]
-        index = _build.build_index(passages, tokens, tokenizer, settings, corpus.annotations, progress)
+        # what the index needs besides the words is made while worker processes tokenize
+        by_speech, prepared = _build.tokenize_while(
+            texts, tokenizer, cache, progress, lambda: _build.prepare_index(passages, tokenizer, settings, corpus.annotations)
+        )
+        tokens = [t for speech in by_speech for t in speech]
+        del by_speech
+        index = _build.build_index(passages, tokens, tokenizer, settings, corpus.annotations, progress, prepared)
         del tokens
         if cache is not None and path is not None and key is not None:
             try:
