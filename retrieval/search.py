@@ -15,6 +15,7 @@ built beside it and swapped in.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import logging
 import math
@@ -90,6 +91,7 @@ class KnowledgeBase:
         self.passages = index.passages
         self._first_id = self.passages[0].id if self.passages else 0
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
+        self._generation: int | None = None
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
@@ -127,8 +129,10 @@ class KnowledgeBase:
                 log.info("rebuilding the search index: %s", exc)
             else:
                 tokenizer.use_stored(_build.frequencies_path(cache, tokenizer), keep_if_missing=True)
-                return cls([st.speech for st in corpus.speeches], index.passages, tokenizer,
-                           Synonyms(corpus.synonyms), settings, directory, index=index)
+                kb = cls([st.speech for st in corpus.speeches], index.passages, tokenizer,
+                         Synonyms(corpus.synonyms), settings, directory, index=index)
+                kb._fingerprint = key
+                return kb
         corpus = read_corpus(directory)
         kb = cls.build(corpus, settings, directory, cache_dir=cache, progress=progress)
         if kb._fingerprint is not None and stamp:
@@ -191,6 +195,21 @@ class KnowledgeBase:
                 kb._fingerprint = key
                 return kb
         return cls(speeches, passages, tokenizer, synonyms, settings, directory, index=index)
+
+    @property
+    def generation(self) -> int:
+        """A number (below 10**6) that changes when the passages or their ids do: a button that
+        names a passage by id carries it, so that one made before a library change is known to
+        be stale instead of showing whatever passage has that id now."""
+        if self._generation is None:
+            h = hashlib.blake2b(digest_size=8)
+            if self._fingerprint is not None:  # the index key: a digest of everything indexed
+                h.update(self._fingerprint.encode())
+            else:
+                for p in self.passages:
+                    h.update(f"{p.id}\0{p.doc_id}\0{p.paragraph}\0{p.part}\0{p.text}\n".encode())
+            self._generation = int.from_bytes(h.digest(), "big") % 10**6
+        return self._generation
 
     # ---- querying -------------------------------------------------------------------------
 

@@ -242,3 +242,26 @@ async def test_admin_imports_a_pdf(admin_bot, botapi, data_dir):
     assert "导入" in await press(botapi, report, "导入")
     answer = await say(botapi, USER, "涉密文件借阅要谁批准")
     assert "经分管领导批准" in answer["text"] and title in answer["text"]
+
+
+async def test_buttons_made_before_a_library_change_say_they_are_stale(admin_bot, botapi, data_dir, live):
+    """Passage ids shift when a speech is added or removed: an old answer's 上下文 and 👍 buttons
+    must not show or count whatever passage has that id now."""
+    old = await say(botapi, USER, "信息报送时限是多少")
+    old_buttons = buttons(old)
+    report = await send_document(botapi, ADMIN_ID, "后勤.docx", speech_docx())
+    await press(botapi, report, "导入")
+    assert NEW_ANSWER in (await say(botapi, USER, NEW_QUESTION))["text"]  # the library changed
+    for text in ("上下文", "👍 有用"):
+        mark = botapi.mark()
+        update = botapi.press_button(old, old_buttons[text], USER)
+        answer = await botapi.async_wait_for(
+            "answerCallbackQuery", lambda c, q=update["callback_query"]["id"]: c["callback_query_id"] == q, since=mark
+        )
+        assert "知识库已更新" in answer.params.get("text", ""), text
+    # a new answer's buttons work
+    fresh = await say(botapi, USER, "信息报送时限是多少")
+    mark = botapi.mark()
+    botapi.press_button(fresh, buttons(fresh)["上下文"], USER)
+    context = await botapi.async_wait_for("sendMessage", lambda c: int(c["chat_id"]) == USER, since=mark)
+    assert "小时" in context.result["text"]

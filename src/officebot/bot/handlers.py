@@ -47,6 +47,7 @@ UNKNOWN_COMMAND = "没有这个命令。发 /help 看看我能做什么。"
 ADMINS_ONLY = "这个命令只对管理员开放。"
 PRIVATE_ONLY = "管理员报告只在私聊中发送：请私聊我发 /stats。"
 EXPIRED = "这个按钮已失效，请重新提问。"
+STALE = "知识库已更新，这个按钮已失效，请重新提问。"
 _NUMBER = re.compile(r"-?[0-9]{1,15}")  # callback numbers: ids and offsets, far below 2**63
 
 
@@ -99,23 +100,26 @@ def parse_callback(data: str | None) -> tuple[str, list[int]] | None:
     return action, [int(x) for x in parts]
 
 
-def answer_keyboard(question_id: int, passage_id: int, offset: int, more: bool) -> InlineKeyboardMarkup:
-    row = [InlineKeyboardButton("上下文", callback_data=f"ctx:{question_id}:{passage_id}")]
+def answer_keyboard(question_id: int, passage_id: int, offset: int, more: bool, generation: int) -> InlineKeyboardMarkup:
+    """Buttons under an answer; those naming a passage carry the knowledge's `generation`, so
+    that after a library change they say so instead of showing another passage."""
+    row = [InlineKeyboardButton("上下文", callback_data=f"ctx:{question_id}:{passage_id}:{generation}")]
     if offset >= PAGE:
         row.insert(0, InlineKeyboardButton("« 上一页", callback_data=f"more:{question_id}:{offset - PAGE}"))
     if more:
         row.append(InlineKeyboardButton("更多 »", callback_data=f"more:{question_id}:{offset + PAGE}"))
     votes = [
-        InlineKeyboardButton("👍 有用", callback_data=f"fb:{question_id}:{passage_id}:1"),
-        InlineKeyboardButton("👎 没用", callback_data=f"fb:{question_id}:{passage_id}:-1"),
+        InlineKeyboardButton("👍 有用", callback_data=f"fb:{question_id}:{passage_id}:1:{generation}"),
+        InlineKeyboardButton("👎 没用", callback_data=f"fb:{question_id}:{passage_id}:-1:{generation}"),
     ]
     return InlineKeyboardMarkup([row, votes])
 
 
 def topic_keyboard(svc: Services, suggestions: list[str]) -> InlineKeyboardMarkup | None:
-    topics = svc.knowledge().topics()
+    kb = svc.knowledge()
+    topics = kb.topics()
     buttons = [
-        [InlineKeyboardButton(render.shorten(t, 40), callback_data=f"topic:{topics.index(t)}")]
+        [InlineKeyboardButton(render.shorten(t, 40), callback_data=f"topic:{topics.index(t)}:{kb.generation}")]
         for t in suggestions
         if t in topics
     ]
@@ -155,7 +159,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if answer.answered:
         hits = answer.hits[:PAGE]
         markup = (
-            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
+            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE, svc.knowledge().generation)
             if question_id is not None else None  # not stored: no buttons that would need it
         )
         await reply(update, render.render_answer(hits), markup, context)
@@ -255,6 +259,12 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(slow_down(wait))
         return
     action, numbers = parsed
+    # buttons naming a passage or topic by number carry the knowledge's generation (older ones,
+    # made before it was added, do not): a library change since makes them stale
+    stamped = {"topic": 2, "ctx": 3, "fb": 4}.get(action)
+    if stamped and len(numbers) == stamped and numbers.pop() != svc.knowledge().generation:
+        await query.answer(STALE, show_alert=True)
+        return
     if action == "topic" and len(numbers) == 1:
         await topic_pressed(update, context, numbers[0])
         return
@@ -305,7 +315,7 @@ async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, asked
         await query.edit_message_text(
             render.render_answer(hits, heading=heading),
             parse_mode=ParseMode.HTML,
-            reply_markup=answer_keyboard(asked.id, hits[0].passage.id, offset, more),
+            reply_markup=answer_keyboard(asked.id, hits[0].passage.id, offset, more, svc.knowledge().generation),
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
@@ -366,7 +376,7 @@ async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, inde
         render.render_answer(hits, heading=f"话题：{topic}"),
         parse_mode=ParseMode.HTML,
         reply_markup=(
-            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
+            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE, svc.knowledge().generation)
             if question_id is not None else None
         ),
         do_quote=False,

@@ -35,6 +35,7 @@ ADMINS_ONLY = "这个命令只对管理员开放。"
 PRIVATE_ONLY = "请在和我的私聊中使用 /review。"
 NOTHING = "没有待处理的问题：未回答和被点 👎 的问题都处理完了。"
 EXPIRED = "这个按钮已失效，请重新发送 /review。"
+STALE = "知识库已更新，这个按钮已失效，请重新发送 /review。"
 NOT_RELOADED = "（知识库还没有重新载入：发 /reload 或重启后生效）"
 
 
@@ -64,9 +65,9 @@ def render_item(item: ReviewItem, position: int, total: int, passages: list, sta
     return "\n".join(lines)
 
 
-def item_keyboard(item: ReviewItem, position: int, total: int, passages: list) -> InlineKeyboardMarkup:
-    binds = [
-        InlineKeyboardButton(f"关联 {n}", callback_data=f"rv:b:{item.question_id}:{p.id}")
+def item_keyboard(item: ReviewItem, position: int, total: int, passages: list, generation: int) -> InlineKeyboardMarkup:
+    binds = [  # with the knowledge's generation: after a library change the ids may name other passages
+        InlineKeyboardButton(f"关联 {n}", callback_data=f"rv:b:{item.question_id}:{p.id}:{generation}")
         for n, p in enumerate(passages, 1)
     ]
     rows = [binds] if binds else []
@@ -90,8 +91,10 @@ def _page(context: ContextTypes.DEFAULT_TYPE, position: int, status: str = "") -
         return (html.escape(status) + "\n\n" if status else "") + NOTHING, None
     position = min(max(0, position), len(items) - 1)
     item = items[position]
-    passages = candidates(services(context).kb, item, CANDIDATES)
-    return render_item(item, position, len(items), passages, status), item_keyboard(item, position, len(items), passages)
+    kb = services(context).kb
+    passages = candidates(kb, item, CANDIDATES)
+    return (render_item(item, position, len(items), passages, status),
+            item_keyboard(item, position, len(items), passages, kb.generation))
 
 
 async def reload_knowledge(application: Application) -> bool:
@@ -151,7 +154,10 @@ async def review_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     try:
         if action == "s" and len(numbers) == 1:
             position = numbers[0]
-        elif action in ("b", "n") and len(numbers) == (2 if action == "b" else 1):
+        elif action == "b" and len(numbers) == 3 and numbers[2] != svc.kb.generation:
+            await query.answer(STALE, show_alert=True)
+            return
+        elif action in ("b", "n") and len(numbers) in ((2, 3) if action == "b" else (1,)):
             asked = history(context).asked(numbers[0])
             if asked is None:
                 await query.answer(EXPIRED)
