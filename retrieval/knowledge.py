@@ -103,7 +103,10 @@ def installed_knowledge_dir() -> Path:
     return Path(knowledge.__file__).resolve().parent
 
 
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser when PyYAML has it
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+
+
+class _LineLoader(FAST_LOADER):
     """A SafeLoader that remembers the line of every mapping as the key `__line__`; dates stay
     text (an impossible date such as 2023-02-30 is then reported, not a traceback)."""
 
@@ -328,7 +331,7 @@ def read_synonym_entries(path: Path, problems: Problems) -> dict[str, tuple[list
     if not path.is_file():
         return {}
     try:
-        root = yaml.compose(read_text(path), Loader=yaml.SafeLoader)
+        root = yaml.compose(read_text(path), Loader=FAST_LOADER)
     except KnowledgeError as exc:
         problems.extend_from(exc)
         return {}
@@ -366,7 +369,7 @@ def read_synonym_entries(path: Path, problems: Problems) -> dict[str, tuple[list
             word = str(item.value).strip()
             if not word:
                 continue
-            if item.style is None and _WORD_SEPARATORS.search(word):
+            if not item.style and _WORD_SEPARATORS.search(word):  # plain: None (Python parser) or "" (libyaml)
                 where = "一项" if isinstance(value_node, yaml.SequenceNode) else "值"
                 problems.add(path, f"“{key}”的{where}“{word}”里有逗号或空格：几个词请写成列表，如 {example}", item_line)
                 ok = False

@@ -38,6 +38,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser when PyYAML has it
+
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 SETTINGS_ENV = "OFFICE_BOT_SETTINGS"
@@ -214,7 +216,7 @@ def _read_file(path: Path) -> dict[str, tuple[object, int]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise SettingsError(f"读不了设置文件：{exc.__class__.__name__}", where) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise SettingsError(f"YAML 格式错误：{exc.problem or exc.context}", where, mark.line + 1 if mark else None)

@@ -32,7 +32,7 @@ from pathlib import Path
 import yaml
 
 from officebot.retrieval.files import write_atomic
-from officebot.retrieval.knowledge import KnowledgeError
+from officebot.retrieval.knowledge import FAST_LOADER, KnowledgeError
 
 FILE_NAME = "annotations.yaml"
 MAX_QUESTION_CHARS = 500
@@ -109,7 +109,7 @@ def load_annotations(library_dir: str | Path) -> dict[tuple[str, int], list[str]
 
 def parse(text: str, where: str = FILE_NAME) -> Annotations:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise AnnotationsError(f"YAML 格式错误：{exc.problem}", where, mark.line + 1 if mark else None) from None
