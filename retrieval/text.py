@@ -67,6 +67,10 @@ def read_word_list(path: Path) -> list[str]:
     return words
 
 
+SHORT_TEXT = 40  # texts up to this length have their cuts kept
+SHORT_TEXTS_KEPT = 20000  # at most this many (then the table starts afresh)
+
+
 class Tokenizer:
     """jieba with a user dictionary and stopwords; safe to share, cheap to call."""
 
@@ -80,6 +84,7 @@ class Tokenizer:
         self._ready = False
         self.stopwords = {fold(w) for w in (stopwords or set())}
         self.mode = mode
+        self._short: dict[tuple[str, str | None], list[str]] = {}  # cuts of short texts (`cut`)
 
     def _ensure_ready(self) -> None:
         if self._ready:
@@ -149,9 +154,21 @@ class Tokenizer:
     def add_word(self, word: str) -> None:
         self._ensure_ready()
         self._jieba.add_word(fold(word))
+        self._short.clear()
 
     def cut(self, text: str, mode: str | None = None) -> list[str]:
         """Every word of the text, punctuation dropped, stopwords kept (in order)."""
+        if len(text) <= SHORT_TEXT:  # a synonym's words, a heading, a question: met again and again
+            key = (text, mode)
+            words = self._short.get(key)
+            if words is None:
+                if len(self._short) >= SHORT_TEXTS_KEPT:
+                    self._short.clear()
+                words = self._short[key] = self._cut(text, mode)
+            return list(words)
+        return self._cut(text, mode)
+
+    def _cut(self, text: str, mode: str | None) -> list[str]:
         self._ensure_ready()
         text = fold(text)
         if (mode or self.mode) == "search":
