@@ -40,6 +40,8 @@ __all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "o
 log = logging.getLogger(__name__)
 
 ANSWER_DEPTH = 3  # hits the abstention model looks at
+MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
+MAX_GRAM_TERMS = 60  # and its bigram terms
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 _DEFAULT = object()  # "use the default cache directory"
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
@@ -225,7 +227,8 @@ class KnowledgeBase:
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
         folded = fold(query)
-        precise = self._unglue(self.tokenizer.cut(query, mode="precise"))
+        precise_cut, search_cut = self.tokenizer.both(query)  # one run of jieba for both
+        precise = self._unglue(precise_cut)
         spans: list[tuple[int, int]] = []
         position = 0
         for w in precise:
@@ -248,7 +251,7 @@ class KnowledgeBase:
                 for g in bigrams(e):
                     bigram_terms.setdefault(g, weight)
 
-        for w in self.tokenizer.cut(query):
+        for w in search_cut:
             if w not in stop:
                 word_terms[w] = 1.0
             widen(self.synonyms.expand(w), self.settings.synonym_weight)
@@ -347,6 +350,10 @@ class KnowledgeBase:
         # each term's column, looked up once for the passage and the section runs and the highlights
         word_cols = {t: c for t in word_terms if (c := index.words.vocab.get(t)) is not None}
         gram_cols = {g: c for g in bigram_terms if (c := index.bigrams.vocab.get(g)) is not None}
+        # a very long question (a pasted paragraph) is searched by its most telling terms, as
+        # Lucene's MoreLikeThis does: the cost of a search then has a bound whatever is asked
+        word_cols = _most_telling(word_cols, word_terms, index.words.idf, MAX_WORD_TERMS)
+        gram_cols = _most_telling(gram_cols, bigram_terms, index.bigrams.idf, MAX_GRAM_TERMS)
         fused = _fuse(index.words.column_scores(word_cols, word_terms),
                       index.bigrams.column_scores(gram_cols, bigram_terms), a)
         matched = fused > 0  # bonuses and section support go only to passages that match by themselves
@@ -577,6 +584,14 @@ class _Words:
 
     def __contains__(self, word: str) -> bool:
         return self.run.contains(word, self.doc)
+
+
+def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:
+    """The `limit` terms of `columns` with the largest weight x idf (all of them if no more)."""
+    if len(columns) <= limit:
+        return columns
+    ranked = sorted(columns, key=lambda t: -weights[t] * float(idf[columns[t]]))
+    return {t: columns[t] for t in ranked[:limit]}
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:

@@ -84,7 +84,7 @@ class Tokenizer:
         self._ready = False
         self.stopwords = {fold(w) for w in (stopwords or set())}
         self.mode = mode
-        self._short: dict[tuple[str, str | None], list[str]] = {}  # cuts of short texts (`cut`)
+        self._short: dict[str, tuple[list[str], list[str]]] = {}  # `cuts` of short texts (`cut`)
 
     def _ensure_ready(self) -> None:
         if self._ready:
@@ -158,24 +158,35 @@ class Tokenizer:
 
     def cut(self, text: str, mode: str | None = None) -> list[str]:
         """Every word of the text, punctuation dropped, stopwords kept (in order)."""
-        if len(text) <= SHORT_TEXT:  # a synonym's words, a heading, a question: met again and again
-            key = (text, mode)
-            words = self._short.get(key)
-            if words is None:
-                if len(self._short) >= SHORT_TEXTS_KEPT:
-                    self._short.clear()
-                words = self._short[key] = self._cut(text, mode)
-            return list(words)
-        return self._cut(text, mode)
+        return self.both(text)[1 if (mode or self.mode) == "search" else 0]
 
-    def _cut(self, text: str, mode: str | None) -> list[str]:
+    def both(self, text: str) -> tuple[list[str], list[str]]:
+        """(precise cut, search cut) of the text (`cuts`); those of short texts are kept."""
+        if len(text) > SHORT_TEXT:
+            return self.cuts(text)
+        cuts = self._short.get(text)  # a synonym's words, a heading, a question: met again and again
+        if cuts is None:
+            if len(self._short) >= SHORT_TEXTS_KEPT:
+                self._short.clear()
+            cuts = self._short[text] = self.cuts(text)
+        return list(cuts[0]), list(cuts[1])
+
+    def cuts(self, text: str) -> tuple[list[str], list[str]]:
+        """The precise cut and the search cut (`cut`'s two modes) from one run of jieba: the
+        search cut is the precise one with the dictionary words inside its longer words, exactly
+        as jieba's `cut_for_search` makes it."""
         self._ensure_ready()
-        text = fold(text)
-        if (mode or self.mode) == "search":
-            words = self._jieba.cut_for_search(text, HMM=True)
-        else:
-            words = self._jieba.cut(text, HMM=True)
-        return [w for w in (w.strip() for w in words) if w and _TOKEN_OK.search(w)]
+        precise = list(self._jieba.cut(fold(text), HMM=True))
+        freq = self._jieba.FREQ
+        search: list[str] = []
+        for w in precise:
+            n = len(w)
+            if n > 2:
+                search.extend(g for i in range(n - 1) if freq.get(g := w[i : i + 2]))
+            if n > 3:
+                search.extend(g for i in range(n - 2) if freq.get(g := w[i : i + 3]))
+            search.append(w)
+        return _words(precise), _words(search)
 
     def cut_known(self, text: str) -> list[str]:
         """Dictionary words only (no guessing of unknown words)."""
@@ -198,6 +209,11 @@ class Tokenizer:
     def tokens(self, text: str) -> list[str]:
         """Index terms of a text: words without stopwords."""
         return [w for w in self.cut(text) if w not in self.stopwords]
+
+
+def _words(cut: list[str]) -> list[str]:
+    """A cut's words, punctuation dropped."""
+    return [w for w in (w.strip() for w in cut) if w and _TOKEN_OK.search(w)]
 
 
 def _base_dictionary() -> tuple[dict[str, int], int]:
