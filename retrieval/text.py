@@ -16,6 +16,7 @@ import re
 import threading
 import unicodedata
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -158,7 +159,12 @@ class Tokenizer:
 
     def cut(self, text: str, mode: str | None = None) -> list[str]:
         """Every word of the text, punctuation dropped, stopwords kept (in order)."""
-        return self.both(text)[1 if (mode or self.mode) == "search" else 0]
+        search = (mode or self.mode) == "search"
+        if len(text) > SHORT_TEXT:  # only the cut asked for (an index tokenizes sentences by the million)
+            self._ensure_ready()
+            folded = fold(text)
+            return _words(self._jieba.cut_for_search(folded, HMM=True) if search else self._jieba.cut(folded, HMM=True))
+        return self.both(text)[1 if search else 0]
 
     def both(self, text: str) -> tuple[list[str], list[str]]:
         """(precise cut, search cut) of the text (`cuts`); those of short texts are kept."""
@@ -211,7 +217,7 @@ class Tokenizer:
         return [w for w in self.cut(text) if w not in self.stopwords]
 
 
-def _words(cut: list[str]) -> list[str]:
+def _words(cut: Iterable[str]) -> list[str]:
     """A cut's words, punctuation dropped."""
     return [w for w in (w.strip() for w in cut) if w and _TOKEN_OK.search(w)]
 
