@@ -40,7 +40,10 @@ so this mode lifts it to 100000/30 unless --keep-flood-limit is given.
 the 100k-passage library `benchmarks/scale.py --workdir W --keep` leaves in W/library. The bot then
 keeps its index cache in the data directory (a temporary one here); --cache DIR copies an existing
 cache there first (read only: nothing is ever written into DIR), so the bot loads the index instead
-of building it for minutes.
+of building it for minutes. The cache only fits an installation like the one that wrote it (its key
+holds pypinyin's and the dictionaries' paths, so another virtualenv builds afresh); --data DIR keeps
+the bot's data directory, index cache included, between runs instead of a temporary one, so only
+the first run builds.
 """
 
 from __future__ import annotations
@@ -290,18 +293,20 @@ def main() -> int:
                         help="--busy-neighbour: keep the per-user flood limit (default: lifted)")
     parser.add_argument("--knowledge", metavar="DIR", help="serve this standalone knowledge directory")
     parser.add_argument("--cache", metavar="DIR", help="copy this index cache into the bot's data directory first")
+    parser.add_argument("--data", metavar="DIR", help="the bot's data directory, kept (default: a temporary one)")
     args = parser.parse_args()
     if args.busy_neighbour and args.in_process:
         parser.error("--busy-neighbour runs the bot as a separate process")
     if args.busy_neighbour and args.n == 300:
         args.n = 100
     questions = load_questions()
-    with FakeBotAPI() as server, tempfile.TemporaryDirectory() as data:
+    with FakeBotAPI() as server, tempfile.TemporaryDirectory() as temporary:
+        data = args.data or temporary
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OFFICE_BOT_"))}
         env.update(TELEGRAM_BOT_TOKEN=server.token, OFFICE_BOT_API_URL=server.base_url, OFFICE_BOT_DATA=data)
         if args.busy_neighbour and not args.keep_flood_limit:
             env["OFFICE_BOT_FLOOD"] = "100000/30"
-        if args.cache:
+        if args.cache and not (Path(data) / "cache").exists():
             shutil.copytree(args.cache, Path(data) / "cache")
         command = [sys.executable, "-m", "officebot", "run"]
         if args.knowledge:

@@ -153,6 +153,21 @@ class Services:
         kb = self.knowledge()
         return await self.run(who, kb.search, question, k)
 
+    async def prepare_and_search(
+        self, who: Hashable | None, prepare: Callable[[str], str], question: str, k: int
+    ) -> tuple[str, Answer]:
+        """(query, answer): `prepare(question)` gives the query to search (e.g. read with the
+        question before), both in one trip to the worker pool: each trip waits for the GIL twice
+        (there and back) while another thread searches, so one trip instead of two is what keeps a
+        short question fast beside a long one."""
+        kb = self.knowledge()
+
+        def work() -> tuple[str, Answer]:
+            query = prepare(question)
+            return query, kb.search(query, k)
+
+        return await self.run(who, work)
+
     def limit(self, update: Update, cost: float = 1.0) -> float:
         """Take `cost` from the sender's and (in groups) the chat's bucket; the wait if not there."""
         keys: list[tuple[Hashable, float]] = []

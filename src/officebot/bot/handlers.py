@@ -143,8 +143,9 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
         await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
         return
     # "那书面报告呢" is read with the question before (a store lookup and jieba: off the event loop)
-    question = await svc.run(sender_key(update), resolve_followup, update, context, question)
-    answer = await svc.search(question, PAGE + 1, sender_key(update))
+    question, answer = await svc.prepare_and_search(
+        sender_key(update), lambda q: resolve_followup(update, context, q), question, PAGE + 1
+    )
     logger.debug("question of %d characters, answered=%s", len(question), answer.answered)
     top = answer.hits[0].passage.id if answer.answered else None
     chat, user = update.effective_chat, update.effective_user
