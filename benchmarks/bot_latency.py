@@ -34,16 +34,16 @@ replies a user per 30 s) would soon answer the neighbour with "please wait" inst
 so this mode lifts it to 100000/30 unless --keep-flood-limit is given.
 
     python benchmarks/bot_latency.py --busy-neighbour [-n 100] [--pace 0.3] [--neighbour-burst 1]
-    python benchmarks/bot_latency.py --busy-neighbour --knowledge /tmp/s100k/library --cache /tmp/s100k/cache
 
 --knowledge DIR serves one standalone knowledge directory (`office-bot run --knowledge DIR`), e.g.
-the 100k-passage library `benchmarks/scale.py --workdir W --keep` leaves in W/library. The bot then
-keeps its index cache in the data directory (a temporary one here); --cache DIR copies an existing
-cache there first (read only: nothing is ever written into DIR), so the bot loads the index instead
-of building it for minutes. The cache only fits an installation like the one that wrote it (its key
-holds pypinyin's and the dictionaries' paths, so another virtualenv builds afresh); --data DIR keeps
-the bot's data directory, index cache included, between runs instead of a temporary one, so only
-the first run builds.
+the 100k-passage library `benchmarks/scale.py --workdir W --keep` leaves in W/library. The bot keeps
+its index cache in its data directory, a temporary one here, so every run would build the index
+afresh (minutes for 100k passages); --cache DIR keeps the cache in DIR instead (created if missing,
+and written to: give a directory of your own, a copy of somebody else's). Only the first run builds.
+A cache fits only an installation like the one that wrote it (its key holds pypinyin's and the
+dictionaries' paths): one made from another virtualenv is not used, and a new index is built.
+
+    python benchmarks/bot_latency.py --busy-neighbour --knowledge /tmp/s100k/library --cache /tmp/my-cache
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ import asyncio
 import os
 import random
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -292,22 +291,21 @@ def main() -> int:
     parser.add_argument("--keep-flood-limit", action="store_true",
                         help="--busy-neighbour: keep the per-user flood limit (default: lifted)")
     parser.add_argument("--knowledge", metavar="DIR", help="serve this standalone knowledge directory")
-    parser.add_argument("--cache", metavar="DIR", help="copy this index cache into the bot's data directory first")
-    parser.add_argument("--data", metavar="DIR", help="the bot's data directory, kept (default: a temporary one)")
+    parser.add_argument("--cache", metavar="DIR", help="keep the bot's index cache in DIR between runs (written to)")
     args = parser.parse_args()
     if args.busy_neighbour and args.in_process:
         parser.error("--busy-neighbour runs the bot as a separate process")
     if args.busy_neighbour and args.n == 300:
         args.n = 100
     questions = load_questions()
-    with FakeBotAPI() as server, tempfile.TemporaryDirectory() as temporary:
-        data = args.data or temporary
+    with FakeBotAPI() as server, tempfile.TemporaryDirectory() as data:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "OFFICE_BOT_"))}
         env.update(TELEGRAM_BOT_TOKEN=server.token, OFFICE_BOT_API_URL=server.base_url, OFFICE_BOT_DATA=data)
         if args.busy_neighbour and not args.keep_flood_limit:
             env["OFFICE_BOT_FLOOD"] = "100000/30"
-        if args.cache and not (Path(data) / "cache").exists():
-            shutil.copytree(args.cache, Path(data) / "cache")
+        if args.cache:  # the bot's cache is $OFFICE_BOT_DATA/cache (retrieval/build.py default_cache_dir)
+            Path(args.cache).mkdir(parents=True, exist_ok=True)
+            (Path(data) / "cache").symlink_to(Path(args.cache).resolve(), target_is_directory=True)
         command = [sys.executable, "-m", "officebot", "run"]
         if args.knowledge:
             command += ["--knowledge", args.knowledge]

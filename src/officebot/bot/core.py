@@ -5,8 +5,9 @@ register them; feature modules import only this module (and render, store, setti
 or each other, so there is no import circle.
 
 The knowledge base is reached through one accessor, `Services.knowledge()`, and searched through
-`Services.search`, which runs `kb.search` in a small worker pool (never on the event loop), one
-search at a time per asker, so a slow question never delays another chat.
+`Services.search` (or `Services.run` for a blocking job around a search), which runs it in a small
+worker pool (never on the event loop), one job at a time per asker, so one asker's long questions
+wait for each other and never take every worker: another chat's question is not delayed behind them.
 """
 
 from __future__ import annotations
@@ -152,21 +153,6 @@ class Services:
     async def search(self, question: str, k: int, who: Hashable | None = None) -> Answer:
         kb = self.knowledge()
         return await self.run(who, kb.search, question, k)
-
-    async def prepare_and_search(
-        self, who: Hashable | None, prepare: Callable[[str], str], question: str, k: int
-    ) -> tuple[str, Answer]:
-        """(query, answer): `prepare(question)` gives the query to search (e.g. read with the
-        question before), both in one trip to the worker pool: each trip waits for the GIL twice
-        (there and back) while another thread searches, so one trip instead of two is what keeps a
-        short question fast beside a long one."""
-        kb = self.knowledge()
-
-        def work() -> tuple[str, Answer]:
-            query = prepare(question)
-            return query, kb.search(query, k)
-
-        return await self.run(who, work)
 
     def limit(self, update: Update, cost: float = 1.0) -> float:
         """Take `cost` from the sender's and (in groups) the chat's bucket; the wait if not there."""
