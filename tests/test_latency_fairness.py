@@ -4,7 +4,9 @@ Ordering, not milliseconds: the knowledge base is wrapped so that a long questio
 on a gate the test holds closed. While one user has several long questions queued and one of them
 is stuck in the search, another user's short question must still get its answer, and the long
 user's questions must be searched one at a time (they wait for each other, not in the search
-pool, where they would take every worker). The figures are benchmarks/bot_latency.py --busy-neighbour.
+pool, where they would take every worker). And in the pool, an asker who has used it more of late
+waits to start while one who has used it less is being served (`FairShare`), for a bounded time.
+The figures are benchmarks/bot_latency.py --busy-neighbour.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import asyncio
 import threading
 
 from conftest import OTHER, USER
+
+from officebot.bot.core import FairShare, Services
 
 QUESTION = "信息报送时限是多少"
 EXPECTED = "半小时内电话报告"
@@ -90,3 +94,64 @@ async def test_a_short_question_is_answered_while_another_users_long_ones_are_qu
     assert len(replies) == len(longs)  # every long question answered once, none lost
     assert all(c.ok and "有点快" not in c.result["text"] for c in replies)
     assert gated.most_waiting == 1
+
+
+# ---- the pool's fair share: who has used it less goes first ------------------------------------
+
+def bare_services(patience: float) -> Services:
+    """Services with nothing but the pool (Services.run needs no settings, store or knowledge)."""
+    svc = Services(settings=None, kb=None, store=None, flood=None)
+    svc._share = FairShare(patience=patience)
+    return svc
+
+
+async def run_pair(svc: Services, hold: float) -> list[str]:
+    """A light asker's job holds a worker until `hold` seconds after the heavy asker's job was
+    submitted (or until the heavy one starts); the order in which things happened."""
+    events: list[str] = []
+    light_started, heavy_started = threading.Event(), threading.Event()
+
+    def light() -> None:
+        events.append("light started")
+        light_started.set()
+        heavy_started.wait(hold)
+        events.append("light finished")
+
+    def heavy() -> None:
+        events.append("heavy started")
+        heavy_started.set()
+
+    svc._share.finished("heavy", 5.0)  # the heavy asker has just used the pool for 5 s
+    light_task = asyncio.create_task(svc.run("light", light))
+    assert await asyncio.to_thread(light_started.wait, PATIENCE)
+    await asyncio.wait_for(asyncio.gather(light_task, svc.run("heavy", heavy)), PATIENCE)
+    return events
+
+
+async def test_an_asker_who_used_the_pool_more_waits_for_one_who_used_it_less():
+    svc = bare_services(patience=PATIENCE)
+    try:
+        # a free worker is there, yet the heavy job starts only when the light one is done
+        assert await run_pair(svc, hold=0.3) == ["light started", "light finished", "heavy started"]
+    finally:
+        svc.executor.shutdown(wait=True)
+
+
+async def test_the_wait_for_a_lighter_asker_is_bounded():
+    svc = bare_services(patience=0.2)
+    try:
+        # the light job would hold its worker for PATIENCE: the heavy one starts after 0.2 s anyway
+        assert await run_pair(svc, hold=PATIENCE) == ["light started", "heavy started", "light finished"]
+    finally:
+        svc.executor.shutdown(wait=True)
+
+
+def test_use_halves_every_half_life():
+    now = [100.0]
+    share = FairShare(half_life=2.0, clock=lambda: now[0])
+    share.started("a")
+    share.finished("a", 4.0)
+    assert share.use("a") == 4.0
+    now[0] += 2.0
+    assert share.use("a") == 2.0
+    assert share.use("nobody") == 0.0
