@@ -155,3 +155,18 @@ def test_use_halves_every_half_life():
     now[0] += 2.0
     assert share.use("a") == 2.0
     assert share.use("nobody") == 0.0
+
+
+async def test_an_asker_counts_as_served_until_the_block_ends():
+    svc = bare_services(patience=PATIENCE)
+    events: list[str] = []
+    try:
+        svc._share.finished("heavy", 5.0)
+        async with svc.serving("light"):  # e.g. the light asker's reply is still being sent
+            heavy = asyncio.create_task(svc.run("heavy", lambda: events.append("heavy started")))
+            await asyncio.sleep(0.3)
+            events.append("light replied")
+        await asyncio.wait_for(heavy, PATIENCE)
+        assert events == ["light replied", "heavy started"]
+    finally:
+        svc.executor.shutdown(wait=True)

@@ -19,8 +19,9 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,6 +218,20 @@ class Services:
         finally:
             if not lock.locked() and len(self._askers) > 1000:
                 self._askers.pop(who, None)
+
+    @asynccontextmanager
+    async def serving(self, who: Hashable | None) -> AsyncIterator[None]:
+        """`who` counts as being served for the fair share (see `FairShare`) inside the block, e.g.
+        from a question to its reply, not only while its search runs: a heavier asker's next search
+        does not start while a lighter one's answer is still on its way out."""
+        if who is None:
+            yield
+            return
+        self._share.started(who)
+        try:
+            yield
+        finally:
+            self._share.finished(who, 0.0)
 
     async def search(self, question: str, k: int, who: Hashable | None = None) -> Answer:
         kb = self.knowledge()
