@@ -170,3 +170,35 @@ async def test_an_asker_counts_as_served_until_the_block_ends():
         assert events == ["light replied", "heavy started"]
     finally:
         svc.executor.shutdown(wait=True)
+
+
+# ---- a flood is told to slow down once, not once per message -------------------------------------
+
+def test_slow_down_is_said_once_per_wait():
+    svc = bare_services(patience=PATIENCE)
+    try:
+        assert svc.first_warning(("user", 1), 60.0)
+        assert not svc.first_warning(("user", 1), 59.0)  # still within the wait: no second reply
+        assert svc.first_warning(("user", 2), 60.0)  # somebody else is told
+        assert svc.first_warning(("user", 3), 0.0) and svc.first_warning(("user", 3), 0.0)  # wait over
+        assert svc.first_warning(None, 1.0) and svc.first_warning(None, 1.0)  # no key: always told
+    finally:
+        svc.executor.shutdown(wait=True)
+
+
+async def test_a_flooding_user_gets_one_slow_down_reply(bot_runner, people):
+    await bot_runner.start(flood_limit=2, flood_window=60.0)
+    mark = people.mark()
+    for i in range(6):
+        people.send_text(USER, USER, QUESTION + "？" * i)
+    replies = await people.async_wait_for_count(
+        "sendMessage", 3, lambda c: int(c["chat_id"]) == USER, since=mark, timeout=PATIENCE
+    )
+    await asyncio.sleep(1.0)  # the other three are dropped without a reply: nothing more comes
+    replies = [c for c in people.calls_of("sendMessage") if c.seq > mark and int(c["chat_id"]) == USER]
+    assert len(replies) == 3
+    assert sum("有点快" in c.result["text"] for c in replies) == 1
+    mark = people.mark()
+    people.send_text(OTHER, OTHER, QUESTION)  # others are not affected
+    call = await people.async_wait_for("sendMessage", lambda c: int(c["chat_id"]) == OTHER, since=mark)
+    assert EXPECTED in call.result["text"]

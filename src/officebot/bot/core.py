@@ -188,6 +188,7 @@ class Services:
     )
     _askers: dict[Hashable, asyncio.Lock] = field(default_factory=dict)
     _share: FairShare = field(default_factory=FairShare)
+    _warned: dict[Hashable, float] = field(default_factory=dict)  # asker -> until when told to slow down
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base in service now (the one accessor every handler uses)."""
@@ -236,6 +237,20 @@ class Services:
     async def search(self, question: str, k: int, who: Hashable | None = None) -> Answer:
         kb = self.knowledge()
         return await self.run(who, kb.search, question, k)
+
+    def first_warning(self, who: Hashable | None, wait: float) -> bool:
+        """Whether to tell `who` to slow down: once per wait, not for every message sent meanwhile.
+        A user who floods would otherwise get a reply for each message, and those replies use up
+        the bot's overall budget of 30 messages a second that every other user's answers share."""
+        if who is None:
+            return True
+        now = time.monotonic()
+        if self._warned.get(who, 0.0) > now:
+            return False
+        if len(self._warned) > 1000:
+            self._warned = {k: until for k, until in self._warned.items() if until > now}
+        self._warned[who] = now + wait
+        return True
 
     def limit(self, update: Update, cost: float = 1.0) -> float:
         """Take `cost` from the sender's and (in groups) the chat's bucket; the wait if not there."""

@@ -153,7 +153,8 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     svc = services(context)
     wait = svc.limit(update)
     if wait:
-        await reply(update, render.plain(slow_down(wait)), context=context)
+        if svc.first_warning(sender_key(update), wait):  # later messages in the wait: no reply at all
+            await reply(update, render.plain(slow_down(wait)), context=context)
         return
     # from here to the reply this asker counts as being served: heavier users' searches wait (FairShare)
     async with svc.serving(sender_key(update)):
