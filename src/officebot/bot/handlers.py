@@ -150,32 +150,37 @@ def find_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: st
 
 
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    # from the question to its reply this asker counts as being served: the searches of askers who
+    # have used the pool more of late wait meanwhile (core.FairShare)
+    async with services(context).serving(sender_key(update)):
+        await _answer_question(update, context, question)
+
+
+async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     svc = services(context)
     wait = svc.limit(update)
     if wait:
         if svc.first_warning(sender_key(update), wait):  # later messages in the wait: no reply at all
             await reply(update, render.plain(slow_down(wait)), context=context)
         return
-    # from here to the reply this asker counts as being served: heavier users' searches wait (FairShare)
-    async with svc.serving(sender_key(update)):
-        question = render.clean_text(question).strip()
-        if not question:
-            await reply(update, render.plain(USAGE_ASK), context=context)
-            return
-        if len(question) > svc.settings.max_question_chars:
-            await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
-            return
-        question, answer, question_id = await svc.run(sender_key(update), find_answer, update, context, question)
-        if answer.answered:
-            hits = answer.hits[:PAGE]
-            markup = (
-                answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
-                if question_id is not None else None  # not stored: no buttons that would need it
-            )
-            await reply(update, render.render_answer(hits), markup, context)
-        else:
-            markup = topic_keyboard(svc, answer.suggestions)
-            await reply(update, render.render_not_found(question, markup is not None), markup, context)
+    question = render.clean_text(question).strip()
+    if not question:
+        await reply(update, render.plain(USAGE_ASK), context=context)
+        return
+    if len(question) > svc.settings.max_question_chars:
+        await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
+        return
+    question, answer, question_id = await svc.run(sender_key(update), find_answer, update, context, question)
+    if answer.answered:
+        hits = answer.hits[:PAGE]
+        markup = (
+            answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE)
+            if question_id is not None else None  # not stored: no buttons that would need it
+        )
+        await reply(update, render.render_answer(hits), markup, context)
+    else:
+        markup = topic_keyboard(svc, answer.suggestions)
+        await reply(update, render.render_not_found(question, markup is not None), markup, context)
 
 
 # ---- commands ------------------------------------------------------------------------------
