@@ -5,8 +5,12 @@ register them; feature modules import only this module (and render, store, setti
 or each other, so there is no import circle.
 
 The knowledge base is reached through one accessor, `Services.knowledge()`, and searched through
-`Services.search`, which runs `kb.search` in a small worker pool (never on the event loop), one
-search at a time per asker, so a slow question never delays another chat.
+`Services.search` (or `Services.run` for a blocking job around a search), which runs it in a small
+worker pool (never on the event loop), one job at a time per asker, so one asker's long questions
+wait for each other and never take every worker: another chat's question is not delayed behind them.
+Within the pool the asker who has used it less of late goes first (`FairShare`): a plain question
+is not searched beside the next of somebody's stream of long ones, which would halve its speed
+(threads share one GIL). Figures: benchmarks/bot_latency.py --busy-neighbour.
 """
 
 from __future__ import annotations
@@ -15,8 +19,9 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -96,6 +101,63 @@ class FloodGate:
                 del self._buckets[key]
 
 
+class FairShare:
+    """Who goes first in the search pool: the asker who has used it less of late.
+
+    Threads share one GIL: a short question searched beside another user's long one runs at half
+    speed or worse, and every switch back to the event loop waits for the long one. So an asker's
+    job waits to start while a job of an asker with less recent use is running (a plain question
+    while someone fires off long ones back to back), at most `patience` seconds, so nobody starves.
+    Use is pool seconds, halved every `half_life` seconds. Event-loop only (no locks)."""
+
+    def __init__(self, half_life: float = 2.0, patience: float = 1.0, clock: Callable[[], float] = time.monotonic):
+        self.half_life, self.patience, self.clock = half_life, patience, clock
+        self._use: dict[Hashable, tuple[float, float]] = {}  # asker -> (seconds, when)
+        self._running: dict[Hashable, int] = {}
+        self._changed: asyncio.Event | None = None
+
+    def use(self, who: Hashable, now: float | None = None) -> float:
+        seconds, when = self._use.get(who, (0.0, 0.0))
+        now = self.clock() if now is None else now
+        return seconds * 0.5 ** ((now - when) / self.half_life)
+
+    def _lighter_running(self, who: Hashable) -> bool:
+        mine = self.use(who)
+        return any(n and other != who and self.use(other) < mine for other, n in self._running.items())
+
+    async def turn(self, who: Hashable) -> None:
+        deadline = self.clock() + self.patience
+        while self._lighter_running(who):
+            left = deadline - self.clock()
+            if left <= 0:
+                return
+            if self._changed is None:
+                self._changed = asyncio.Event()
+            changed = self._changed
+            try:
+                await asyncio.wait_for(changed.wait(), left)
+            except TimeoutError:
+                return
+
+    def started(self, who: Hashable) -> None:
+        self._running[who] = self._running.get(who, 0) + 1
+
+    def finished(self, who: Hashable, seconds: float) -> None:
+        now = self.clock()
+        self._use[who] = (self.use(who, now) + seconds, now)
+        left = self._running.get(who, 1) - 1
+        if left:
+            self._running[who] = left
+        else:
+            self._running.pop(who, None)
+        if len(self._use) > 1000:
+            for key in [k for k in self._use if k not in self._running and self.use(k, now) < 1e-3]:
+                del self._use[key]
+        if self._changed is not None:
+            self._changed.set()
+            self._changed = None
+
+
 def sender_key(update: Update) -> tuple[str, int] | None:
     """Who is asking, for limits: the user, or for anonymous admins and channels the chat they
     write as (they all arrive with the same user id)."""
@@ -125,6 +187,8 @@ class Services:
         default_factory=lambda: ThreadPoolExecutor(SEARCH_WORKERS, thread_name_prefix="search")
     )
     _askers: dict[Hashable, asyncio.Lock] = field(default_factory=dict)
+    _share: FairShare = field(default_factory=FairShare)
+    _warned: dict[Hashable, float] = field(default_factory=dict)  # asker -> until when told to slow down
 
     def knowledge(self) -> KnowledgeBase:
         """The knowledge base in service now (the one accessor every handler uses)."""
@@ -137,21 +201,56 @@ class Services:
         return reload() if callable(reload) else None
 
     async def run(self, who: Hashable | None, function: Callable[..., Any], *args: Any) -> Any:
-        """function(*args) in the worker pool, at most one at a time per asker."""
+        """function(*args) in the worker pool, at most one at a time per asker; an asker who has
+        used the pool more of late waits to start while one who has used it less is served."""
         lock = self._askers.setdefault(who, asyncio.Lock()) if who is not None else None
         loop = asyncio.get_running_loop()
         if lock is None:
             return await loop.run_in_executor(self.executor, function, *args)
         try:
             async with lock:
-                return await loop.run_in_executor(self.executor, function, *args)
+                await self._share.turn(who)
+                start = time.monotonic()
+                self._share.started(who)
+                try:
+                    return await loop.run_in_executor(self.executor, function, *args)
+                finally:
+                    self._share.finished(who, time.monotonic() - start)
         finally:
             if not lock.locked() and len(self._askers) > 1000:
                 self._askers.pop(who, None)
 
+    @asynccontextmanager
+    async def serving(self, who: Hashable | None) -> AsyncIterator[None]:
+        """`who` counts as being served for the fair share (see `FairShare`) inside the block, e.g.
+        from a question to its reply, not only while its search runs: a heavier asker's next search
+        does not start while a lighter one's answer is still on its way out."""
+        if who is None:
+            yield
+            return
+        self._share.started(who)
+        try:
+            yield
+        finally:
+            self._share.finished(who, 0.0)
+
     async def search(self, question: str, k: int, who: Hashable | None = None) -> Answer:
         kb = self.knowledge()
         return await self.run(who, kb.search, question, k)
+
+    def first_warning(self, who: Hashable | None, wait: float) -> bool:
+        """Whether to tell `who` to slow down: once per wait, not for every message sent meanwhile.
+        A user who floods would otherwise get a reply for each message, and those replies use up
+        the bot's overall budget of 30 messages a second that every other user's answers share."""
+        if who is None:
+            return True
+        now = time.monotonic()
+        if self._warned.get(who, 0.0) > now:
+            return False
+        if len(self._warned) > 1000:
+            self._warned = {k: until for k, until in self._warned.items() if until > now}
+        self._warned[who] = now + wait
+        return True
 
     def limit(self, update: Update, cost: float = 1.0) -> float:
         """Take `cost` from the sender's and (in groups) the chat's bucket; the wait if not there."""

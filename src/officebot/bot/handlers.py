@@ -32,6 +32,7 @@ from officebot.bot import render
 from officebot.bot.core import BotSetup, Services, reply, sender_key, services, slow_down, store_safely
 from officebot.bot.followup import resolve_followup
 from officebot.bot.store import Question, StoreError
+from officebot.retrieval import Answer
 
 logger = logging.getLogger(__name__)
 
@@ -133,11 +134,38 @@ def _source(update: Update) -> str:
 
 # ---- the one path every question takes -------------------------------------------------------
 
+def find_answer(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> tuple[str, Answer, int | None]:
+    """Blocking, run in the search pool: the query (e.g. "那书面报告呢" read with the question
+    before: a store lookup and jieba), its answer, and the id the question is logged under (None if
+    the store failed). All in one trip to the pool: while another user's long search holds the GIL,
+    every switch between the event loop and a worker (and every SQLite call on the event loop) waits
+    for it, and those waits, not the short question's own search, are what made it slow."""
+    svc = services(context)
+    query = resolve_followup(update, context, question)
+    answer = svc.knowledge().search(query, PAGE + 1)
+    logger.debug("question of %d characters, answered=%s", len(query), answer.answered)
+    top = answer.hits[0].passage.id if answer.answered else None
+    chat, user = update.effective_chat, update.effective_user
+    question_id = store_safely("log the question", lambda: svc.store.log_question(
+        query, answered=answer.answered, chat_id=chat.id if chat else None,
+        user_id=user.id if user else None, source=_source(update), passage=top,
+    ))
+    return query, answer, question_id
+
+
 async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
+    # from the question to its reply this asker counts as being served: the searches of askers who
+    # have used the pool more of late wait meanwhile (core.FairShare)
+    async with services(context).serving(sender_key(update)):
+        await _answer_question(update, context, question)
+
+
+async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, question: str) -> None:
     svc = services(context)
     wait = svc.limit(update)
     if wait:
-        await reply(update, render.plain(slow_down(wait)), context=context)
+        if svc.first_warning(sender_key(update), wait):  # later messages in the wait: no reply at all
+            await reply(update, render.plain(slow_down(wait)), context=context)
         return
     question = render.clean_text(question).strip()
     if not question:
@@ -146,16 +174,7 @@ async def answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, qu
     if len(question) > svc.settings.max_question_chars:
         await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
         return
-    # "那书面报告呢" is read with the question before (a store lookup and jieba: off the event loop)
-    question = await svc.run(sender_key(update), resolve_followup, update, context, question)
-    answer = await svc.search(question, PAGE + 1, sender_key(update))
-    logger.debug("question of %d characters, answered=%s", len(question), answer.answered)
-    top = answer.hits[0].passage.id if answer.answered else None
-    chat, user = update.effective_chat, update.effective_user
-    question_id = store_safely("log the question", lambda: svc.store.log_question(
-        question, answered=answer.answered, chat_id=chat.id if chat else None,
-        user_id=user.id if user else None, source=_source(update), passage=top,
-    ))
+    question, answer, question_id = await svc.run(sender_key(update), find_answer, update, context, question)
     if answer.answered:
         hits = answer.hits[:PAGE]
         markup = (
