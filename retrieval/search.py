@@ -40,6 +40,7 @@ __all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "o
 log = logging.getLogger(__name__)
 
 ANSWER_DEPTH = 3  # hits the abstention model looks at
+MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
@@ -277,6 +278,10 @@ class KnowledgeBase:
             if g not in self._index.bigrams.vocab:
                 for e in self.homophones(g):
                     bigram_terms.setdefault(e, self.settings.homophone_weight)
+        if len(content) > MAX_CONTENT_WORDS:  # a pasted paragraph: judged by its most specific words
+            keep = set(sorted(range(len(content)), key=lambda j: -self.tokenizer.specificity(content[j][0]))
+                       [:MAX_CONTENT_WORDS])
+            content = [c for j, c in enumerate(content) if j in keep]
         return word_terms, bigram_terms, content
 
     def _find_synonyms(self, text: str) -> list[tuple[int, int, list[str]]]:
