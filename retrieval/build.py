@@ -161,7 +161,7 @@ def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[list[str
 
 def tokenize_sentences(tokenizer: Tokenizer, sentences: list[str]) -> list[list[str]]:
     """Index words of each sentence."""
-    return [tokenizer.tokens(s) for s in sentences]
+    return [tokenizer.index_tokens(s) for s in sentences]
 
 
 def _tokenize_sentences(sentences: list[str]) -> list[list[str]]:

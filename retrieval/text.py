@@ -216,6 +216,13 @@ class Tokenizer:
         """Index terms of a text: words without stopwords."""
         return [w for w in self.cut(text) if w not in self.stopwords]
 
+    def index_tokens(self, text: str) -> list[str]:
+        """`tokens`, for the index's sentences: the same words, without keeping any cut (each
+        sentence is met once)."""
+        self._ensure_ready()
+        stop = self.stopwords
+        return [w for w in _words(self._jieba.cut_for_search(fold(text), HMM=True)) if w not in stop]
+
 
 def _words(cut: Iterable[str]) -> list[str]:
     """A cut's words, punctuation dropped."""

@@ -61,3 +61,15 @@ def test_word_list_reader_skips_comments(tmp_path: Path):
     f.write_text("# 注释\n词一\n\n词二  # 行尾注释\n", encoding="utf-8")
     assert read_word_list(f) == ["词一", "词二"]
     assert read_word_list(tmp_path / "missing.txt") == []
+
+
+def test_index_tokens_are_the_tokens_and_both_cuts_are_jiebas():
+    from officebot.retrieval.text import _words, fold
+
+    tokenizer = Tokenizer(["信息报送", "督查督办"], {"的", "是"})
+    tokenizer.tokens("预热")  # the dictionary with the user's words, before jieba is asked directly
+    for text in ("信息报送的时限是多少？", "党委办公室要做好督查督办工作，确保中央精神落地见效", "办公室" * 20, "a1，b2"):
+        assert tokenizer.index_tokens(text) == tokenizer.tokens(text)
+        precise, search = tokenizer.cuts(text)
+        assert precise == _words(tokenizer._jieba.cut(fold(text), HMM=True))
+        assert search == _words(tokenizer._jieba.cut_for_search(fold(text), HMM=True))
