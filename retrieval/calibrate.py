@@ -57,7 +57,7 @@ def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) ->
 
 
 # sets kept for measurement only: written blind after the last change to the features, never fitted on
-HELD_OUT = {"questions_round9.yaml", "questions_round10.yaml"}
+HELD_OUT = {"questions_round9.yaml", "questions_round10.yaml", "questions_round11.yaml"}
 
 
 def main(argv: list[str] | None = None) -> int:
