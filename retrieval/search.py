@@ -96,6 +96,7 @@ class KnowledgeBase:
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
         self._generation: int | None = None
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
+        self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
         for n, (key, expansions) in enumerate(self.synonyms.table.items()):
@@ -517,25 +518,38 @@ class KnowledgeBase:
         """`highlight` with the terms' weights (weight x idf) worked out: each sentence scores the
         weights of the words and bigrams it has. The sentences' words were kept when the index was
         built: nothing is tokenized here."""
-        sentences = _build.passage_sentences(passage.text)
+        sentences, folded, word_ids = self._sentences(passage)
         if not sentences:
             return passage.text
-        word_ids = self._index.sentence_word_ids(passage.id - self._first_id)
-        if len(word_ids) != len(sentences):  # cannot happen with an index built from these passages
-            vocab = self._index.words.vocab
-            word_ids = [{vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
 
         # a bigram of two CJK characters is in a sentence's bigrams exactly when it is in its text
         pairs_only = all(len(g) == 2 and _CJK_PAIR.match(g) for g in gram_weights)
 
         def score(j: int) -> float:
             sentence = sentences[j]
-            grams = fold(sentence) if pairs_only else set(bigrams(sentence))
+            grams = folded[j] if pairs_only else set(bigrams(sentence))
             s = sum(w for c, w in word_weights if c in word_ids[j])
             s += sum(w for g, w in gram_weights.items() if g in grams)
             return s / (1 + 0.002 * len(sentence))  # among equals, the tighter sentence
 
         return sentences[max(range(len(sentences)), key=score)].strip()
+
+    def _sentences(self, passage: Passage) -> tuple[list[str], list[str], list[set[int]]]:
+        """A passage's sentences, folded, and the word ids of each (kept for the passages met
+        lately, as `_haystack` is)."""
+        key = (passage.id, passage.text)
+        found = self._sentence_tables.get(key)
+        if found is None:
+            sentences = _build.passage_sentences(passage.text)
+            word_ids = self._index.sentence_word_ids(passage.id - self._first_id) if sentences else []
+            if len(word_ids) != len(sentences):  # cannot happen with an index built from these passages
+                vocab = self._index.words.vocab
+                word_ids = [{vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
+            found = (sentences, [fold(x) for x in sentences], word_ids)
+            if len(self._sentence_tables) >= 4096:
+                self._sentence_tables.clear()
+            self._sentence_tables[key] = found
+        return found
 
     # ---- browsing -------------------------------------------------------------------------
 

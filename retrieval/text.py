@@ -86,6 +86,7 @@ class Tokenizer:
         self.stopwords = {fold(w) for w in (stopwords or set())}
         self.mode = mode
         self._short: dict[str, tuple[list[str], list[str]]] = {}  # `cuts` of short texts (`cut`)
+        self._specificity: dict[str, float] = {}
 
     def _ensure_ready(self) -> None:
         if self._ready:
@@ -156,6 +157,7 @@ class Tokenizer:
         self._ensure_ready()
         self._jieba.add_word(fold(word))
         self._short.clear()
+        self._specificity.clear()
 
     def cut(self, text: str, mode: str | None = None) -> list[str]:
         """Every word of the text, punctuation dropped, stopwords kept (in order)."""
@@ -202,9 +204,14 @@ class Tokenizer:
     def specificity(self, word: str) -> float:
         """How much a word says, by its rarity in general Chinese (jieba's dictionary counts):
         "期间" says little, "病假" much; a word jieba does not know at all says the most."""
-        self._ensure_ready()
-        freq = self._jieba.FREQ.get(word, 0)
-        return math.log(self._jieba.total / (freq + 1))
+        found = self._specificity.get(word)
+        if found is None:
+            self._ensure_ready()
+            found = math.log(self._jieba.total / (self._jieba.FREQ.get(word, 0) + 1))
+            if len(self._specificity) >= SHORT_TEXTS_KEPT:
+                self._specificity.clear()
+            self._specificity[word] = found
+        return found
 
     def is_word(self, word: str, min_count: int = 50) -> bool:
         """Whether the word is common in general Chinese (jieba's dictionary counts); a typo
