@@ -96,6 +96,7 @@ class KnowledgeBase:
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
         self._generation: int | None = None
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
+        self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
@@ -248,9 +249,10 @@ class KnowledgeBase:
 
         def widen(expansions: list[str], weight: float) -> None:
             for e in expansions:
-                for t in self.tokenizer.tokens(e) or [e]:
+                words, grams = self._expansion_terms(e)
+                for t in words:
                     word_terms.setdefault(t, weight)
-                for g in bigrams(e):
+                for g in grams:
                     bigram_terms.setdefault(g, weight)
 
         for w in search_cut:
@@ -284,6 +286,17 @@ class KnowledgeBase:
                        [:MAX_CONTENT_WORDS])
             content = [c for j, c in enumerate(content) if j in keep]
         return word_terms, bigram_terms, content
+
+    def _expansion_terms(self, expansion: str) -> tuple[list[str], list[str]]:
+        """The word and bigram terms a synonym (or homophone) brings into a question, kept: the
+        synonyms file is small and the same expansions come up question after question."""
+        found = self._expansions.get(expansion)
+        if found is None:
+            found = (self.tokenizer.tokens(expansion) or [expansion], bigrams(expansion))
+            if len(self._expansions) >= 8192:
+                self._expansions.clear()
+            self._expansions[expansion] = found
+        return found
 
     def _find_synonyms(self, text: str) -> list[tuple[int, int, list[str]]]:
         """`Synonyms.find` (same entries, same order) at a cost that follows the question, not the
