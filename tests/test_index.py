@@ -301,3 +301,18 @@ def test_object_questions_are_looked_up_in_the_index(kb):
     ids = kb._index.objects.get("服从").tolist()
     assert ids == [p.id - kb.passages[0].id for p in listing]
     assert "服从规则" in kb.search("办公室干部要服从什么", k=1).hits[0].passage.text
+
+
+def test_a_failure_beside_the_worker_processes_is_raised_not_hung(monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 1)
+    monkeypatch.setattr(build_module, "BATCH_SENTENCES", 3)
+    tokenizer = KnowledgeBase.build(small_corpus()).tokenizer
+    texts = [["信息报送要及时。", "公文流转要规范。"], ["督查督办要落实。"]]
+
+    def broken():
+        raise ValueError("meanwhile failed")
+
+    with pytest.raises(ValueError, match="meanwhile failed"):
+        build_module.tokenize_while(texts, tokenizer, None, False, broken)
+    tokens, extra = build_module.tokenize_while(texts, tokenizer, None, False, lambda: "made")
+    assert extra == "made" and tokens[1] == [[tokenizer.tokens("督查督办要落实。")]]
