@@ -52,6 +52,16 @@ def test_ask_jsonl_one_process_one_line_each():
     assert rows[1]["results"] == [] and len(rows[0]["results"]) <= 5
 
 
+def test_ask_jsonl_takes_json_lines_too():
+    questions = '{"id": 7, "q": "信息报送时限是多少"}\n"資訊報送時限是多少"\n{"question": "红烧肉怎么做"}\n{不是 JSON\n'
+    out = office_bot("ask", "--jsonl", "--top-k", "3", stdin=questions)
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert len(rows) == 4 and rows[0]["id"] == 7 and "id" not in rows[1]
+    assert rows[0]["answered"] and rows[1]["answered"] and not rows[2]["answered"]
+    assert rows[0]["results"][0]["text"] == rows[1]["results"][0]["text"]  # traditional folded to simplified
+    assert rows[3]["query"] == "{不是 JSON"  # not JSON: searched as typed
+
+
 def test_ask_jsonl_says_when_stdin_is_not_utf8():
     out = subprocess.run(
         [sys.executable, "-m", "officebot", "ask", "--jsonl"], input="信息报送时限是多少\n".encode("gbk"),

@@ -2,7 +2,8 @@
 
     office-bot ask "信息报送时限是多少"          a readable answer
     office-bot ask --json "问题"                 one JSON object
-    office-bot ask --jsonl < questions.txt       one JSON object per input line (blank lines too)
+    office-bot ask --jsonl < questions.txt       one JSON object per input line (blank lines too); a line
+                                                 may be plain text or JSON ("…" or {"q": "…", "id": …})
     office-bot eval [FILE]                       hit@1, hit@3, MRR, abstention on a question set
     office-bot ingest FILE|FOLDER… [--title … --date … --replace ID]   add speeches to the library
     office-bot remove ID                         take a speech out (a shipped one is hidden)
@@ -82,9 +83,12 @@ def ask_command(args: argparse.Namespace) -> int:
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
-            question = line.strip()
+            question, ident = _jsonl_question(line.strip())
             answer = kb.search(question, k=args.top_k) if question else Answer(query="", answered=False)
-            out.write(json.dumps(answer.to_dict(), ensure_ascii=False) + "\n")
+            record = answer.to_dict()
+            if ident is not None:
+                record = {"id": ident, **record}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
             out.flush()
         return 0
     question = " ".join(args.question).strip()
@@ -98,6 +102,27 @@ def ask_command(args: argparse.Namespace) -> int:
     else:
         print(format_answer(answer))
     return 0
+
+
+QUESTION_KEYS = ("q", "question", "query", "text")
+
+
+def _jsonl_question(line: str) -> tuple[str, object]:
+    """The question of an input line of `ask --jsonl`, and its id if it has one: plain text, or a
+    JSON string, or a JSON object with the question under q/question/query/text (its `id`, if
+    any, is given back with the answer)."""
+    if line[:1] in ('{', '"'):
+        try:
+            value = json.loads(line)
+        except ValueError:
+            return line, None
+        if isinstance(value, str):
+            return value.strip(), None
+        if isinstance(value, dict):
+            for key in QUESTION_KEYS:
+                if isinstance(value.get(key), str):
+                    return value[key].strip(), value.get("id")
+    return line, None
 
 
 def _default_questions() -> Path | None:
@@ -397,7 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("question", nargs="*", help="问题")
     mode = ask.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
-    mode.add_argument("--jsonl", action="store_true", help="从标准输入逐行读问题，逐行输出 JSON")
+    mode.add_argument("--jsonl", action="store_true", help="从标准输入逐行读问题（纯文本，或 JSON：\"问题\" 或 {\"q\": \"问题\", \"id\": …}），逐行输出 JSON")
     ask.add_argument("--top-k", type=int, default=3, metavar="N", help="返回的段落数（默认 3）")
     _knowledge_arg(ask)
     ask.set_defaults(func=ask_command)
