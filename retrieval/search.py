@@ -199,7 +199,9 @@ class KnowledgeBase:
                 kb = cls(speeches, passages, tokenizer, synonyms, settings, directory, index=index)
                 kb._fingerprint = key
                 return kb
-        return cls(speeches, passages, tokenizer, synonyms, settings, directory, index=index)
+        kb = cls(speeches, passages, tokenizer, synonyms, settings, directory, index=index)
+        kb.generation  # noqa: B018 - without an index key it hashes the passages: here, not on a bot's event loop
+        return kb
 
     @property
     def generation(self) -> int:
