@@ -31,7 +31,8 @@ from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arra
 from .outline import OutlineTable
 from .shapes import INTENTS, definition_subjects, object_heads, topic_name
 from .structure import build_paragraphs, split_passages, split_sentences
-from .text import Tokenizer, bigrams, strip_for_match
+from .text import JIEBA_BLOCK as _JIEBA_BLOCK
+from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Corpus, Passage, SpeechText
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ T = TypeVar("T")
 INDEX_FORMAT = 7  # raise when the file layout or what goes into it changes
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
-BATCH_SENTENCES = 2000  # sentences a worker tokenizes at a time
+BATCH_BLOCKS = 5000  # blocks (see `text_blocks`) a worker tokenizes at a time
 KEEP_INDEXES = 4  # index files kept in a cache directory (several knowledge directories may share it)
 CJK_FIRST, CJK_LAST = 0x4E00, 0x9FFF
 
@@ -159,8 +160,15 @@ def tokenize_texts(tokenizer: Tokenizer, texts: list[str]) -> list[list[list[str
     return [[tokenizer.tokens(s) for s in passage_sentences(t)] for t in texts]
 
 
+def text_blocks(text: str) -> list[str]:
+    """The blocks jieba cuts a text into before it looks for words (runs of CJK characters,
+    letters and digits, and what lies between them), of the folded text: the text's index words
+    (`Tokenizer.index_tokens`) are its blocks' index words, in order."""
+    return [b for b in _JIEBA_BLOCK.split(fold(text)) if b]
+
+
 def tokenize_sentences(tokenizer: Tokenizer, sentences: list[str]) -> list[list[str]]:
-    """Index words of each sentence."""
+    """Index words of each sentence (or block)."""
     return [tokenizer.index_tokens(s) for s in sentences]
 
 
@@ -177,7 +185,7 @@ def _progress_bar(total: int, progress: bool | None, desc: str, unit: str = "段
         from tqdm import tqdm
     except ImportError:
         return None
-    return tqdm(total=total, desc=desc, unit=unit, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
+    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
 
 
 def _token_cache_path(cache_dir: Path, key: str) -> Path:
@@ -228,10 +236,21 @@ def tokenize_while(
         s: [[sentence_ids.setdefault(x, len(sentence_ids)) for x in passage_sentences(t)] for t in texts_by_speech[s]]
         for s in todo
     }
-    unique = list(sentence_ids)
+    sentences = list(sentence_ids)
     del sentence_ids
+    # and each distinct block once: jieba cuts a text block by block (a run of CJK characters,
+    # letters and digits, or what lies between two such runs), so a sentence's words are its
+    # blocks' words in order, and clauses repeat far more often than sentences do
+    block_ids: dict[str, int] = {}
+    flat: list[int] = []
+    bounds = [0]
+    for sentence in sentences:
+        flat.extend(block_ids.setdefault(b, len(block_ids)) for b in text_blocks(sentence))
+        bounds.append(len(flat))
+    unique = list(block_ids)
+    del block_ids
     words: list[list[str] | None] = [None] * len(unique)
-    bar = _progress_bar(len(unique), progress, "分词", "句")
+    bar = _progress_bar(sum(map(len, unique)), progress, "分词", "字")
     try:
         if sum(len(texts_by_speech[s]) for s in todo) >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
             from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -246,7 +265,7 @@ def tokenize_while(
                         batch = future.result()
                         words[a : a + len(batch)] = batch
                         if bar is not None:
-                            bar.update(len(batch))
+                            bar.update(sum(map(len, unique[a : a + len(batch)])))
                 except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread
                     failed.append(exc)
 
@@ -256,8 +275,8 @@ def tokenize_while(
                 initargs=(tokenizer.entries(), sorted(tokenizer.stopwords)),
             ) as pool:
                 futures = {
-                    pool.submit(_tokenize_sentences, unique[a : a + BATCH_SENTENCES]): a
-                    for a in range(0, len(unique), BATCH_SENTENCES)
+                    pool.submit(_tokenize_sentences, unique[a : a + BATCH_BLOCKS]): a
+                    for a in range(0, len(unique), BATCH_BLOCKS)
                 }
                 collector = threading.Thread(target=collect, args=(futures,), name="tokens", daemon=True)
                 collector.start()
@@ -271,17 +290,22 @@ def tokenize_while(
             if failed:
                 raise failed[0]
         else:
-            for a in range(0, len(unique), BATCH_SENTENCES):
-                batch = tokenize_sentences(tokenizer, unique[a : a + BATCH_SENTENCES])
+            for a in range(0, len(unique), BATCH_BLOCKS):
+                batch = tokenize_sentences(tokenizer, unique[a : a + BATCH_BLOCKS])
                 words[a : a + len(batch)] = batch
                 if bar is not None:
-                    bar.update(len(batch))
+                    bar.update(sum(map(len, unique[a : a + len(batch)])))
             extra = meanwhile()
     finally:
         if bar is not None:
             bar.close()
+    by_sentence = [
+        [w for b in flat[bounds[j] : bounds[j + 1]] for w in words[b]]  # type: ignore[union-attr]
+        for j in range(len(sentences))
+    ]
+    del flat
     for s in todo:
-        tokens = [[words[j] for j in passage] for passage in layout[s]]
+        tokens = [[by_sentence[j] for j in passage] for passage in layout[s]]
         results[s] = tokens
         if cache_dir is not None:
             _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))

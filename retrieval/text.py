@@ -49,6 +49,7 @@ _base_lock = threading.Lock()
 _base: tuple[dict[str, int], int] | None = None
 
 jieba.setLogLevel(logging.WARNING)
+JIEBA_BLOCK = jieba.re_han_default  # how jieba splits a text into blocks it cuts one by one
 
 
 def fold(text: str) -> str:

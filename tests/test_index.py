@@ -134,11 +134,11 @@ def counted(monkeypatch):
 def test_a_second_build_reads_the_index_and_answers_the_same(tmp_path, counted):
     cache = tmp_path / "cache"
     first = KnowledgeBase.build(small_corpus(), cache_dir=cache)
-    sentences = {x for p in first.passages for x in build_module.passage_sentences(p.text)}
-    assert sum(counted) == len(sentences)  # each distinct sentence once
+    blocks = {b for p in first.passages for x in build_module.passage_sentences(p.text) for b in build_module.text_blocks(x)}
+    assert sum(counted) == len(blocks)  # each distinct block once
     assert len(list(cache.glob("index-*.bin"))) == 1
     second = KnowledgeBase.build(small_corpus(), cache_dir=cache)
-    assert sum(counted) == len(sentences)  # nothing tokenized again
+    assert sum(counted) == len(blocks)  # nothing tokenized again
     assert not second._index.words.weights.flags.writeable  # mapped from the file, not rebuilt
     assert second.passages == first.passages and second.topics() == first.topics()
     assert answers(second) == answers(first)
@@ -156,7 +156,8 @@ def test_adding_a_speech_tokenizes_only_that_speech(tmp_path, counted):
     after = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
     new = [p for p in after.passages if p.doc_id == "new-one"]
     assert len(new) == len(after.passages) - len(before.passages) == 2
-    assert sum(counted) == len({x for p in new for x in build_module.passage_sentences(p.text)})
+    assert sum(counted) == len({b for p in new for x in build_module.passage_sentences(p.text)
+                                for b in build_module.text_blocks(x)})
     assert len(list(cache.glob("index-*.bin"))) == 2
     top = after.search("收文登记有什么要求", k=1).hits[0].passage
     assert top.doc_id == "new-one" and "当天登记" in top.text
@@ -227,7 +228,7 @@ def test_progress_bar_when_asked(capsys):
 
 def test_two_processes_tokenize_like_one(monkeypatch, tmp_path):
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 10)
-    monkeypatch.setattr(build_module, "BATCH_SENTENCES", 7)
+    monkeypatch.setattr(build_module, "BATCH_BLOCKS", 7)
     parallel = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=tmp_path / "cache")
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 10**9)
     serial = KnowledgeBase.build(small_corpus([NEW_SPEECH]))
@@ -305,7 +306,7 @@ def test_object_questions_are_looked_up_in_the_index(kb):
 
 def test_a_failure_beside_the_worker_processes_is_raised_not_hung(monkeypatch):
     monkeypatch.setattr(build_module, "PARALLEL_MIN_PASSAGES", 1)
-    monkeypatch.setattr(build_module, "BATCH_SENTENCES", 3)
+    monkeypatch.setattr(build_module, "BATCH_BLOCKS", 3)
     tokenizer = KnowledgeBase.build(small_corpus()).tokenizer
     texts = [["信息报送要及时。", "公文流转要规范。"], ["督查督办要落实。"]]
 
@@ -316,3 +317,17 @@ def test_a_failure_beside_the_worker_processes_is_raised_not_hung(monkeypatch):
         build_module.tokenize_while(texts, tokenizer, None, False, broken)
     tokens, extra = build_module.tokenize_while(texts, tokenizer, None, False, lambda: "made")
     assert extra == "made" and tokens[1] == [[tokenizer.tokens("督查督办要落实。")]]
+
+
+def test_a_texts_index_words_are_its_blocks_words():
+    """The build tokenizes each distinct block once and joins them: exactly the sentence's words."""
+    from officebot.retrieval.knowledge import read_corpus
+
+    corpus = read_corpus(default_knowledge_dir())
+    tokenizer = KnowledgeBase.build(small_corpus()).tokenizer
+    texts = [x for st in corpus.speeches for line in st.lines for x in build_module.passage_sentences(line)]
+    texts += ["ＡＢＣ１２３，全角字母", "2021年GDP增长6.5%：好！", "  空格  与\t制表符 ", "İstanbul 的 İ", "——“引号”……"]
+    assert len(texts) > 300
+    for text in texts:
+        joined = [w for b in build_module.text_blocks(text) for w in tokenizer.index_tokens(b)]
+        assert joined == tokenizer.index_tokens(text) == tokenizer.tokens(text), text
