@@ -331,3 +331,27 @@ def test_a_texts_index_words_are_its_blocks_words():
     for text in texts:
         joined = [w for b in build_module.text_blocks(text) for w in tokenizer.index_tokens(b)]
         assert joined == tokenizer.index_tokens(text) == tokenizer.tokens(text), text
+
+
+def test_bigram_keys_give_the_bigrams_of_each_text():
+    """The index counts bigram terms with numpy (`build._GramKeys`): the same terms, as often, as
+    `text.bigrams` of each text."""
+    from collections import Counter
+
+    from officebot.retrieval.search import Settings
+    from officebot.retrieval.text import bigrams
+
+    passages, _ = build_module.split_corpus(read_corpus(default_knowledge_dir()), Settings().passage_chars)
+    texts = [p.text for p in passages] + [
+        "ＡＢＣ１２３，全角字母㐀豈", "2021年GDP增长6.5%：好！a", "单", "x", "", "İstanbul 的 İ 3.14% 中",
+    ]
+    grams = build_module._GramKeys()
+    keys, docs = grams.of_texts(texts)
+    label = grams.keys(bigrams("一、信息报送要“快”2021"))
+    vocab, ids = grams.number(np.concatenate([keys, label]))
+    term = {v: k for k, v in vocab.items()}
+    counted = [Counter() for _ in texts]
+    for doc, t in zip(docs.tolist(), ids[: len(keys)].tolist()):
+        counted[doc][term[t]] += 1
+    assert counted == [Counter(bigrams(t)) for t in texts]
+    assert [term[t] for t in ids[len(keys):].tolist()] == bigrams("一、信息报送要“快”2021")
