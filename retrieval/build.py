@@ -12,6 +12,7 @@ adding one speech re-tokenizes that speech only.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import logging
@@ -146,8 +147,15 @@ def split_corpus(corpus: Corpus, passage_chars: int) -> tuple[list[Passage], lis
 _worker_tokenizer: Tokenizer | None = None
 
 
+WORKER_NICENESS = 10  # worker processes yield the CPU to the process that started them
+
+
 def _init_worker(entries: list[str], stopwords: list[str]) -> None:
     global _worker_tokenizer
+    # the main process's share of the build (everything but the words) is the longest chain, and
+    # in the bot the answers come first: the tokenizing workers take what CPU is left
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(WORKER_NICENESS)
     _worker_tokenizer = Tokenizer(entries, set(stopwords))
 
 
@@ -232,36 +240,65 @@ def tokenize_while(
             if isinstance(cached, list) and len(cached) == len(texts_by_speech[s]):
                 results[s] = cached
     todo = [s for s, r in enumerate(results) if r is None]
-    # each distinct sentence is tokenized once: speeches repeat sentences (formulas, quotations,
-    # a notice's boilerplate), and a sentence's words do not depend on where it stands
+    # each distinct sentence once: speeches repeat sentences (formulas, quotations, a notice's
+    # boilerplate), and a sentence's words do not depend on where it stands; and within them each
+    # distinct block once: jieba cuts a text block by block (a run of CJK characters, letters and
+    # digits, or what lies between two such runs), so a sentence's words are its blocks' words in
+    # order, and clauses repeat far more often than sentences do. Blocks go to the worker
+    # processes as they are found.
+    parallel = sum(len(texts_by_speech[s]) for s in todo) >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1
+    pool = None
+    if parallel:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        # spawn, not fork: the caller may be a bot with threads running
+        pool = ProcessPoolExecutor(
+            WORKERS, mp_context=get_context("spawn"), initializer=_init_worker,
+            initargs=(tokenizer.entries(), sorted(tokenizer.stopwords)),
+        )
     sentence_ids: dict[str, int] = {}
-    layout = {
-        s: [[sentence_ids.setdefault(x, len(sentence_ids)) for x in passage_sentences(t)] for t in texts_by_speech[s]]
-        for s in todo
-    }
-    sentences = list(sentence_ids)
-    del sentence_ids
-    # and each distinct block once: jieba cuts a text block by block (a run of CJK characters,
-    # letters and digits, or what lies between two such runs), so a sentence's words are its
-    # blocks' words in order, and clauses repeat far more often than sentences do
     block_ids: dict[str, int] = {}
-    flat: list[int] = []
-    bounds = [0]
-    for sentence in sentences:
-        flat.extend(block_ids.setdefault(b, len(block_ids)) for b in text_blocks(sentence))
-        bounds.append(len(flat))
-    unique = list(block_ids)
-    del block_ids
-    words: list[list[str] | None] = [None] * len(unique)
-    bar = _progress_bar(sum(map(len, unique)), progress, "分词", "字")
+    unique: list[str] = []  # the distinct blocks
+    flat: list[int] = []  # the blocks of each distinct sentence, one after another
+    bounds = [0]  # sentence j has the blocks flat[bounds[j]:bounds[j + 1]]
+    layout: dict[int, list[list[int]]] = {}
+    futures: dict = {}
+    bar = None
     try:
-        if sum(len(texts_by_speech[s]) for s in todo) >= PARALLEL_MIN_PASSAGES and (os.cpu_count() or 1) > 1:
-            from concurrent.futures import ProcessPoolExecutor, as_completed
-            from multiprocessing import get_context
+        submitted = 0
+        for s in todo:
+            speech: list[list[int]] = []
+            for text in texts_by_speech[s]:
+                ids = []
+                for sentence in passage_sentences(text):
+                    j = sentence_ids.get(sentence)
+                    if j is None:
+                        j = sentence_ids[sentence] = len(sentence_ids)
+                        for block in text_blocks(sentence):
+                            k = block_ids.get(block)
+                            if k is None:
+                                k = block_ids[block] = len(unique)
+                                unique.append(block)
+                            flat.append(k)
+                        bounds.append(len(flat))
+                    ids.append(j)
+                speech.append(ids)
+            layout[s] = speech
+            if pool is not None and len(unique) - submitted >= BATCH_BLOCKS:
+                futures[pool.submit(_tokenize_sentences, unique[submitted:])] = submitted
+                submitted = len(unique)
+        if pool is not None and submitted < len(unique):
+            futures[pool.submit(_tokenize_sentences, unique[submitted:])] = submitted
+        del sentence_ids, block_ids
+        words: list[list[str] | None] = [None] * len(unique)
+        bar = _progress_bar(sum(map(len, unique)), progress, "分词", "字")
+        if pool is not None:
+            from concurrent.futures import as_completed
 
             failed: list[BaseException] = []
 
-            def collect(futures: dict) -> None:
+            def collect() -> None:
                 try:
                     for future in as_completed(futures):
                         a = futures[future]
@@ -272,24 +309,15 @@ def tokenize_while(
                 except Exception as exc:  # noqa: BLE001 - re-raised in the caller's thread
                     failed.append(exc)
 
-            # spawn, not fork: the caller may be a bot with threads running
-            with ProcessPoolExecutor(
-                WORKERS, mp_context=get_context("spawn"), initializer=_init_worker,
-                initargs=(tokenizer.entries(), sorted(tokenizer.stopwords)),
-            ) as pool:
-                futures = {
-                    pool.submit(_tokenize_sentences, unique[a : a + BATCH_BLOCKS]): a
-                    for a in range(0, len(unique), BATCH_BLOCKS)
-                }
-                collector = threading.Thread(target=collect, args=(futures,), name="tokens", daemon=True)
-                collector.start()
-                try:
-                    extra = meanwhile()
-                except BaseException:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    raise
-                finally:
-                    collector.join()
+            collector = threading.Thread(target=collect, name="tokens", daemon=True)
+            collector.start()
+            try:
+                extra = meanwhile()
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)  # what has not started never will
+                raise
+            finally:
+                collector.join()
             if failed:
                 raise failed[0]
         else:
@@ -299,12 +327,19 @@ def tokenize_while(
                 if bar is not None:
                     bar.update(sum(map(len, unique[a : a + len(batch)])))
             extra = meanwhile()
+    except BaseException:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            pool = None
+        raise
     finally:
+        if pool is not None:
+            pool.shutdown()
         if bar is not None:
             bar.close()
     by_sentence = [
         [w for b in flat[bounds[j] : bounds[j + 1]] for w in words[b]]  # type: ignore[union-attr]
-        for j in range(len(sentences))
+        for j in range(len(bounds) - 1)
     ]
     del flat
     for s in todo:
@@ -408,7 +443,8 @@ class _GramKeys:
 
     def number(self, keys: np.ndarray) -> tuple[dict[str, int], np.ndarray]:
         """(term -> id, the id of each key)."""
-        unique, ids = np.unique(keys, return_inverse=True)
+        unique = np.unique(keys)
+        ids = np.searchsorted(unique, keys)
         others = list(self._others)
         strings = [
             chr(k >> 21) + chr(k & 0x1FFFFF) if k >= 1 << 21 else chr(k) if k >= 0 else others[-1 - k]
