@@ -11,23 +11,25 @@ from typing import BinaryIO
 
 
 @contextlib.contextmanager
-def atomic_file(path: Path) -> Iterator[BinaryIO]:
+def atomic_file(path: Path, durable: bool = True) -> Iterator[BinaryIO]:
     """A binary file that replaces `path` whole when the block ends without an error: written to a
-    temporary file in the same directory, synced, then renamed over `path`; on an error the
-    temporary file is removed and `path` is left as it was."""
+    temporary file in the same directory, synced (unless not `durable`: a cache that is checked
+    when read and rebuilt when damaged), then renamed over `path`; on an error the temporary file
+    is removed and `path` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    with atomic_file(path) as handle:
+def write_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    with atomic_file(path, durable) as handle:
         handle.write(data)
