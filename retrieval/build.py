@@ -204,9 +204,9 @@ def _token_cache_path(cache_dir: Path, key: str) -> Path:
 
 
 def _write_quietly(path: Path, data: bytes) -> None:
-    """Write a speech's token cache atomically, not synced (one file a speech: thousands of syncs
-    at 100k passages; a damaged one fails its checks when read and is made again); a cache that
-    cannot be written is simply not kept."""
+    """Write a cache file (a speech's tokens, a directory's record) atomically but not synced
+    (one file a speech: thousands of syncs at 100k passages; a damaged one fails its checks when
+    read and is made again); a cache that cannot be written is simply not kept."""
     try:
         write_atomic(path, data, durable=False)
     except OSError as exc:

@@ -582,6 +582,25 @@ class KnowledgeBase:
         lo, hi = max(0, i - before), min(len(self.passages), i + after + 1)
         return [q for q in self.passages[lo:hi] if q.doc_id == p.doc_id]
 
+    def paragraph_context(self, passage_id: int) -> list[Passage]:
+        """Every passage of the paragraph before, the passage's own and the one after, in order.
+        A speech's passages are consecutive and in reading order, so this looks at those only."""
+        p = self.passage(passage_id)
+        if p is None:
+            return []
+        i = passage_id - self._first_id
+
+        def near(j: int) -> bool:
+            q = self.passages[j]
+            return q.doc_id == p.doc_id and abs(q.paragraph - p.paragraph) <= 1
+
+        lo, hi = i, i + 1
+        while lo > 0 and near(lo - 1):
+            lo -= 1
+        while hi < len(self.passages) and near(hi):
+            hi += 1
+        return list(self.passages[lo:hi])
+
     def topics(self) -> list[str]:
         """Section headings, outermost first, as topics to suggest; numbering markers removed."""
         return list(self._index.topics)

@@ -164,10 +164,14 @@ class Tokenizer:
         """Every word of the text, punctuation dropped, stopwords kept (in order)."""
         search = (mode or self.mode) == "search"
         if len(text) > SHORT_TEXT:  # only the cut asked for (an index tokenizes sentences by the million)
-            self._ensure_ready()
-            folded = fold(text)
-            return _words(self._jieba.cut_for_search(folded, HMM=True) if search else self._jieba.cut(folded, HMM=True))
+            return self._one_cut(text, search)
         return self.both(text)[1 if search else 0]
+
+    def _one_cut(self, text: str, search: bool) -> list[str]:
+        """One of jieba's two cuts of the text, nothing kept."""
+        self._ensure_ready()
+        folded = fold(text)
+        return _words(self._jieba.cut_for_search(folded, HMM=True) if search else self._jieba.cut(folded, HMM=True))
 
     def both(self, text: str) -> tuple[list[str], list[str]]:
         """(precise cut, search cut) of the text (`cuts`); those of short texts are kept."""
@@ -227,9 +231,8 @@ class Tokenizer:
     def index_tokens(self, text: str) -> list[str]:
         """`tokens`, for the index's sentences: the same words, without keeping any cut (each
         sentence is met once)."""
-        self._ensure_ready()
         stop = self.stopwords
-        return [w for w in _words(self._jieba.cut_for_search(fold(text), HMM=True)) if w not in stop]
+        return [w for w in self._one_cut(text, True) if w not in stop]
 
 
 def _words(cut: Iterable[str]) -> list[str]:

@@ -510,4 +510,5 @@ def test_neighbour_paragraphs_are_whole_paragraphs_of_the_same_speech(kb):
         assert {p.paragraph for p in around} <= {passage.paragraph - 1, passage.paragraph, passage.paragraph + 1}
         same = [p for p in kb.passages if p.doc_id == passage.doc_id and p.paragraph == passage.paragraph]
         assert all(p in around for p in same)
+        assert around == [p for p in kb.passages if p.doc_id == passage.doc_id and abs(p.paragraph - passage.paragraph) <= 1]
     assert handlers.neighbour_paragraphs(kb, -5) == []

@@ -82,13 +82,7 @@ def question_from_mention(message: Message, username: str, bot_id: int) -> str |
 
 def neighbour_paragraphs(kb, passage_id: int) -> list:
     """Every passage of the paragraph before, the passage's own and the one after, in order."""
-    passage = kb.passage(passage_id)
-    if passage is None:
-        return []
-    return [
-        p for p in kb.passages
-        if p.doc_id == passage.doc_id and abs(p.paragraph - passage.paragraph) <= 1
-    ]
+    return kb.paragraph_context(passage_id)
 
 
 def parse_callback(data: str | None) -> tuple[str, list[int]] | None:
