@@ -661,6 +661,14 @@ class PassageList(Sequence[Passage]):
     def __len__(self) -> int:
         return len(self._made)
 
+    def counts_by_doc(self) -> dict[str, int]:
+        """Passages per speech id, from the arrays."""
+        counts = np.bincount(self._doc_of, minlength=len(self._docs)).tolist()
+        per: dict[str, int] = {}
+        for (doc_id, _, _), n in zip(self._docs, counts):
+            per[doc_id] = per.get(doc_id, 0) + n
+        return per
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]

@@ -95,6 +95,7 @@ class KnowledgeBase:
         self._first_id = self.passages[0].id if self.passages else 0
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
         self._generation: int | None = None
+        self._per_speech: dict[str, int] | None = None
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
@@ -581,6 +582,20 @@ class KnowledgeBase:
         i = passage_id - self._first_id
         lo, hi = max(0, i - before), min(len(self.passages), i + after + 1)
         return [q for q in self.passages[lo:hi] if q.doc_id == p.doc_id]
+
+    def passages_per_speech(self) -> dict[str, int]:
+        """How many passages each speech has (from the index's arrays when it was read from a
+        file: no passage is made for it)."""
+        if self._per_speech is None:
+            counts = getattr(self.passages, "counts_by_doc", None)
+            if counts is not None:
+                self._per_speech = counts()
+            else:
+                per: dict[str, int] = {}
+                for p in self.passages:
+                    per[p.doc_id] = per.get(p.doc_id, 0) + 1
+                self._per_speech = per
+        return self._per_speech
 
     def paragraph_context(self, passage_id: int) -> list[Passage]:
         """Every passage of the paragraph before, the passage's own and the one after, in order.

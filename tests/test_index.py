@@ -355,3 +355,14 @@ def test_bigram_keys_give_the_bigrams_of_each_text():
         counted[doc][term[t]] += 1
     assert counted == [Counter(bigrams(t)) for t in texts]
     assert [term[t] for t in ids[len(keys):].tolist()] == bigrams("一、信息报送要“快”2021")
+
+
+def test_passages_per_speech_from_the_arrays_as_from_the_passages(tmp_path):
+    first = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=tmp_path / "cache")
+    second = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=tmp_path / "cache")  # read from the file
+    counted: dict[str, int] = {}
+    for p in first.passages:
+        counted[p.doc_id] = counted.get(p.doc_id, 0) + 1
+    assert hasattr(second.passages, "counts_by_doc")
+    assert second.passages_per_speech() == first.passages_per_speech() == counted
+    assert counted["new-one"] == 2

@@ -267,9 +267,7 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     if not sources:
         await _reply(update, render.plain("知识库里还没有讲话。"))
         raise ApplicationHandlerStop
-    counts: dict[str, int] = {}
-    for p in kb.current.passages:
-        counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
+    counts = kb.current.passages_per_speech()
     doc = render.Html().bold(f"知识库收录的讲话（{len(sources)} 篇）")
     for i, s in enumerate(sources, 1):
         doc.text(f"\n\n{i}. ").bold(f"《{render.shorten(s.speech.title, 120)}》")

@@ -205,10 +205,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     kb = services(context).knowledge()
-    counts: dict[str, int] = {}
-    for p in kb.passages:
-        counts[p.doc_id] = counts.get(p.doc_id, 0) + 1
-    await reply(update, render.render_sources(kb.speeches, counts))
+    await reply(update, render.render_sources(kb.speeches, kb.passages_per_speech()))
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
