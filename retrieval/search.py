@@ -37,6 +37,8 @@ from .types import Answer, Corpus, Hit, Passage, Speech
 
 __all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
 
+_LIST_ASK = INTENTS[2][0]  # "哪几", "分别", "几点": the question asks for items
+
 log = logging.getLogger(__name__)
 
 ANSWER_DEPTH = 3  # hits the abstention model looks at
@@ -379,17 +381,21 @@ class KnowledgeBase:
         fused = _fuse(index.words.column_scores(word_cols, word_terms),
                       index.bigrams.column_scores(gram_cols, bigram_terms), a)
         matched = fused > 0  # bonuses and section support go only to passages that match by themselves
+        verb = object_subject(query)
+        listing = index.objects.get(verb) if verb else None
         if self.settings.intent_weight:
             for (ask, _), shaped in zip(INTENTS, index.intents):
                 if ask.search(query):
+                    if ask is _LIST_ASK and listing is not None and len(listing):
+                        # a passage listing the verb's objects is a list answer ("服从什么，分别是哪几样")
+                        shaped = shaped.copy()
+                        shaped[listing] = 1
                     np.add(fused, self.settings.intent_weight, out=fused, where=matched & shaped.view(bool))
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             defining = index.definitions.get(subject)
             fused[defining] += 0.5 * (fused[defining] > 0)
-        verb = object_subject(query)
-        if verb:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
-            listing = index.objects.get(verb)
+        if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
             fused[listing] += 0.5 * (fused[listing] > 0)
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_scores(word_cols, word_terms),

@@ -23,7 +23,8 @@ def test_definition_questions(question, subject):
     ("question", "verb"),
     [("服从什么", "服从"), ("服从什么？", "服从"), ("办公室干部要服从什么", "服从"), ("要落实什么", "落实"),
      ("对谁忠诚", "忠诚"), ("要对谁忠诚？", "忠诚"), ("忠诚于谁", "忠诚"), ("服从谁", "服从"), ("出了事向谁报告", "报告"),
-     ("写材料要注意什么", "注意")],
+     ("写材料要注意什么", "注意"), ("要服从哪些", "服从"), ("办公室干部要服从的有哪几样", "服从"),
+     ("办公室干部要服从什么，分别是哪几样", "服从"), ("要落实哪几项", "落实")],
 )
 def test_object_questions_are_not_definition_questions(question, verb):
     assert definition_subject(question) == ""
@@ -31,7 +32,8 @@ def test_object_questions_are_not_definition_questions(question, verb):
 
 
 @pytest.mark.parametrize("question", ["为什么要服从", "办公室为什么重要", "信息报送时限是多少", "讲政治是什么要求",
-                                      "这说明了什么问题", "谁是第一责任人", "那些什么", ""])
+                                      "这说明了什么问题", "谁是第一责任人", "那些什么", "", "要求有哪些",
+                                      "办公室工作包括哪些", "主要有哪几个方面", "存在哪些问题"])
 def test_other_questions_have_neither_shape(question):
     assert object_subject(question) == ""
     assert definition_subject(question) == "" or question == ""
