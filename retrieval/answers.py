@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import re
 import weakref
+from dataclasses import replace
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from .shapes import LIST_ASK
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Hit, Passage
@@ -35,6 +37,8 @@ _WH = "谁|什么|哪些|哪几|哪个|哪种|啥"
 _PREPOSITION = "对|向|给|为|跟|与|同|从|由|靠|按|凭|用|把|让"
 _FILLER = r"[^\s，,。；;？?！!、：:“”\"]"
 MAX_FIT_LOSS = 0.05  # a part that fills the slot may hold this much less of the question
+MAX_MERGED_CHARS = 560  # a list question gets a split paragraph whole when it is no longer than this
+_ITEMS = re.compile(r"哪些|包括|有几|几[个种类项样]")  # besides LIST_ASK: "站在哪些高度", "包括什么"
 
 
 def text_coverage(kb: KnowledgeBase, content: Content, text: str) -> float:
@@ -143,6 +147,10 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
     parts = paragraph_parts(kb, passage)
     if len(parts) < 2:
         return passage
+    if LIST_ASK.search(query) or _ITEMS.search(query):  # the items may run on over the cut: show it whole
+        merged = "".join(p.text for p in parts)
+        if len(merged) <= MAX_MERGED_CHARS:
+            return replace(passage, text=merged, part=parts[0].part)
     patterns = slot_patterns(query, content, kb.tokenizer.is_word)
     if not patterns:
         return passage

@@ -31,13 +31,11 @@ from .chinese import to_simplified
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import MAX_SEEDS, outline_candidates
-from .shapes import INTENTS, definition_subject, object_heads, object_subject, topic_name
+from .shapes import INTENTS, LIST_ASK, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech
 
 __all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
-
-_LIST_ASK = INTENTS[2][0]  # "哪几", "分别", "几点": the question asks for items
 
 log = logging.getLogger(__name__)
 
@@ -386,7 +384,7 @@ class KnowledgeBase:
         if self.settings.intent_weight:
             for (ask, _), shaped in zip(INTENTS, index.intents):
                 if ask.search(query):
-                    if ask is _LIST_ASK and listing is not None and len(listing):
+                    if ask is LIST_ASK and listing is not None and len(listing):
                         # a passage listing the verb's objects is a list answer ("服从什么，分别是哪几样")
                         shaped = shaped.copy()
                         shaped[listing] = 1

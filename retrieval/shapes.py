@@ -24,6 +24,8 @@ INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"\d+\s*小时|[半一二两三四五六七八九十]+小时|第一时间|及时")),
 ]
 
+LIST_ASK = INTENTS[2][0]  # "哪几", "分别", "几点": the question asks for items
+
 _END = r"[？?。!！\s]*$"
 _DEFINITION = re.compile(
     r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)" + _END

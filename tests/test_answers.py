@@ -5,6 +5,7 @@ import pytest
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.answers import (
     asked_facts,
+    MAX_MERGED_CHARS,
     choose_part,
     paragraph_parts,
     question_features,
@@ -159,6 +160,26 @@ def test_choose_part_on_a_small_knowledge_base():
     _, _, content = kb.query_terms("守时是一种美德吗")
     p = kb.passages[0]
     assert choose_part(kb, p, "守时是一种美德吗", content) is p
+
+
+@pytest.mark.parametrize("query", ["眼界要宽要站在哪几个高度", "眼界要宽要求站在哪些高度看问题"])
+def test_a_list_question_gets_a_split_paragraph_whole(kb, query):
+    # "眼界要宽" lists four heights; the paragraph is cut after the first
+    top = kb.search(query, k=3).hits[0]
+    parts = paragraph_parts(kb, top.passage)
+    assert len(parts) >= 2 and top.passage.text == "".join(p.text for p in parts)
+    for height in ("政治的高度", "领导的高度", "时代的高度", "发展的高度"):
+        assert height in top.passage.text
+
+
+def test_a_long_split_paragraph_is_not_merged():
+    first = "大家要守时、守信、守规。" + "守时是一种美德，守时的人受人尊重。" * 20
+    second = "守信就是说到做到。" + "守规就是按规矩办事。" * 30
+    speech = Speech("s", "讲话", "2024")
+    kb = KnowledgeBase.build(Corpus([SpeechText(speech, ("一、要守时", first + second))]))
+    assert len(kb.passages) >= 2 and len(first + second) > MAX_MERGED_CHARS
+    for hit in kb.search("要做到哪几点", k=3).hits:
+        assert len(hit.passage.text) <= len(max((p.text for p in kb.passages), key=len))
 
 
 def test_slot_patterns(kb):
