@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import weakref
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .shapes import LIST_ASK

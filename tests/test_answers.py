@@ -4,8 +4,8 @@ question signals of the abstention model."""
 import pytest
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.answers import (
-    asked_facts,
     MAX_MERGED_CHARS,
+    asked_facts,
     choose_part,
     paragraph_parts,
     question_features,
