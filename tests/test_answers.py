@@ -213,6 +213,14 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("同事之间有矛盾怎么办", []),
         ("每天看书看报算不算学习", []),
         ("我们这些熟悉的老流程，还用那么较真吗", []),
+        ("年度考核优秀的比例是多少", ["share"]),
+        ("值班室电话是多少", ["contact"]),
+        ("领导讲话稿控制在多少字", ["count"]),
+        ("在一个岗位干满几年要轮岗", ["count"]),
+        ("出了大事多久要打电话报告", ["count"]),  # 打电话 is how, not a number asked for
+        ("平时打电话汇报总是说不清怎么办", []),
+        ("这活我干了好几年了，还用那么仔细吗", []),
+        ("公文拟定要突出哪几个字", []),
     ],
 )
 def test_asked_facts(query, kinds):
