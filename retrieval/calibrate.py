@@ -56,8 +56,9 @@ def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) ->
     return float(answerable[min(len(answerable) - 1, int(len(answerable) * target))])
 
 
-# sets kept for measurement only: written blind after the last change to the features, never fitted on
-HELD_OUT = {"questions_round9.yaml", "questions_round10.yaml", "questions_round11.yaml"}
+# sets kept for measurement only, never fitted on. Rounds 10 and 11 were held out until their first
+# runs were measured and reported (README); the weights in Settings are fitted on them since.
+HELD_OUT = {"questions_round9.yaml", "questions_round12.yaml"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -63,9 +63,9 @@ class Settings:
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
     # fitted on 1058 questions of 12 sets, every set but round9 (python -m officebot.retrieval.calibrate
     # --target 0.025 SETS); the last three weigh `question_features` (retrieval/answers.py)
-    answer_weights: tuple[float, ...] = (1.29, 1.38, -0.76, 1.42, 1.64, -0.25, 0.11, -0.51, -0.95, -1.07)
-    answer_bias: float = -0.64
-    answer_threshold: float = 0.657
+    answer_weights: tuple[float, ...] = (1.22, 1.28, -0.7, 1.4, 1.61, -0.16, 0.08, -0.32, -0.98, -1.16)
+    answer_bias: float = -0.72
+    answer_threshold: float = 0.62
 
 
 class KnowledgeBase:
