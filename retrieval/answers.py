@@ -242,6 +242,25 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0]
 
 
+def object_highlight(passage: Passage, verb: str, highlight: str) -> str:
+    """For a question asking what the verb applies to ("服从什么", "要服从的有哪几样", "对谁忠诚"):
+    the sentence that lists the verb's objects ("服从规则、服从大局、服从上级", "对党忠诚、对单位和事业
+    忠诚"), after the sentence that asks it when the speech asks itself ("服从什么？"); the highlight
+    as it was when it lists them already or no sentence does."""
+    if not verb:
+        return highlight
+    item = re.compile(rf"(?:{re.escape(verb)}[^、。；;，,？?！!]{{1,8}}|对[^、。；;，,？?！!]{{1,8}}?{re.escape(verb)})、")
+    if item.search(highlight):
+        return highlight
+    sentences = split_sentences(passage.text)
+    for i, sentence in enumerate(sentences):
+        if item.search(sentence):
+            before = sentences[i - 1] if i else ""
+            asks = before.rstrip("”’\" ").endswith(("？", "?")) and verb in before
+            return before + sentence if asks else sentence
+    return highlight
+
+
 def answer_highlight(passage: Passage, highlight: str) -> str:
     """The key sentence, carried on to the next one when it only asks ("服从什么？" -> "服从什么？
     服从规则、服从大局、服从上级。"): a speech often asks the question itself, then answers it."""

@@ -26,7 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import build as _build
-from .answers import answer_highlight, choose_part, question_features
+from .answers import answer_highlight, choose_part, object_highlight, question_features
 from .chinese import to_simplified
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
@@ -428,6 +428,7 @@ class KnowledgeBase:
                 highlight = p.text.split("\n", 1)[0]
             else:
                 highlight = answer_highlight(p, self._highlight(p, word_weights, gram_weights))
+                highlight = object_highlight(p, verb, highlight)
             hits.append(Hit(len(hits) + 1, score, p, highlight))
         answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))

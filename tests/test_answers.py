@@ -264,3 +264,22 @@ def test_a_highlight_that_only_asks_carries_on_to_the_answer(kb):
     assert hit.highlight.startswith("服从什么？") and "服从规则、服从大局、服从上级" in hit.highlight
     assert hit.highlight in hit.passage.text
     assert "服从规则、服从大局、服从上级" in render.visible_text(render.render_answer(hits))
+
+
+@pytest.mark.parametrize(("query", "items"), [
+    ("办公室干部要服从的有哪几样", "服从规则、服从大局、服从上级"),
+    ("要服从哪些", "服从规则、服从大局、服从上级"),
+    ("忠诚于谁", "对党忠诚、对单位和事业忠诚"),
+])
+def test_an_object_question_highlights_the_sentence_listing_the_objects(kb, query, items):
+    hit = kb.search(query, k=1).hits[0]
+    assert items in hit.highlight and hit.highlight in hit.passage.text
+
+
+def test_object_highlight_keeps_the_highlight_when_nothing_lists_objects():
+    from officebot.retrieval.answers import object_highlight
+    from officebot.retrieval.types import Passage
+
+    p = Passage(0, "s", "讲话", "2024", (), 1, 0, "服从是一种美德。我们要学会服从。")
+    assert object_highlight(p, "服从", "我们要学会服从。") == "我们要学会服从。"
+    assert object_highlight(p, "", "服从是一种美德。") == "服从是一种美德。"
