@@ -261,10 +261,16 @@ def object_highlight(passage: Passage, verb: str, highlight: str) -> str:
     return highlight
 
 
+LABEL_CHARS = 12  # a sentence this short is a label ("1.情况要明。", "难点信息“亮明观点”。")
+
+
 def answer_highlight(passage: Passage, highlight: str) -> str:
     """The key sentence, carried on to the next one when it only asks ("服从什么？" -> "服从什么？
-    服从规则、服从大局、服从上级。"): a speech often asks the question itself, then answers it."""
-    if not highlight.rstrip("”’\" ").endswith(("？", "?")):
+    服从规则、服从大局、服从上级。"): a speech often asks the question itself, then answers it; or
+    when it is only a label, a heading or a slogan ("难点信息“亮明观点”。"), which the next sentence
+    explains."""
+    asks = highlight.rstrip("”’\" ").endswith(("？", "?"))
+    if not asks and len(strip_for_match(highlight)) > LABEL_CHARS:
         return highlight
     at = passage.text.find(highlight)
     if at < 0:

@@ -5,6 +5,7 @@ import pytest
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.answers import (
     MAX_MERGED_CHARS,
+    answer_highlight,
     asked_facts,
     choose_part,
     paragraph_parts,
@@ -14,7 +15,7 @@ from officebot.retrieval.answers import (
 from officebot.retrieval.evaluate import MAX_HIT_CHARS
 from officebot.retrieval.outline import MAX_OUTLINE_CHARS, build_outlines, is_list_question
 from officebot.retrieval.structure import build_paragraphs, split_passages
-from officebot.retrieval.types import Corpus, Speech, SpeechText
+from officebot.retrieval.types import Corpus, Passage, Speech, SpeechText
 
 from officebot.bot import render
 
@@ -283,3 +284,10 @@ def test_object_highlight_keeps_the_highlight_when_nothing_lists_objects():
     p = Passage(0, "s", "讲话", "2024", (), 1, 0, "服从是一种美德。我们要学会服从。")
     assert object_highlight(p, "服从", "我们要学会服从。") == "我们要学会服从。"
     assert object_highlight(p, "", "服从是一种美德。") == "服从是一种美德。"
+
+
+def test_a_highlight_that_is_only_a_label_carries_on_to_what_explains_it():
+    p = Passage(0, "s", "讲话", "2024", (), 1, 0, "难点信息“亮明观点”。上报时既分析症结所在，又提供解决对策。其他内容在这里。")
+    assert answer_highlight(p, "难点信息“亮明观点”。") == "难点信息“亮明观点”。上报时既分析症结所在，又提供解决对策。"
+    long = "上报时既分析症结所在，又提供解决对策。"
+    assert answer_highlight(p, long) == long
