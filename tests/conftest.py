@@ -48,6 +48,38 @@ def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return directory
 
 
+# the store calls that may run on the event loop: opening and closing, and the update ledger's
+# marks, which must be written the moment a reply is (officebot.bot.ledger)
+ON_LOOP_ALLOWED = {"open", "close", "version", "migrate", "mark_handled", "unmark_handled", "handled_among",
+                   "prune_handled"}
+
+
+@pytest.fixture
+def store_off_loop(monkeypatch: pytest.MonkeyPatch):
+    """Fails the test if a store call (a SQLite query or commit) runs on the bot's event loop."""
+    from officebot.bot.store import Store
+
+    on_loop: list[str] = []
+    for name, method in list(vars(Store).items()):
+        if name.startswith("_") or name in ON_LOOP_ALLOWED or not callable(method):
+            continue
+
+        def watched(*args, __method=method, __name=name, **kwargs):
+            caller = sys._getframe(1).f_globals.get("__name__", "")
+            if caller.startswith("officebot.") and caller != "officebot.bot.store":  # not the tests' own calls
+                try:
+                    asyncio.get_running_loop()
+                except RuntimeError:
+                    pass  # a worker thread
+                else:
+                    on_loop.append(__name)
+            return __method(*args, **kwargs)
+
+        monkeypatch.setattr(Store, name, watched)
+    yield on_loop
+    assert not on_loop, f"store calls on the event loop: {sorted(set(on_loop))}"
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     knowledge = KnowledgeBase.load()
@@ -136,7 +168,7 @@ def dump_tasks(loop: asyncio.AbstractEventLoop) -> None:
 
 
 @pytest.fixture
-async def bot_runner(kb, bot_env, botapi, caplog) -> AsyncIterator[BotRun]:
+async def bot_runner(kb, bot_env, botapi, caplog, store_off_loop) -> AsyncIterator[BotRun]:
     caplog.set_level(logging.INFO)
     runner = BotRun(kb, botapi)
     try:

@@ -472,7 +472,7 @@ async def test_answers_are_scored_and_the_leaderboard_shows_names(bot, people, m
     raw_poll_answer(people, "5999999999999999999", THIRD, [0])  # not our poll: ignored
     monkeypatch.setattr(training, "clock", lambda: time.time() + training.QUIZ_OPEN_PERIOD + training.LATE_GRACE + 60)
     people.poll_answer(first["id"], THIRD, [right[first["id"]]])  # after the poll closed: ignored
-    people.wait_delivered()
+    await people.async_wait_delivered()
     _, call = await say(people, GROUP, USER, "/score")
     monkeypatch.setattr(training, "clock", time.time)
     assert answers() == 4

@@ -2849,6 +2849,10 @@ class FakeBotAPI(_FaultsMixin):
                     raise TimeoutError(f"update {target} not fetched by the bot")
                 self._cond.wait(remaining)
 
+    async def async_wait_delivered(self, update: JSON | int | None = None, timeout: float = 10.0) -> None:
+        """:meth:`wait_delivered` without blocking the event loop the bot runs on."""
+        await asyncio.to_thread(self.wait_delivered, update, timeout)
+
     def pending_updates(self) -> list[JSON]:
         """Updates not yet confirmed by a getUpdates offset."""
         with self._lock:

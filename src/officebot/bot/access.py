@@ -129,7 +129,7 @@ async def allow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, plain(USAGE_ALLOW))
         return
     for id_ in ids:
-        svc.store.allow(id_, update.effective_user.id)
+        await asyncio.to_thread(svc.store.allow, id_, update.effective_user.id)
         stored.add(id_)
     await reply(update, plain(f"已允许：{'、'.join(map(str, ids))}。") + "\n" + render_allowlist(svc, stored))
 
@@ -146,7 +146,7 @@ async def deny_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     stored: set[int] = context.bot_data.setdefault(ALLOWED, set())
     removed, fixed = [], []
     for id_ in ids:
-        if svc.store.deny(id_) or id_ in stored:
+        if (await asyncio.to_thread(svc.store.deny, id_)) or id_ in stored:
             removed.append(id_)
         stored.discard(id_)
         if id_ in svc.settings.allowed:
@@ -217,7 +217,7 @@ async def purge(application: Application) -> None:
 async def start_access(application: Application) -> None:
     svc = services(application)
     try:
-        application.bot_data[ALLOWED] = svc.store.allowed_ids()
+        application.bot_data[ALLOWED] = await asyncio.to_thread(svc.store.allowed_ids)
     except StoreError as exc:
         logger.error("could not read the allowlist; only OFFICE_BOT_ALLOWED applies: %s", exc)
         application.bot_data[ALLOWED] = set()

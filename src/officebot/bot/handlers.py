@@ -10,6 +10,7 @@ button carries only numbers, e.g. "more:1234:3" (question 1234, results from off
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 
@@ -217,7 +218,7 @@ async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if update.effective_chat.type != ChatType.PRIVATE:  # other users' questions stay out of groups
         await reply(update, render.plain(PRIVATE_ONLY))
         return
-    await reply(update, render.render_stats(svc.store.stats()))
+    await reply(update, render.render_stats(await asyncio.to_thread(svc.store.stats)))
 
 
 # ---- messages ------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if action not in ("fb", "more", "ctx") or len(numbers) != (3 if action == "fb" else 2):
         await query.answer(EXPIRED)
         return
-    asked = _asked_here(svc, numbers[0], message.chat.id)
+    asked = await asyncio.to_thread(_asked_here, svc, numbers[0], message.chat.id)
     if asked is None:
         await query.answer(EXPIRED)
         return
@@ -357,7 +358,7 @@ async def feedback_pressed(
     if svc.knowledge().passage(passage_id) is None:
         await query.answer(EXPIRED)
         return
-    changed = svc.store.record_feedback(asked.id, passage_id, query.from_user.id, value)
+    changed = await asyncio.to_thread(svc.store.record_feedback, asked.id, passage_id, query.from_user.id, value)
     if not changed:
         await query.answer("已经记下了，谢谢！")
     else:
@@ -377,7 +378,7 @@ async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, inde
     if not answer.hits:
         await query.message.reply_text(render.render_not_found(topic, False), parse_mode=ParseMode.HTML)
         return
-    question_id = store_safely("log the topic", lambda: svc.store.log_question(
+    question_id = await asyncio.to_thread(store_safely, "log the topic", lambda: svc.store.log_question(
         topic, answered=answer.answered, chat_id=query.message.chat.id, user_id=query.from_user.id,
         source="topic", passage=answer.hits[0].passage.id,
     ))

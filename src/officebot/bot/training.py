@@ -21,6 +21,7 @@ open. Answers to unknown polls, second answers and late ones are ignored.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import random
 import re
@@ -281,8 +282,8 @@ def render_record(name: str, week: Record, total: Record, in_group: bool) -> str
 
 # ---- sending tips and quizzes ----------------------------------------------------------------
 
-def today_tip(svc: Services, tr: Training, chat_id: int, zone: ZoneInfo) -> Tip:
-    return tr.by_id[svc.store.tip_of_day(chat_id, local_day(zone), tr.ids)]
+async def today_tip(svc: Services, tr: Training, chat_id: int, zone: ZoneInfo) -> Tip:
+    return tr.by_id[await asyncio.to_thread(svc.store.tip_of_day, chat_id, local_day(zone), tr.ids)]
 
 
 async def send_quiz(
@@ -300,7 +301,7 @@ async def send_quiz(
         open_period=open_period,
         reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to else None,
     )
-    store_safely("record the quiz poll", lambda: svc.store.record_poll(
+    await asyncio.to_thread(store_safely, "record the quiz poll", lambda: svc.store.record_poll(
         message.poll.id, chat_id=chat_id, message_id=message.message_id, tip_id=quiz.tip_id,
         correct=quiz.correct, open_period=open_period, sent_at=clock(),
     ))
@@ -357,20 +358,20 @@ def unschedule(job_queue: JobQueue, chat_id: int) -> None:
 async def restore_subscriptions(application: Application) -> None:
     """Jobs are not persisted: make them again from the store."""
     svc = services(application)
-    subs = svc.store.subscriptions()
+    subs = await asyncio.to_thread(svc.store.subscriptions)
     for sub in subs:
         schedule(application.job_queue, sub, svc.settings.zone)
     logger.info("%d daily-tip subscriptions scheduled", len(subs))
 
 
-def drop_subscription(svc: Services, job_queue: JobQueue, chat_id: int, reason: str) -> None:
-    if svc.store.unsubscribe(chat_id):
+async def drop_subscription(svc: Services, job_queue: JobQueue, chat_id: int, reason: str) -> None:
+    if await asyncio.to_thread(svc.store.unsubscribe, chat_id):
         logger.info("chat %s unsubscribed from the daily tip: %s", chat_id, reason)
     unschedule(job_queue, chat_id)
 
 
 async def send_daily_tip(bot: Bot, svc: Services, tr: Training, sub: Subscription) -> None:
-    tip = today_tip(svc, tr, sub.chat_id, zone_of(sub.timezone, svc.settings.zone))
+    tip = await today_tip(svc, tr, sub.chat_id, zone_of(sub.timezone, svc.settings.zone))
     quiz = quiz_of(tip, tr.tips) if sub.with_quiz else None
     await bot.send_message(
         sub.chat_id,
@@ -378,7 +379,7 @@ async def send_daily_tip(bot: Bot, svc: Services, tr: Training, sub: Subscriptio
         parse_mode=ParseMode.HTML,
         reply_markup=None if quiz else tip_keyboard(tip),
     )
-    svc.store.mark_sent(sub.chat_id, clock())
+    await asyncio.to_thread(svc.store.mark_sent, sub.chat_id, clock())
     if quiz:
         await send_quiz(bot, svc, sub.chat_id, quiz, DAILY_QUIZ_OPEN_PERIOD)
 
@@ -387,7 +388,7 @@ async def daily_tip_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """run_daily callback: the chat's tip of the day (and its quiz)."""
     svc, tr = services(context), training(context)
     chat_id = context.job.chat_id
-    sub = svc.store.subscription(chat_id)
+    sub = await asyncio.to_thread(svc.store.subscription, chat_id)
     if sub is None:
         context.job.schedule_removal()
         return
@@ -397,16 +398,16 @@ async def daily_tip_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     try:
         await send_daily_tip(context.bot, svc, tr, sub)
     except ChatMigrated as exc:  # the group became a supergroup: follow it, keeping its scores
-        svc.store.move_chat(chat_id, exc.new_chat_id)
+        await asyncio.to_thread(svc.store.move_chat, chat_id, exc.new_chat_id)
         unschedule(context.job_queue, chat_id)
-        sub = svc.store.subscription(exc.new_chat_id)
+        sub = await asyncio.to_thread(svc.store.subscription, exc.new_chat_id)
         schedule(context.job_queue, sub, svc.settings.zone)
         logger.info("chat %s moved to %s", chat_id, exc.new_chat_id)
         await send_daily_tip(context.bot, svc, tr, sub)
     except TelegramError as exc:
         if not chat_gone(exc):
             raise
-        drop_subscription(svc, context.job_queue, chat_id, str(exc))
+        await drop_subscription(svc, context.job_queue, chat_id, str(exc))
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -420,7 +421,7 @@ async def tip_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if wait:
         await reply(update, plain(slow_down(wait)))
         return
-    tip = today_tip(svc, tr, update.effective_chat.id, svc.settings.zone)
+    tip = await today_tip(svc, tr, update.effective_chat.id, svc.settings.zone)
     await reply(update, render_tip(tip), tip_keyboard(tip))
 
 
@@ -443,7 +444,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await reply(update, plain(capped(wanted)))
     chat_id = update.effective_chat.id
     failed = 0
-    for tip_id in svc.store.next_tips(chat_id, tr.ids, count, purpose="quiz"):
+    for tip_id in await asyncio.to_thread(svc.store.next_tips, chat_id, tr.ids, count, purpose="quiz"):
         quiz = quiz_of(tr.by_id[tip_id], tr.tips)
         if not quiz:
             continue
@@ -462,8 +463,8 @@ async def score_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     svc = services(context)
     chat_id = update.effective_chat.id
     since = week_start(datetime.fromtimestamp(clock(), svc.settings.zone))
-    week = svc.store.leaderboard(chat_id, since=since.timestamp())
-    total = svc.store.leaderboard(chat_id)
+    week = await asyncio.to_thread(svc.store.leaderboard, chat_id, since=since.timestamp())
+    total = await asyncio.to_thread(svc.store.leaderboard, chat_id)
     await reply(update, render_leaderboard(week, total, since))
 
 
@@ -474,8 +475,8 @@ async def myscore_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
     in_group = update.effective_chat.type != ChatType.PRIVATE
     chat_id = update.effective_chat.id if in_group else None
     since = week_start(datetime.fromtimestamp(clock(), svc.settings.zone)).timestamp()
-    week = svc.store.user_record(user.id, chat_id=chat_id, since=since)
-    total = svc.store.user_record(user.id, chat_id=chat_id)
+    week = await asyncio.to_thread(svc.store.user_record, user.id, chat_id=chat_id, since=since)
+    total = await asyncio.to_thread(svc.store.user_record, user.id, chat_id=chat_id)
     await reply(update, render_record(user.full_name, week, total, in_group))
 
 
@@ -492,7 +493,8 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         await reply(update, plain(str(exc)))
         return
     user = update.effective_user
-    sub = svc.store.subscribe(
+    sub = await asyncio.to_thread(
+        svc.store.subscribe,
         update.effective_chat.id, at, with_quiz=with_quiz, timezone=svc.settings.tz,
         created_by=user.id if user else None,
     )
@@ -506,16 +508,18 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
         return
     chat_id = update.effective_chat.id
     unschedule(context.application.job_queue, chat_id)
-    await reply(update, plain(UNSUBSCRIBED if svc.store.unsubscribe(chat_id) else NOT_SUBSCRIBED))
+    dropped = await asyncio.to_thread(svc.store.unsubscribe, chat_id)
+    await reply(update, plain(UNSUBSCRIBED if dropped else NOT_SUBSCRIBED))
 
 
 async def settings_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     svc, tr = services(context), training(context)
     chat_id = update.effective_chat.id
-    sub = svc.store.subscription(chat_id)
+    sub = await asyncio.to_thread(svc.store.subscription, chat_id)
     jobs = context.application.job_queue.get_jobs_by_name(job_name(chat_id)) if sub else ()
     next_run = next((job.next_t for job in jobs if job.next_t), None)
-    await reply(update, render_settings(sub, next_run, svc.store.rotation_progress(chat_id, tr.ids)))
+    progress = await asyncio.to_thread(svc.store.rotation_progress, chat_id, tr.ids)
+    await reply(update, render_settings(sub, next_run, progress))
 
 
 # ---- buttons, poll answers, membership -------------------------------------------------------
@@ -540,15 +544,15 @@ async def quiz_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if wait:
         await query.answer(slow_down(wait))
         return
-    if svc.store.open_poll(message.chat.id, tip.id, clock()):
-        await query.answer(QUIZ_OPEN)
-        return
-    quiz = quiz_of(tip, tr.tips)
-    if quiz is None:
-        await query.answer(NO_QUIZ)
-        return
     _sending.add(key)  # no await between the check above and this: one poll per press burst
     try:
+        if await asyncio.to_thread(svc.store.open_poll, message.chat.id, tip.id, clock()):
+            await query.answer(QUIZ_OPEN)
+            return
+        quiz = quiz_of(tip, tr.tips)
+        if quiz is None:
+            await query.answer(NO_QUIZ)
+            return
         await query.answer()
         await send_quiz(context.bot, svc, message.chat.id, quiz, QUIZ_OPEN_PERIOD, reply_to=message.message_id)
     finally:
@@ -561,7 +565,8 @@ async def quiz_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     user = answer.user
     if user is None:  # voted as a chat (anonymous admin): nobody to score
         return
-    result = services(context).store.record_answer(
+    result = await asyncio.to_thread(
+        services(context).store.record_answer,
         answer.poll_id, user.id, answer.option_ids, user.full_name, at=clock(), grace=LATE_GRACE
     )
     logger.debug("poll answer: %s", result)
@@ -571,7 +576,7 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
     """The bot was blocked, kicked or left: no more daily tips there."""
     change = update.my_chat_member
     if change.new_chat_member.status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
-        drop_subscription(services(context), context.application.job_queue, change.chat.id, "bot removed or blocked")
+        await drop_subscription(services(context), context.application.job_queue, change.chat.id, "bot removed or blocked")
 
 
 # ---- registration ----------------------------------------------------------------------------
