@@ -70,6 +70,30 @@ class Run:
             np.add.at(out, docs[start:end], w)
         return out
 
+    def group_share(self, columns: dict[str, int], groups: dict[str, str], docs: np.ndarray) -> np.ndarray:
+        """For each of `docs` (ascending document ids), the share of the groups of terms
+        (`groups`: term -> group; a term without one is its own group) of which it has at least
+        one term; only groups with a term in the run count. A binary search of `docs` in each
+        term's column: the cost follows how many documents are asked about, not the postings."""
+        by_group: dict[str, list[int]] = {}
+        for term, column in columns.items():
+            by_group.setdefault(groups.get(term, term), []).append(column)
+        out = np.zeros(len(docs))
+        if not by_group or not len(docs):
+            return out
+        indptr, postings = self.indptr, self.docs
+        for cols in by_group.values():
+            has = np.zeros(len(docs), dtype=bool)
+            for c in cols:
+                col = postings[int(indptr[c]) : int(indptr[c + 1])]
+                if not len(col):
+                    continue
+                at = np.minimum(col.searchsorted(docs), len(col) - 1)
+                has |= col[at] == docs
+            out += has
+        out /= len(by_group)
+        return out
+
     def idf_of(self, term: str) -> float:
         column = self.vocab.get(term)
         return 0.0 if column is None else float(self.idf[column])

@@ -1,7 +1,10 @@
 """The knowledge base: index the speeches once, search them many times.
 
 Ranking fuses two BM25 runs over the same passages: jieba words (with the section headings of the
-passage) and character bigrams, plus the same two runs over whole sections. The BM25 weights are
+passage) and character bigrams, plus the same two runs over whole sections. The fused score is
+scaled by how many of the question's words the passage has (`Settings.coord_weight`, Lucene's
+classic coord: a word counts once with its parts and synonyms), so that one rare word said often
+does not outrank a passage that has more of what was asked. The BM25 weights are
 computed when the index is built and kept as sparse arrays (`index.Run`, checked against rank_bm25
 in the tests), so a question costs what its terms cost, not what the library does; the index is
 written to a cache directory and read back memory-mapped on the next start (`build.py`). Whether
@@ -43,6 +46,7 @@ ANSWER_DEPTH = 3  # hits the abstention model looks at
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
+COORD_POOL = 200  # passages whose share of the question's words is worked out (`Settings.coord_weight`)
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 _DEFAULT = object()  # "use the default cache directory"
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
@@ -59,6 +63,10 @@ class Settings:
     intent_weight: float = 0.2  # bonus for a passage shaped like the answer asked for (who, why…)
     section_weight: float = 0.3  # how much the passage's whole section matching the question counts
     homophone_weight: float = 0.8  # weight of a same-pinyin stand-in for an unknown word (IME typos)
+    # how much a passage's score depends on how many of the question's words it has (Lucene's
+    # classic "coord"): the fused score is multiplied by 1 - w + w * (share of the question's words,
+    # each with its parts and synonyms, that the passage has); 0 leaves scores as BM25 makes them
+    coord_weight: float = 0.5
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
     # fitted on 1058 questions of 12 sets, every set but round9 (python -m officebot.retrieval.calibrate
@@ -222,7 +230,17 @@ class KnowledgeBase:
     # ---- querying -------------------------------------------------------------------------
 
     def query_terms(self, query: str) -> tuple[dict[str, float], dict[str, float], list[tuple[str, list[str]]]]:
-        """Weighted word terms, weighted bigram terms, and the content words with their expansions.
+        """Weighted word terms, weighted bigram terms, and the content words with their expansions
+        (`_query_terms` without the words' groups)."""
+        return self._query_terms(query)[:3]
+
+    def _query_terms(
+        self, query: str
+    ) -> tuple[dict[str, float], dict[str, float], list[tuple[str, list[str]]], dict[str, str]]:
+        """Weighted word terms, weighted bigram terms, the content words with their expansions,
+        and the group of each word term: the question word it comes from (a word of jieba's
+        precise cut, whose parts the search cut adds, with the synonyms of both), so that
+        `coord` counts "办公室" once, not as 办公, 公室 and 办公室.
 
         Stopwords (question words among them) do not match, but their synonyms do: "多久" brings
         in "小时内". Content words, which decide whether the question is answered, come from
@@ -250,20 +268,30 @@ class KnowledgeBase:
                 ends.update(range(a + 1, b + 1))
         phrases = [(a, b, e) for a, b, e in self._find_synonyms(folded) if a in starts and b in ends]
 
-        def widen(expansions: list[str], weight: float) -> None:
+        groups: dict[str, str] = {}  # word term -> the question word it stands for
+
+        def widen(expansions: list[str], weight: float, group: str) -> None:
             for e in expansions:
                 words, grams = self._expansion_terms(e)
                 for t in words:
-                    word_terms.setdefault(t, weight)
+                    if t not in word_terms:
+                        word_terms[t] = weight
+                        groups[t] = group
                 for g in grams:
                     bigram_terms.setdefault(g, weight)
 
+        # the search cut gives each word of the precise cut as its parts, then the word itself
+        j = 0
         for w in search_cut:
+            group = precise_cut[j] if j < len(precise_cut) else w
+            if j < len(precise_cut) and w == precise_cut[j]:
+                j += 1
             if w not in stop:
                 word_terms[w] = 1.0
-            widen(self.synonyms.expand(w), self.settings.synonym_weight)
-        for _, _, expansions in phrases:
-            widen(expansions, self.settings.synonym_weight)
+                groups[w] = group
+            widen(self.synonyms.expand(w), self.settings.synonym_weight, group)
+        for a, b, expansions in phrases:
+            widen(expansions, self.settings.synonym_weight, folded[a:b])
         content = []
         for w, (begin, end) in zip(precise, spans):
             if w in stop:
@@ -275,7 +303,9 @@ class KnowledgeBase:
             if not expansions and w not in self._vocabulary():
                 expansions = self.homophones(w)
                 for e in expansions:
-                    word_terms.setdefault(e, self.settings.homophone_weight)
+                    if e not in word_terms:
+                        word_terms[e] = self.settings.homophone_weight
+                        groups[e] = w
             content.append((w, expansions))
         # bigrams of the question with its stopwords taken out
         kept = [" " if w in stop else w for w in precise]
@@ -288,7 +318,7 @@ class KnowledgeBase:
             keep = set(sorted(range(len(content)), key=lambda j: -self.tokenizer.specificity(content[j][0]))
                        [:MAX_CONTENT_WORDS])
             content = [c for j, c in enumerate(content) if j in keep]
-        return word_terms, bigram_terms, content
+        return word_terms, bigram_terms, content, groups
 
     def _expansion_terms(self, expansion: str) -> tuple[list[str], list[str]]:
         """The word and bigram terms a synonym (or homophone) brings into a question, kept: the
@@ -364,7 +394,7 @@ class KnowledgeBase:
         k = max(0, int(k))
         if not self.passages or not query or k == 0:
             return Answer(query, False, [], self.suggest(query))
-        word_terms, bigram_terms, content = self.query_terms(query)
+        word_terms, bigram_terms, content, groups = self._query_terms(query)
         if not word_terms and not bigram_terms:
             return Answer(query, False, [], self.suggest(query))
         index = self._index
@@ -378,6 +408,15 @@ class KnowledgeBase:
         gram_cols = _most_telling(gram_cols, bigram_terms, index.bigrams.idf, MAX_GRAM_TERMS)
         fused = _fuse(index.words.column_scores(word_cols, word_terms),
                       index.bigrams.column_scores(gram_cols, bigram_terms), a)
+        if self.settings.coord_weight:
+            # a passage that has more of the question's words gains over one that has a single
+            # rare word many times (BM25 alone lets "同事" x 4 outweigh "同事" + "拆台" + "之间");
+            # worked out for the COORD_POOL best passages, the others count as having none
+            w = self.settings.coord_weight
+            pool = np.sort(top_indices(fused, COORD_POOL)).astype(index.words.docs.dtype)
+            before = fused[pool]
+            fused *= 1 - w
+            fused[pool] = before * (1 - w + w * index.words.group_share(word_cols, groups, pool))
         matched = fused > 0  # bonuses and section support go only to passages that match by themselves
         verb = object_subject(query)
         listing = index.objects.get(verb) if verb else None

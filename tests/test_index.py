@@ -65,6 +65,24 @@ def test_run_membership_and_idf():
     assert not run.scores({"没有": 1.0}).any()
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    docs=st.lists(st.lists(st.sampled_from("甲乙丙丁戊己庚辛"), max_size=10), min_size=1, max_size=12),
+    groups=st.dictionaries(st.sampled_from("甲乙丙丁戊己庚辛壬"), st.sampled_from("xyz"), max_size=6),
+    asked=st.sets(st.integers(0, 11)),
+)
+def test_group_share_counts_each_group_once(docs, groups, asked):
+    run = run_from_docs(docs)
+    columns = {t: c for t in groups if (c := run.vocab.get(t)) is not None}
+    pool = np.array(sorted(d for d in asked if d < len(docs)), dtype=np.int32)
+    found = run.group_share(columns, groups, pool)
+    named = {groups[t] for t in columns}
+    assert len(found) == len(pool)
+    for d, share in zip(pool.tolist(), found.tolist()):
+        had = {groups[t] for t in columns if t in docs[d]}
+        assert share == pytest.approx(len(had) / len(named) if named else 0.0)
+
+
 def test_postings():
     post = Postings.build([("a", 3), ("b", 1), ("a", 1), ("a", 3)])
     assert post.get("a").tolist() == [1, 3] and post.get("b").tolist() == [1] and post.get("c").tolist() == []

@@ -2,11 +2,12 @@
 
 import itertools
 import json
+from dataclasses import replace
 
 import pytest
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.index import run_from_docs
-from officebot.retrieval.search import definition_subject
+from officebot.retrieval.search import Settings, definition_subject
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.text import Tokenizer
 
@@ -122,6 +123,29 @@ def test_passages_sharing_no_term_score_zero_and_are_not_returned(tmp_path):
     kb = KnowledgeBase([], passages, tokenizer)
     hits = kb.search("信息报送", k=3).hits
     assert [h.passage.text for h in hits] == ["信息报送要快，第一时间报告。"]
+
+
+def test_a_passage_with_more_of_the_question_words_beats_one_word_said_often():
+    """coord: BM25 alone ranks first the short passage that says 拆台 three times; the one that
+    also has 同事之间 answers the question better."""
+    lines = ["拆台害人，拆台害己，拆台误事，切记切记。",
+             "同事之间要多沟通协调，做好各项工作，遇到分歧不要拆台，也不要越位，更不要推诿扯皮，凡事多商量。",
+             "同事之间要多商量，遇事多通气，有话好好说。", "同事之间要互相帮助，取长补短，共同进步。",
+             "同事之间要开短会，讲短话，不搞形式主义。", "后勤保障要周到细致，让大家安心工作。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    passages = split_passages(paragraphs, "标题", "2024-01-01")
+    tokenizer = Tokenizer()
+    plain = KnowledgeBase([], passages, tokenizer, settings=replace(Settings(), coord_weight=0.0, section_weight=0.0))
+    coord = KnowledgeBase([], passages, tokenizer, settings=replace(Settings(), section_weight=0.0))
+    question = "同事之间拆台怎么办"
+    assert plain.search(question, k=2).hits[0].passage.text == lines[0]
+    assert coord.search(question, k=2).hits[0].passage.text == lines[1]
+
+
+def test_a_question_word_its_parts_and_synonyms_are_one_group(kb):
+    words, _, _, groups = kb._query_terms("办公室的同事")
+    assert {groups[t] for t in ("办公", "公室", "办公室") if t in words} == {"办公室"}
+    assert groups["同事"] == "同事" and groups["同事"] != groups["办公室"]
 
 
 @pytest.mark.parametrize("typo, word", [("保秘", "保密"), ("调差", "调查")])
