@@ -120,6 +120,21 @@ class Tokenizer:
                 except OSError as exc:  # a cache that cannot be written is simply not kept
                     logging.getLogger(__name__).debug("word counts not kept: %s", exc)
 
+    def keep_frequencies(self, path: Path) -> None:
+        """Write the word-count table for `use_stored` now if jieba's dictionary is loaded in this
+        process (a build that tokenized here), else once it is: the next start then reads only the
+        counts a question needs, instead of loading the whole dictionary to write the table."""
+        with _lock:
+            if not self._ready:
+                self._keep_frequencies = path
+                return
+            if self._stored is not None or path.is_file():
+                return
+            try:
+                StoredFrequencies.save(path, dict(self._jieba.FREQ), self._jieba.total)
+            except OSError as exc:  # a cache that cannot be written is simply not kept
+                logging.getLogger(__name__).debug("word counts not kept: %s", exc)
+
     def use_stored(self, path: Path, keep_if_missing: bool = False) -> bool:
         """Read word counts from a table `StoredFrequencies.save` wrote for this tokenizer (same
         fingerprint) instead of loading jieba's whole dictionary: a cold start then reads only the
