@@ -202,8 +202,9 @@ class KnowledgeBase:
         if cache is not None and path is not None and key is not None:
             try:
                 _build.save_index(path, index, key)
-                tokenizer.keep_frequencies(_build.frequencies_path(cache, tokenizer))
-                _build.prune(cache, path, _build.frequencies_path(cache, tokenizer))
+                counts = _build.frequencies_path(cache, tokenizer)
+                tokenizer.keep_frequencies(counts)
+                _build.prune(cache, path, counts)
             except OSError as exc:
                 log.debug("search index not kept in %s: %s", cache, exc)
             else:

@@ -115,10 +115,7 @@ class Tokenizer:
                         self._jieba.add_word(word, freq=50)
             self._ready = True
             if self._keep_frequencies is not None:
-                try:
-                    StoredFrequencies.save(self._keep_frequencies, dict(self._jieba.FREQ), self._jieba.total)
-                except OSError as exc:  # a cache that cannot be written is simply not kept
-                    logging.getLogger(__name__).debug("word counts not kept: %s", exc)
+                self._save_frequencies(self._keep_frequencies)
 
     def keep_frequencies(self, path: Path) -> None:
         """Write the word-count table for `use_stored` now if jieba's dictionary is loaded in this
@@ -128,12 +125,15 @@ class Tokenizer:
             if not self._ready:
                 self._keep_frequencies = path
                 return
-            if self._stored is not None or path.is_file():
-                return
-            try:
-                StoredFrequencies.save(path, dict(self._jieba.FREQ), self._jieba.total)
-            except OSError as exc:  # a cache that cannot be written is simply not kept
-                logging.getLogger(__name__).debug("word counts not kept: %s", exc)
+            if self._stored is None and not path.is_file():
+                self._save_frequencies(path)
+
+    def _save_frequencies(self, path: Path) -> None:
+        """jieba's loaded word counts as a table for `use_stored` (under `_lock`)."""
+        try:
+            StoredFrequencies.save(path, dict(self._jieba.FREQ), self._jieba.total)
+        except OSError as exc:  # a cache that cannot be written is simply not kept
+            logging.getLogger(__name__).debug("word counts not kept: %s", exc)
 
     def use_stored(self, path: Path, keep_if_missing: bool = False) -> bool:
         """Read word counts from a table `StoredFrequencies.save` wrote for this tokenizer (same
