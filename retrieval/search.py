@@ -430,7 +430,8 @@ class KnowledgeBase:
                         # a passage listing the verb's objects is a list answer ("服从什么，分别是哪几样")
                         shaped = shaped.copy()
                         shaped[listing] = 1
-                    np.add(fused, self.settings.intent_weight, out=fused, where=matched & shaped.view(bool))
+                    # masked ufuncs (`where=`) are several times slower than adding a 0/1 mask's multiple
+                    fused += self.settings.intent_weight * (matched & shaped.view(bool))
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             defining = index.definitions.get(subject)
@@ -441,7 +442,7 @@ class KnowledgeBase:
             sec = _fuse(index.section_words.column_scores(word_cols, word_terms),
                         index.section_grams.column_scores(gram_cols, bigram_terms), a)
             sec *= self.settings.section_weight
-            np.add(fused, sec[index.section_of], out=fused, where=matched)
+            fused += np.take(sec, index.section_of) * matched
         # the highlight's weights: a term the passages never use weighs 0 and is left out
         word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
         gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
