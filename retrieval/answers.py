@@ -183,7 +183,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"几分|多少平|面积|工资|奖金|津贴"),
      re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
     ("count",
-     re.compile(r"几条|几天|多少天|几个工作日|多少个工作日|几个月|多长|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
+     re.compile(r"几条|几天|多少天|几日|多少日|几个工作日|多少个工作日|几个月|多长|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
                 r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁)|"
                 r"第一时间|随时|马上|立即")),
@@ -204,6 +204,21 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"什么级别|哪个级别|几级|职级|级别|编制|职称"),
      re.compile(r"级别|正科|副科|正处|副处|职级|编制|职称")),
 ]
+# a count asks in a unit: "有几天" is answered by a number of days, not by the "十年" of "板凳宁做十年冷"
+_NUMBER = r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?"
+_TIME_UNITS = r"(?:小时|分钟|天|日|工作日|年|月|周)"
+COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"),
+     re.compile(_NUMBER + r"(?:天|日|工作日)|第一时间|随时|马上|立即|当[天日]")),
+    (re.compile(r"几个月|多少个月"), re.compile(_NUMBER + r"(?:月|年|周)")),
+    (re.compile(r"多少年|满几年|几年"), re.compile(_NUMBER + r"年")),
+    (re.compile(r"几次|多少次"), re.compile(_NUMBER + r"次")),
+    (re.compile(r"几个人|多少人|几名|多少名|名额"), re.compile(_NUMBER + r"(?:人|名)")),
+    (re.compile(r"多少字|(?<!哪)几个字"), re.compile(_NUMBER + r"字")),
+    (re.compile(r"几条"), re.compile(_NUMBER + r"条")),
+    (re.compile(r"几菜"), re.compile(_NUMBER + r"菜")),
+    (re.compile(r"几岁|多少岁"), re.compile(_NUMBER + r"岁")),
+]
 N_QUESTION_FEATURES = 3
 # words that frame a question rather than name its topic: "五个坚持的具体内容", "会务注意事项"
 QUESTION_FRAME = re.compile(
@@ -211,9 +226,32 @@ QUESTION_FRAME = re.compile(
 )
 
 
+# "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number
+_FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十)几")
+
+
 def asked_facts(query: str) -> list[str]:
     """Kinds of fact the question asks for (see `ASKED_FACTS`)."""
+    query = _FEW.sub("数", query)
     return [name for name, ask, _ in ASKED_FACTS if ask.search(query)]
+
+
+def _asked_shapes(query: str) -> list[re.Pattern[str]]:
+    """The shapes of the facts the question asks for; a count in the unit it asks in when it names one."""
+    shapes = []
+    asking = _FEW.sub("数", query)
+    for name, ask, shape in ASKED_FACTS:
+        if ask.search(asking):
+            if name == "count":
+                shape = next((unit for asks, unit in COUNT_UNITS if asks.search(asking)), shape)
+            shapes.append(shape)
+    return shapes
+
+
+def _gives(shape: re.Pattern[str], text: str, query: str) -> bool:
+    """Whether the text has the fact's shape other than as a figure the question states itself
+    ("一年有几天": the "一年" of a passage is not the answer)."""
+    return any(m.group().strip() not in query for m in shape.finditer(text))
 
 
 def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Sequence[Hit]) -> list[float]:
@@ -235,12 +273,12 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     key_word, expansions = max(topical, key=lambda we: kb.tokenizer.specificity(we[0]))
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
-    asked = [(name, shape) for name, ask, shape in ASKED_FACTS if ask.search(query)]
-    missing = any(not shape.search(best.text) for _, shape in asked)
+    asked = _asked_shapes(query)
+    missing = any(not _gives(shape, best.text, query) for shape in asked)
     # the fact given where the question's topic is ("多久要报" and "半小时内电话报告" in one sentence)
     terms = [t for w, e in topical for t in [w, *e] if t]
     near = [s for s in split_sentences(best.text) if any(t in s for t in terms)]
-    unplaced = any(not any(shape.search(s) for s in near) for _, shape in asked)
+    unplaced = any(not any(_gives(shape, s, query) for s in near) for shape in asked)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0]
 
 

@@ -222,6 +222,9 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("平时打电话汇报总是说不清怎么办", []),
         ("这活我干了好几年了，还用那么仔细吗", []),
         ("公文拟定要突出哪几个字", []),
+        ("领导开会问我这几个月的经济数据，我答不上来", []),  # 这几个月: a few months, not "how many"
+        ("前几天值班出了差错怎么办", []),
+        ("工作满十年年休假有几天", ["count"]),
     ],
 )
 def test_asked_facts(query, kinds):
@@ -238,6 +241,10 @@ def test_question_features(kb):
     # asked, and "半小时内" stands in the sentence about reporting
     assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0]
     assert features("同事之间有矛盾怎么办")[1:] == [0.0, 0.0]
+    # a count is asked in a unit ("几天": days, not the "十年" of "十年冷"), and a figure the question
+    # states itself ("一年") is not its answer
+    assert features("工作满十年年休假有几天")[1:] == [1.0, 1.0]
+    assert features("办公室人员年休假一年有几天")[1:] == [1.0, 1.0]
     assert len(kb.answer_features(kb.query_terms("x")[2], [], "x")) == len(kb.settings.answer_weights)
 
 
