@@ -33,9 +33,9 @@ _DEFINITION = re.compile(
 )
 _CJK2 = r"[\u4e00-\u9fff]{2}"
 # "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从"); so do
-# "服从哪些", "要服从的有哪几样" and "服从什么，分别是哪几样" (a clause after it)
+# "服从哪些", "服从些什么", "要服从的有哪几样" and "服从什么，分别是哪几样" (a clause after it)
 _WHICH = r"(?:什么|哪些|哪几[样个种类项条点方面]*)"
-_OBJECT = re.compile(rf"(?P<x>{_CJK2})(?:的(?:有|是|包括)?)?{_WHICH}(?=[，,；;？?。!！\s]|$)")
+_OBJECT = re.compile(rf"(?P<x>{_CJK2})(?:的(?:有|是|包括)?)?(?:一?些)?{_WHICH}(?=[，,；;？?。!！\s]|$)")
 # "对谁忠诚", "向谁报告" (the verb after 谁) and "忠诚于谁", "服从谁" (the verb before it)
 _TARGET = re.compile(rf"(?:对|向|为|给|跟|与)谁(?P<x>{_CJK2})|(?P<y>{_CJK2})(?:于|给|向)?谁" + _END)
 _NOT_A_VERB = re.compile(r"[是的为叫指些么啥]")  # 是什么 (definition), 为什么 (why), 的什么, 那些什么

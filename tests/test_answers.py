@@ -277,6 +277,7 @@ def test_a_highlight_that_only_asks_carries_on_to_the_answer(kb):
 @pytest.mark.parametrize(("query", "items"), [
     ("办公室干部要服从的有哪几样", "服从规则、服从大局、服从上级"),
     ("要服从哪些", "服从规则、服从大局、服从上级"),
+    ("办公室干部要服从些什么，分别是哪几个？", "服从规则、服从大局、服从上级"),
     ("忠诚于谁", "对党忠诚、对单位和事业忠诚"),
 ])
 def test_an_object_question_highlights_the_sentence_listing_the_objects(kb, query, items):
