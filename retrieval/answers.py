@@ -219,7 +219,10 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"几菜"), re.compile(_NUMBER + r"菜")),
     (re.compile(r"几岁|多少岁"), re.compile(_NUMBER + r"岁")),
 ]
-N_QUESTION_FEATURES = 3
+N_QUESTION_FEATURES = 4
+# a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
+# content, whatever words it uses; "讲话稿" (a kind of document) is not such a reference
+REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
 # words that frame a question rather than name its topic: "五个坚持的具体内容", "会务注意事项"
 QUESTION_FRAME = re.compile(
     r"(?:具体|主要|相关|有关|详细)?(?:内容|要求|事项|注意事项|方面|意思|含义|作用|措施|办法|做法|情况|要点|表现|体现)"
@@ -263,7 +266,8 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     - whether the question asks for a kind of fact (date, amount, count, format, procedure, rank)
       that the best passage has no sign of ("公文正文用几号字" and no "号字" in it);
     - whether it asks for such a fact and no sentence of the best passage that holds a word of the
-      question has its shape (the fact is not given where the question's topic is).
+      question has its shape (the fact is not given where the question's topic is);
+    - whether it asks what the speeches say ("讲话里怎么说的"): a question about their content.
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
     if not passages or not content:
@@ -279,7 +283,8 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     terms = [t for w, e in topical for t in [w, *e] if t]
     near = [s for s in split_sentences(best.text) if any(t in s for t in terms)]
     unplaced = any(not any(_gives(shape, s, query) for s in near) for shape in asked)
-    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0]
+    refers = bool(REFERS_TO_SPEECH.search(query))
+    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0]
 
 
 def object_highlight(passage: Passage, verb: str, highlight: str) -> str:

@@ -69,12 +69,12 @@ class Settings:
     coord_weight: float = 0.5
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
-    # fitted on 1441 questions of 14 sets, every set but round9 (round12 came later; python -m
-    # officebot.retrieval.calibrate --target 0.025 SETS); the last three weigh `question_features`
+    # fitted on 1441 questions of 14 sets, every set but rounds 9, 12, 13 and 14 (python -m
+    # officebot.retrieval.calibrate --target 0.025); the last four weigh `question_features`
     # (retrieval/answers.py)
-    answer_weights: tuple[float, ...] = (1.22, 1.28, -0.7, 1.4, 1.61, -0.16, 0.08, -0.32, -0.98, -1.16)
-    answer_bias: float = -0.72
-    answer_threshold: float = 0.62
+    answer_weights: tuple[float, ...] = (1.21, 1.27, -0.65, 1.39, 1.58, -0.13, 0.07, -0.29, -1.09, -1.23, 0.37)
+    answer_bias: float = -0.69
+    answer_threshold: float = 0.643
 
 
 class KnowledgeBase:

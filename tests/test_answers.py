@@ -237,14 +237,17 @@ def test_question_features(kb):
         _, _, content = kb.query_terms(q)
         return question_features(kb, q, content, answer.hits)
 
-    assert features("公文正文用几号字") == [1.0, 1.0, 1.0]  # 号字 nowhere, a format asked
+    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0]  # 号字 nowhere, a format asked
+    # a question about what the speeches say; "讲话稿" is a kind of document, not a reference
+    assert features("讲话里打了个什么比方")[3] == 1.0
+    assert features("领导讲话稿一般写多少字")[3] == 0.0
     # asked, and "半小时内" stands in the sentence about reporting
-    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0]
-    assert features("同事之间有矛盾怎么办")[1:] == [0.0, 0.0]
+    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0]
+    assert features("同事之间有矛盾怎么办")[1:3] == [0.0, 0.0]
     # a count is asked in a unit ("几天": days, not the "十年" of "十年冷"), and a figure the question
     # states itself ("一年") is not its answer
-    assert features("工作满十年年休假有几天")[1:] == [1.0, 1.0]
-    assert features("办公室人员年休假一年有几天")[1:] == [1.0, 1.0]
+    assert features("工作满十年年休假有几天")[1:3] == [1.0, 1.0]
+    assert features("办公室人员年休假一年有几天")[1:3] == [1.0, 1.0]
     assert len(kb.answer_features(kb.query_terms("x")[2], [], "x")) == len(kb.settings.answer_weights)
 
 
