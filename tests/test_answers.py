@@ -225,6 +225,11 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("领导开会问我这几个月的经济数据，我答不上来", []),  # 这几个月: a few months, not "how many"
         ("前几天值班出了差错怎么办", []),
         ("工作满十年年休假有几天", ["count"]),
+        ("这个条例最近一次修订是什么时候", ["date"]),
+        ("今年有多少个村要退出", ["count"]),
+        ("全市工作会议是在哪个会场开的", ["place"]),
+        ("活动怎么报名", ["procedure"]),
+        ("在办公室要把心放在哪里", []),
     ],
 )
 def test_asked_facts(query, kinds):
@@ -241,6 +246,8 @@ def test_question_features(kb):
     # a question about what the speeches say; "讲话稿" is a kind of document, not a reference
     assert features("讲话里打了个什么比方")[3] == 1.0
     assert features("领导讲话稿一般写多少字")[3] == 0.0
+    # a phone number is five digits or more: a year ("2021年") in the passage is not one
+    assert features("区委办信息室的电话号码是多少")[1] == 1.0
     # asked, and "半小时内" stands in the sentence about reporting
     assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0]
     assert features("同事之间有矛盾怎么办")[1:3] == [0.0, 0.0]
