@@ -168,11 +168,24 @@ def _section_outlines(doc: list[Passage]) -> list[Outline]:
                 opening = opening[len(path[-1]):].lstrip("。．.，, ")
             heading = path[-1]
             anchor = inside[0]
-        passage = replace(anchor, section=path, text=_compose(heading, opening, children), part=0, kind="outline")
+        passage = replace(anchor, section=path, text=_compose(heading, opening, _leads(inside, n, children)),
+                          part=0, kind="outline")
         about = ("".join(path) or heading) + opening
         intro_ids = frozenset(p.id for p in intro_passages)
         out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, intro_ids, tuple(children)))
     return out
+
+
+def _leads(inside: list[Passage], depth: int, children: list[str]) -> list[str]:
+    """Each sub-section as the outline shows it: its heading, and when the heading leads its own
+    text ("1.情况要明。千难万难,实事求是最难;…") the opening words of that text too."""
+    leads = []
+    for child in children:
+        first = next(p for p in inside if len(p.section) > depth and p.section[depth] == child)
+        text = first.text.strip()
+        own = len(first.section) == depth + 1 and text.startswith(child) and len(text) > len(child) + 1
+        leads.append(text if own else child)
+    return leads
 
 
 def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:

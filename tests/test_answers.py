@@ -50,9 +50,12 @@ def test_nested_structure_gets_an_outline_per_section_and_one_for_the_speech():
     outlines = by_section(outlines_of(NESTED))
     first = outlines[("一、要大气谋事",)]
     assert first.kind == "outline"
-    assert first.text.splitlines() == ["一、要大气谋事", "万事谋为先。", "1.情况要明", "2.眼界要宽"]
+    # a sub-heading that leads its own text shows its opening words too
+    assert first.text.splitlines() == ["一、要大气谋事", "万事谋为先。", "1.情况要明。要加强调查研究，把情况摸准。",
+                                       "2.眼界要宽。要站在全局的高度看问题。"]
     second = outlines[("二、要和谐共事",)]
-    assert second.text.splitlines()[2:] == ["1.要相互信任", "2.要相互尊重", "3.要相互支持"]
+    assert second.text.splitlines()[2:] == ["1.要相互信任。信任是合作的基础。", "2.要相互尊重。尊重是和谐的前提。",
+                                            "3.要相互支持。补台不拆台。"]
     # cited by the paragraph number of the section's first paragraph
     assert second.paragraph == 6 and second.title == "讲话" and second.date == "2024-01-01"
     speech = outlines[()]
