@@ -256,10 +256,13 @@ def _asked_shapes(query: str) -> list[re.Pattern[str]]:
     return shapes
 
 
+_FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")
+
+
 def _gives(shape: re.Pattern[str], text: str, query: str) -> bool:
     """Whether the text has the fact's shape other than as a figure the question states itself
     ("一年有几天": the "一年" of a passage is not the answer)."""
-    return any(m.group().strip() not in query for m in shape.finditer(text))
+    return any(not _FIGURE.search(m.group()) or m.group().strip() not in query for m in shape.finditer(text))
 
 
 def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Sequence[Hit]) -> list[float]:
