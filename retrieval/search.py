@@ -29,7 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import build as _build
-from .answers import answer_highlight, choose_part, object_highlight, question_features
+from .answers import REFERS_TO_SPEECH, answer_highlight, choose_part, object_highlight, question_features
 from .chinese import to_simplified
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
@@ -43,6 +43,9 @@ __all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "o
 log = logging.getLogger(__name__)
 
 ANSWER_DEPTH = 3  # hits the abstention model looks at
+# words that, in a question referring to the speech, ask what it says rather than name a topic
+SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论述", "表述", "描述", "形容", "比方", "比喻", "讲法",
+                          "怎么说", "怎么讲", "怎么看", "提到", "提及", "说到", "讲到", "谈到", "举例", "例子"})
 UNPLACED = 9  # the `answer_features` index of "a fact is asked and the best passage does not give it where its topic is"
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
@@ -252,6 +255,8 @@ class KnowledgeBase:
         """
         query = query[:MAX_QUERY_CHARS]
         stop = self.tokenizer.stopwords
+        if REFERS_TO_SPEECH.search(query):  # "讲话里有什么说法": 说法 asks what the speech says, it is no topic
+            stop = stop | SPEECH_FRAME
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
         folded = fold(query)

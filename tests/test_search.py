@@ -199,3 +199,10 @@ def test_calibration_runs_and_reports(capsys):
 @pytest.mark.parametrize("query", ["信息报送时限是多少", "办公室里能不能抽烟", "同事之间有矛盾了怎么办"])
 def test_whether_answered_does_not_depend_on_k(kb, query):
     assert len({kb.search(query, k=k).answered for k in (1, 2, 3, 5, 10)}) == 1
+
+
+def test_words_asking_what_the_speech_says_are_no_topic(kb):
+    # "讲话里…有什么说法": 说法 asks what the speech says; without a reference to it, it is a word like any
+    words, _, content = kb.query_terms("写报告总写不到点子上，讲话里有什么说法")
+    assert "说法" not in words and "说法" not in [w for w, _ in content]
+    assert "说法" in kb.query_terms("这种说法对不对")[0]
