@@ -234,8 +234,9 @@ QUESTION_FRAME = re.compile(
 )
 
 
-# "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number
-_FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十)几")
+# "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number; "哪几条"
+# asks which ones, not how many
+_FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十|哪)几")
 
 
 def asked_facts(query: str) -> list[str]:

@@ -233,6 +233,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("全市工作会议是在哪个会场开的", ["place"]),
         ("活动怎么报名", ["procedure"]),
         ("在办公室要把心放在哪里", []),
+        ("密码工作是党的哪几条线", []),  # which ones, not how many
     ],
 )
 def test_asked_facts(query, kinds):
