@@ -95,8 +95,57 @@ class Index:
 
     def sounding_like(self, word: str) -> list[str]:
         """Common words of the index with the pinyin of `word` (all CJK U+4E00..U+9FFF)."""
-        found = self.homophones.get(self.sound(word)) if self.homophones else None
+        return self._sounding(self.sound(word))
+
+    def spelled(self, letters: str) -> list[str]:
+        """Common words of the index whose pinyin is `letters` typed without tones or spaces
+        ("jilv" -> 纪律, "baomi" -> 保密): a question typed half in pinyin when the input method
+        did not convert. Every way of reading the letters as syllables is looked up."""
+        if not self.homophones or not self.pinyin or not 2 <= len(letters) <= MAX_SPELLED:
+            return []
+        syllables = _syllables(self.pinyin)
+        found: list[str] = []
+        for reading in _readings(letters.lower(), syllables):
+            for term in self._sounding(" ".join(reading)):
+                if term not in found:
+                    found.append(term)
+        return found
+
+    def _sounding(self, key: str) -> list[str]:
+        found = self.homophones.get(key) if self.homophones else None
         return found.split("\t") if found else []
+
+
+MAX_SPELLED = 24  # letters read as pinyin at most (a few syllables; a pasted English sentence is not)
+_syllable_sets: dict[int, frozenset[str]] = {}
+
+
+def _syllables(pinyin: list[str]) -> frozenset[str]:
+    found = _syllable_sets.get(id(pinyin))
+    if found is None:
+        found = _syllable_sets[id(pinyin)] = frozenset(p for p in pinyin if p)
+    return found
+
+
+def _readings(letters: str, syllables: frozenset[str], limit: int = 16) -> list[list[str]]:
+    """Ways to cut `letters` into pinyin syllables of two or more syllables (at most `limit`)."""
+    out: list[list[str]] = []
+
+    def walk(i: int, path: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if i == len(letters):
+            if len(path) >= 2:
+                out.append(list(path))
+            return
+        for j in range(min(len(letters), i + 6), i, -1):  # a syllable has at most six letters (zhuang)
+            if letters[i:j] in syllables:
+                path.append(letters[i:j])
+                walk(j, path)
+                path.pop()
+
+    walk(0, [])
+    return out
 
 
 # ---- fingerprints ------------------------------------------------------------------------------

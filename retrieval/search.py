@@ -391,7 +391,11 @@ class KnowledgeBase:
         """Words and bigrams of the knowledge base that sound like `word` (保秘 -> 保密): most
         typing mistakes in Chinese are a wrong character of the same pinyin. The table is built
         with the index (`build.homophone_table`), so a lookup costs the same whatever the library."""
-        if not self.settings.homophone_weight or len(word) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in word):
+        if not self.settings.homophone_weight or len(word) < 2:
+            return []
+        if word.isascii() and word.isalpha():  # typed in pinyin: "jilv" -> 纪律
+            return self._index.spelled(word)[:3]
+        if not all("\u4e00" <= c <= "\u9fff" for c in word):
             return []
         if not self._index.homophones or self.tokenizer.is_word(word):  # a real word is not a typo: 透视 ≠ 投石
             return []

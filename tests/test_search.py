@@ -206,3 +206,11 @@ def test_words_asking_what_the_speech_says_are_no_topic(kb):
     words, _, content = kb.query_terms("写报告总写不到点子上，讲话里有什么说法")
     assert "说法" not in words and "说法" not in [w for w, _ in content]
     assert "说法" in kb.query_terms("这种说法对不对")[0]
+
+
+def test_a_word_typed_in_pinyin_finds_the_word(kb):
+    # the input method did not convert: "jilv" is 纪律 typed without tones, "baomi" 保密
+    assert kb._index.spelled("jilv") == ["纪律"] and kb._index.spelled("baomi") == ["保密"]
+    assert kb._index.spelled("python") == [] and kb._index.spelled("a") == []
+    answer = kb.search("jilv有哪六大类", k=3)
+    assert answer.answered and "六大类" in answer.hits[0].passage.text
