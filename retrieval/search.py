@@ -530,9 +530,10 @@ class KnowledgeBase:
             if direct or any(e in haystack or e in words for e in expansions):
                 covered += 1
                 via_synonym += not direct
+        first = self.coverage(content, best)
         return [
-            self.coverage(content, best),
-            max(self.coverage(content, h.passage) for h in hits[:ANSWER_DEPTH]),
+            first,
+            max([first] + [self.coverage(content, h.passage) for h in hits[1:ANSWER_DEPTH]]),
             unknown_weight / total if total else 0.0,
             known_weight / total if total else 0.0,
             min(covered, 5) / 5,
