@@ -40,7 +40,7 @@ from .types import Corpus, Passage, SpeechText
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-INDEX_FORMAT = 7  # raise when the file layout or what goes into it changes
+INDEX_FORMAT = 8  # raise when the file layout or what goes into it changes (8: outline items with their leads)
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_BLOCKS = 5000  # blocks (see `text_blocks`) a worker tokenizes at a time
