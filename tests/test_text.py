@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from officebot.retrieval.knowledge import default_knowledge_dir
 from officebot.retrieval.text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
 
@@ -73,3 +75,13 @@ def test_index_tokens_are_the_tokens_and_both_cuts_are_jiebas():
         precise, search = tokenizer.cuts(text)
         assert precise == _words(tokenizer._jieba.cut(fold(text), HMM=True))
         assert search == _words(tokenizer._jieba.cut_for_search(fold(text), HMM=True))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(
+    [chr(c) for c in (*range(0x20, 0x7F), *range(0xFF01, 0xFF5F), 0x3000, 0x301, 0x308, 0x2460, 0x3231, 0xFB01,
+                      0x4E00, 0x4E8C, 0x3002, 0xFF0C, 0x2014, 0x201C)]), max_size=20))
+def test_fold_is_nfkc_then_lower_case(text):
+    import unicodedata
+
+    assert fold(text) == unicodedata.normalize("NFKC", text).lower()
