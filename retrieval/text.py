@@ -52,16 +52,18 @@ jieba.setLogLevel(logging.WARNING)
 JIEBA_BLOCK = jieba.re_han_default  # how jieba splits a text into blocks it cuts one by one
 
 
-# NFKC's own mapping of the full-width forms (！ -> !, Ａ -> a before lower case) and the ideographic
-# space: with these done by a table, most Chinese text is then already in NFKC form, which is
-# checked far faster than it is computed
-_WIDE = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, "\u3000": " "})
+# NFKC's own mapping of the full-width punctuation Chinese text is full of (，-> , and so on) and of
+# the ideographic space, done by str.replace (C speed): most text is then already in NFKC form,
+# which is checked far faster than it is computed
+_WIDE = tuple((w, unicodedata.normalize("NFKC", w)) for w in "，：；（）！？\u3000")
 
 
 def fold(text: str) -> str:
     """Full-/half-width folding and lower case; keeps the length meaningfulness of CJK text.
     The same as NFKC then lower case, computed faster for the usual text."""
-    narrow = text.translate(_WIDE)
+    narrow = text
+    for wide, plain in _WIDE:
+        narrow = narrow.replace(wide, plain)
     if unicodedata.is_normalized("NFKC", narrow):
         return narrow.lower()
     return unicodedata.normalize("NFKC", text).lower()
