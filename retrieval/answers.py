@@ -127,18 +127,18 @@ def shape_score(patterns: Sequence[re.Pattern[str]], text: str) -> int:
 
 def paragraph_parts(kb: KnowledgeBase, passage: Passage) -> list[Passage]:
     """Every part of the passage's paragraph, in order (passages of a paragraph are contiguous)."""
-    i = passage.id - kb.passages[0].id
+    passages = kb.passages
+    # a loaded index tells a passage's paragraph from its arrays, without making the passage
+    key_of = getattr(passages, "paragraph_key", None) or (lambda j: (passages[j].doc_id, passages[j].paragraph))
+    key = (passage.doc_id, passage.paragraph)
+    i = passage.id - passages[0].id
     lo = i
-    while lo > 0 and _same_paragraph(kb.passages[lo - 1], passage):
+    while lo > 0 and key_of(lo - 1) == key:
         lo -= 1
     hi = i + 1
-    while hi < len(kb.passages) and _same_paragraph(kb.passages[hi], passage):
+    while hi < len(passages) and key_of(hi) == key:
         hi += 1
-    return kb.passages[lo:hi]
-
-
-def _same_paragraph(a: Passage, b: Passage) -> bool:
-    return a.doc_id == b.doc_id and a.paragraph == b.paragraph
+    return passages[lo:hi]
 
 
 def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Content) -> Passage:

@@ -718,6 +718,10 @@ class PassageList(Sequence[Passage]):
             per[doc_id] = per.get(doc_id, 0) + n
         return per
 
+    def paragraph_key(self, i: int) -> tuple[str, int]:
+        """(speech id, paragraph) of passage i, read from the arrays: no passage is made."""
+        return self._docs[int(self._doc_of[i])][0], int(self._paragraph[i])
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]

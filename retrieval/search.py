@@ -743,12 +743,16 @@ def _best_one_per_paragraph(
     """Up to `depth` passages with a positive score, best first (ties: earlier first), one per
     paragraph. `top` are the `want` best scores' indices in order (`top_indices`); more are looked
     at only if paragraphs repeat among them."""
+    key_of = getattr(passages, "paragraph_key", None)  # a loaded index reads it from its arrays
     while True:
         chosen: list[int] = []
         seen: set[tuple[str, int]] = set()
         for i in top.tolist():
-            p = passages[i]
-            key = (p.doc_id, p.paragraph)
+            if key_of is not None:
+                key = key_of(i)
+            else:
+                p = passages[i]
+                key = (p.doc_id, p.paragraph)
             if key in seen:
                 continue
             seen.add(key)
