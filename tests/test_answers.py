@@ -118,7 +118,11 @@ def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
     answer = kb.search(query, k=3)
     assert answer.answered
     top = answer.hits[0]
-    assert top.passage.kind == "outline" and listed in top.passage.text
+    assert top.passage.kind == "outline"
+    # each item starts a line, in order (an item that leads its own text goes on with its opening words)
+    lines = top.passage.text.splitlines()
+    at = [next(j for j, line in enumerate(lines) if line.startswith(item)) for item in listed.split("\n")]
+    assert at == sorted(at) and len(set(at)) == len(at)
     assert top.passage.title and top.passage.paragraph >= 1 and len(top.passage.text) <= MAX_HIT_CHARS
     assert top.highlight == top.passage.text.splitlines()[0]
     # cited and shown like any passage, within one message
