@@ -200,7 +200,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("procedure",
      re.compile(r"手续|(?:什么|哪些|审批|办理|申请)流程|流程是怎样|审批|步骤|怎么申请|如何申请|申请|登记|签字|签批|"
                 r"预约|填写|报备|备案|报名|什么材料|哪些材料|交什么|怎么办理|如何办理|办理什么"),
-     re.compile(r"先.{1,12}再|首先.{1,30}然后|报.{0,4}审批|审批|登记|签批|填写|提交|申请|备案|报备")),
+     re.compile(r"先.{1,12}再|首先.{1,30}然后|报.{0,4}审批|审批|登记|签批|签字|填写|提交|申请|备案|报备")),
     ("place",
      re.compile(r"地点|会场|场地|在哪里?(?:开|召开|举行|举办)|在什么地方(?:开|召开|举行|举办)|哪个会议室"),
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
@@ -245,16 +245,46 @@ def asked_facts(query: str) -> list[str]:
     return [name for name, ask, _ in ASKED_FACTS if ask.search(query)]
 
 
-def _asked_shapes(query: str) -> list[re.Pattern[str]]:
-    """The shapes of the facts the question asks for; a count in the unit it asks in when it names one."""
+def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The kinds and shapes of the facts the question asks for; a count in the unit it asks in
+    when it names one."""
     shapes = []
     asking = _FEW.sub("数", query)
     for name, ask, shape in ASKED_FACTS:
         if ask.search(asking):
             if name == "count":
                 shape = next((unit for asks, unit in COUNT_UNITS if asks.search(asking)), shape)
-            shapes.append(shape)
+            shapes.append((name, shape))
     return shapes
+
+
+# the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
+# about the question's topic that has none of it does not answer, however much else it shares
+EXACT_FACTS = frozenset({"date", "amount", "count", "share", "contact", "place"})
+
+
+def _topical(content: Content) -> Content:
+    return [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
+
+
+def _unplaced(query: str, content: Content, passage: Passage, kinds: frozenset[str] | None = None) -> bool:
+    """Whether the question asks for a fact (of `kinds`, or any) and no sentence of the passage
+    that holds a word of the question has its shape ("多久要报" is answered by "半小时内电话报告",
+    in one sentence)."""
+    asked = [shape for name, shape in _asked_shapes(query) if kinds is None or name in kinds]
+    if not asked:
+        return False
+    terms = [t for w, e in _topical(content) for t in [w, *e] if t]
+    near = [s for s in split_sentences(passage.text) if any(t in s for t in terms)]
+    return any(not any(_gives(shape, s, query) for s in near) for shape in asked)
+
+
+def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hit]) -> bool:
+    """Whether the question asks for a figure, a date, a number to call or a place that no
+    sentence of the best passage about its topic gives: such a question is declined whatever
+    else the passage shares with it ("区委办信息室的电话号码是多少")."""
+    passages = [h.passage for h in hits if h.passage.kind == "passage"]
+    return bool(passages and content) and _unplaced(query, content, passages[0], EXACT_FACTS)
 
 
 _FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")
@@ -282,16 +312,11 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     if not passages or not content:
         return [0.0] * N_QUESTION_FEATURES
     best = passages[0]
-    topical = [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
-    key_word, expansions = max(topical, key=lambda we: kb.tokenizer.specificity(we[0]))
+    key_word, expansions = max(_topical(content), key=lambda we: kb.tokenizer.specificity(we[0]))
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
-    asked = _asked_shapes(query)
-    missing = any(not _gives(shape, best.text, query) for shape in asked)
-    # the fact given where the question's topic is ("多久要报" and "半小时内电话报告" in one sentence)
-    terms = [t for w, e in topical for t in [w, *e] if t]
-    near = [s for s in split_sentences(best.text) if any(t in s for t in terms)]
-    unplaced = any(not any(_gives(shape, s, query) for s in near) for shape in asked)
+    missing = any(not _gives(shape, best.text, query) for _, shape in _asked_shapes(query))
+    unplaced = _unplaced(query, content, best)
     refers = bool(REFERS_TO_SPEECH.search(query))
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0]
 

@@ -29,7 +29,14 @@ from pathlib import Path
 import numpy as np
 
 from . import build as _build
-from .answers import REFERS_TO_SPEECH, answer_highlight, choose_part, object_highlight, question_features
+from .answers import (
+    REFERS_TO_SPEECH,
+    answer_highlight,
+    asks_an_exact_fact_not_given,
+    choose_part,
+    object_highlight,
+    question_features,
+)
 from .chinese import to_simplified
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
@@ -46,7 +53,6 @@ ANSWER_DEPTH = 3  # hits the abstention model looks at
 # words that, in a question referring to the speech, ask what it says rather than name a topic
 SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论述", "表述", "描述", "形容", "比方", "比喻", "讲法",
                           "怎么说", "怎么讲", "怎么看", "提到", "提及", "说到", "讲到", "谈到", "举例", "例子"})
-UNPLACED = 9  # the `answer_features` index of "a fact is asked and the best passage does not give it where its topic is"
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
@@ -492,13 +498,9 @@ class KnowledgeBase:
         if not hits or not content:
             return False
         s = self.settings
-        features = self.answer_features(content, hits, query)
-        if features[UNPLACED]:
-            # it asks for a fact (a number, a date, a phone number, a place…) and no sentence of the
-            # best passage about its topic gives one: on the project's sets 254 unanswerable
-            # questions and 8 answerable ones had this, and all 8 were declined by the model anyway
-            return False
-        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, features))
+        if asks_an_exact_fact_not_given(query, content, hits):
+            return False  # a figure, a date, a number to call or a place asked, and not given
+        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits, query)))
         return 1 / (1 + math.exp(-z)) >= s.answer_threshold
 
     def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> list[float]:

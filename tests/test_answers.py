@@ -319,3 +319,14 @@ def test_a_highlight_that_is_only_a_label_carries_on_to_what_explains_it():
     assert answer_highlight(p, "难点信息“亮明观点”。") == "难点信息“亮明观点”。上报时既分析症结所在，又提供解决对策。"
     long = "上报时既分析症结所在，又提供解决对策。"
     assert answer_highlight(p, long) == long
+
+
+def test_only_an_exact_fact_not_given_overrides_the_model(kb):
+    from officebot.retrieval.answers import asks_an_exact_fact_not_given
+
+    def asks(q):
+        return asks_an_exact_fact_not_given(q, kb.query_terms(q)[2], kb.search(q, k=5).hits)
+
+    assert asks("区委办信息室的电话号码是多少")  # a number to call; the passage has none
+    assert not asks("重大突发性事件多长时间内要电话报告")  # "半小时内" given where the topic is
+    assert not asks("公务用车派车单需要谁签字")  # a procedure is no exact fact: the model decides
