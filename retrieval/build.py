@@ -165,11 +165,29 @@ def _pinyin_version() -> str:
     return f"{spec.origin} {st.st_size} {st.st_mtime_ns}"
 
 
+# the modules whose code decides what the index holds (passages, runs, outlines, intents…): an index
+# kept from other code is rebuilt even when INDEX_FORMAT was not raised with a change
+_INDEX_CODE = ("build.py", "index.py", "outline.py", "shapes.py", "structure.py", "types.py")
+_code_digest: str | None = None
+
+
+def _code_version() -> str:
+    global _code_digest
+    if _code_digest is None:
+        h = hashlib.sha256()
+        for name in _INDEX_CODE:
+            with contextlib.suppress(OSError):
+                h.update(name.encode() + b"\0" + (Path(__file__).parent / name).read_bytes())
+        _code_digest = h.hexdigest()
+    return _code_digest
+
+
 def fingerprint(corpus: Corpus, settings: Any, tokenizer: Tokenizer) -> str:
     """A hash of everything the index depends on: the corpus (speeches, synonyms, dictionary,
     stopwords, bound questions), the settings that shape passages and weights, the tokenizer's
     dictionaries and the index format."""
     h = hashlib.sha256(f"format {INDEX_FORMAT}\0pypinyin {_pinyin_version()}\0{tokenizer.fingerprint()}".encode())
+    h.update(_code_version().encode())
     h.update(repr((settings.passage_chars, settings.heading_repeat, settings.k1, settings.b)).encode())
     for st in corpus.speeches:
         h.update(b"\0speech\0" + repr(tuple(vars(st.speech).values())).encode())
@@ -884,7 +902,8 @@ def remember_directory(cache_dir: Path, directory: Path, settings: Any, corpus: 
     the little of the corpus that is not in the index, so that `recall_directory` can skip reading
     the directory next time."""
     record = {
-        "format": INDEX_FORMAT, "pypinyin": _pinyin_version(), "tokenizer": tokenizer.fingerprint(),
+        "format": INDEX_FORMAT, "code": _code_version(), "pypinyin": _pinyin_version(),
+        "tokenizer": tokenizer.fingerprint(),
         "stamp": stamp, "index": key,
         "speeches": [tuple(vars(st.speech).values()) for st in corpus.speeches],
         "synonyms": corpus.synonyms, "userdict": list(corpus.userdict), "stopwords": sorted(corpus.stopwords),
@@ -900,7 +919,7 @@ def recall_directory(cache_dir: Path, directory: Path, settings: Any) -> tuple[C
 
     try:
         record = marshal.loads(_shortcut_path(cache_dir, directory, settings).read_bytes())
-        if not isinstance(record, dict) or record.get("format") != INDEX_FORMAT:
+        if not isinstance(record, dict) or record.get("format") != INDEX_FORMAT or record.get("code") != _code_version():
             return None
         if record["stamp"] != directory_stamp(directory) or record["pypinyin"] != _pinyin_version():
             return None

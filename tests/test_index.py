@@ -193,6 +193,34 @@ def test_a_changed_line_is_noticed(tmp_path):
     assert "次日分办" in changed.search("收文登记后什么时候分办", k=1).hits[0].passage.text
 
 
+def test_an_index_kept_by_other_code_is_rebuilt(tmp_path, monkeypatch):
+    # a change to the code that builds the index makes a new one even if INDEX_FORMAT was not raised
+    from officebot.retrieval import build
+
+    cache = tmp_path / "cache"
+    KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    (first,) = cache.glob("index-*.bin")
+    monkeypatch.setattr(build, "_code_digest", "other code")
+    KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert {p.name for p in cache.glob("index-*.bin")} - {first.name}
+
+
+def test_a_knowledge_directory_is_read_again_by_other_code(tmp_path, monkeypatch):
+    # the shortcut that skips reading an unchanged knowledge directory names the index it was built
+    # into; other index code must not take that index
+    import shutil
+
+    from officebot.retrieval import build
+    from officebot.retrieval.search import Settings
+
+    knowledge, cache = tmp_path / "knowledge", tmp_path / "cache"
+    shutil.copytree(default_knowledge_dir(), knowledge, ignore=shutil.ignore_patterns("__pycache__", "raw"))
+    KnowledgeBase.load(knowledge, cache_dir=cache, progress=False)
+    assert build.recall_directory(cache, knowledge, Settings()) is not None
+    monkeypatch.setattr(build, "_code_digest", "other code")
+    assert build.recall_directory(cache, knowledge, Settings()) is None
+
+
 @pytest.mark.parametrize("damage", [b"", b"garbage", None])
 def test_a_damaged_index_is_rebuilt(tmp_path, damage):
     cache = tmp_path / "cache"
