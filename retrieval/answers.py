@@ -177,15 +177,20 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
      re.compile(r"哪一?年|哪一?天|几月|何时|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
                 r"(?:施行|实施|生效|出台|印发|修订|发布|公布|颁布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效|"
-                r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)"),
+                r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)|"
+                r"(?:定在|安排在|改到|推迟到|放在)(?:什么时候|哪天|哪一天|几号|几月)|什么时候(?:召开|举行|举办)"),
      re.compile(r"\d{2,4}\s*年|[〇零一二三四五六七八九]{4}年|\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
     ("amount",
      re.compile(r"多少钱|多少元|几块钱|标准是多少|每人每[餐天晚]|每[餐晚]|补助|补贴|报销|报账|费用|金额|加几分|多少分|"
-                r"几分|多少平|面积|工资|奖金|津贴"),
+                r"几分|多少平|面积|工资|奖金|津贴|[^，。？?\s]{1,3}费(?:是多少|怎么算|有没有|标准|多少)"),
      re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
+    ("frequency",
+     re.compile(r"(?:多长时间|多久|几天|几个月|几年|多少天)[^，。？?]{0,6}一次|一年[^，。？?]{0,4}(?:几|多少)次|"
+                r"每[年月周季][^，。？?]{0,4}(?:几|多少)次|频次|频率"),
+     re.compile(r"每[年月周季天日]|[\d一二两三四五六七八九十半]+\s*(?:个)?[年月周季天日]一次|定期|每隔")),
     ("count",
      re.compile(r"几条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
-                r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁"),
+                r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|几)[集部篇页张本件位项](?=[？?吗呢，,。\s]|$)"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁)|"
                 r"第一时间|随时|马上|立即")),
     ("share",
@@ -221,6 +226,11 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"多少字|(?<!哪)几个字"), re.compile(_NUMBER + r"字")),
     (re.compile(r"几条"), re.compile(_NUMBER + r"条")),
     (re.compile(r"多少个"), re.compile(r"[\d一二两三四五六七八九十百千万]+\s*个")),
+    (re.compile(r"(?:多少|几)集"), re.compile(_NUMBER + r"集")),
+    (re.compile(r"(?:多少|几)[部篇本]"), re.compile(_NUMBER + r"[部篇本]")),
+    (re.compile(r"(?:多少|几)[页张]"), re.compile(_NUMBER + r"[页张]")),
+    (re.compile(r"(?:多少|几)[件项]"), re.compile(_NUMBER + r"[件项]")),
+    (re.compile(r"(?:多少|几)位"), re.compile(_NUMBER + r"位")),
     (re.compile(r"几菜"), re.compile(_NUMBER + r"菜")),
     (re.compile(r"几岁|多少岁"), re.compile(_NUMBER + r"岁")),
 ]
@@ -260,7 +270,9 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 
 # the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
 # about the question's topic that has none of it does not answer, however much else it shares
-EXACT_FACTS = frozenset({"date", "amount", "count", "share", "contact", "place"})
+EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place"})
+# and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
+_ASKS_IN_WORDS = re.compile(r"多少|多长|多久|几(?!乎)|哪[一个天年月里儿]|何时|什么时候|什么地方|比例|号码|怎么算|标准")
 
 
 def _topical(content: Content) -> Content:
@@ -284,7 +296,9 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     sentence of the best passage about its topic gives: such a question is declined whatever
     else the passage shares with it ("区委办信息室的电话号码是多少")."""
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
-    return bool(passages and content) and _unplaced(query, content, passages[0], EXACT_FACTS)
+    if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", query)):
+        return False
+    return _unplaced(query, content, passages[0], EXACT_FACTS)
 
 
 _FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")

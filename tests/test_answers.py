@@ -238,6 +238,11 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("活动怎么报名", ["procedure"]),
         ("在办公室要把心放在哪里", []),
         ("密码工作是党的哪几条线", []),  # which ones, not how many
+        ("督查通报多久发一次", ["frequency", "count"]),
+        ("会议定在什么时候", ["date"]),
+        ("这部电视剧一共有多少集？", ["count"]),
+        ("领导交下来的事有几件拖了好久", []),  # 有几件: a few, not how many
+        ("加班费怎么算", ["amount"]),
     ],
 )
 def test_asked_facts(query, kinds):
@@ -330,3 +335,6 @@ def test_only_an_exact_fact_not_given_overrides_the_model(kb):
     assert asks("区委办信息室的电话号码是多少")  # a number to call; the passage has none
     assert not asks("重大突发性事件多长时间内要电话报告")  # "半小时内" given where the topic is
     assert not asks("公务用车派车单需要谁签字")  # a procedure is no exact fact: the model decides
+    assert asks("督查通报多长时间发一次")  # a frequency; "半小时内" is a deadline, not one
+    # pay named in a complaint asks no figure: the model decides
+    assert not asks("办公室天天加班，工资又不高，真觉得不值")
