@@ -240,7 +240,8 @@ N_QUESTION_FEATURES = 4
 REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
 # words that frame a question rather than name its topic: "五个坚持的具体内容", "会务注意事项"
 QUESTION_FRAME = re.compile(
-    r"(?:具体|主要|相关|有关|详细)?(?:内容|要求|事项|注意事项|方面|意思|含义|作用|措施|办法|做法|情况|要点|表现|体现)"
+    r"(?:具体|主要|相关|有关|详细)?(?:内容|要求|事项|注意事项|方面|意思|含义|作用|措施|办法|做法|情况|要点|表现|体现|"
+    r"流程|程序|手续|审批|步骤|规定|制度)"  # "公章要走什么审批流程" is about 公章: 流程 says what kind of answer
 )
 
 
