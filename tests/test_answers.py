@@ -243,6 +243,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("这部电视剧一共有多少集？", ["count"]),
         ("领导交下来的事有几件拖了好久", []),  # 有几件: a few, not how many
         ("加班费怎么算", ["amount"]),
+        ("周末加班有没有加班费", ["amount"]),
     ],
 )
 def test_asked_facts(query, kinds):
