@@ -129,22 +129,29 @@ def _syllables(pinyin: list[str]) -> frozenset[str]:
 
 def _readings(letters: str, syllables: frozenset[str], limit: int = 16) -> list[list[str]]:
     """Ways to cut `letters` into pinyin syllables of two or more syllables (at most `limit`)."""
+    n = len(letters)
+    # ends[i]: whether letters[i:] can be cut into syllables (worked out from the end first, so that
+    # the walk below never enters a dead end: "nanana…q" costs a pass, not every way of cutting it)
+    ends = [False] * n + [True]
+    for i in range(n - 1, -1, -1):
+        ends[i] = any(ends[j] and letters[i:j] in syllables for j in range(i + 1, min(n, i + 6) + 1))
     out: list[list[str]] = []
 
     def walk(i: int, path: list[str]) -> None:
         if len(out) >= limit:
             return
-        if i == len(letters):
+        if i == n:
             if len(path) >= 2:
                 out.append(list(path))
             return
-        for j in range(min(len(letters), i + 6), i, -1):  # a syllable has at most six letters (zhuang)
-            if letters[i:j] in syllables:
+        for j in range(min(n, i + 6), i, -1):  # a syllable has at most six letters (zhuang)
+            if ends[j] and letters[i:j] in syllables:
                 path.append(letters[i:j])
                 walk(j, path)
                 path.pop()
 
-    walk(0, [])
+    if ends[0]:
+        walk(0, [])
     return out
 
 

@@ -214,3 +214,21 @@ def test_a_word_typed_in_pinyin_finds_the_word(kb):
     assert kb._index.spelled("python") == [] and kb._index.spelled("a") == []
     answer = kb.search("jilv有哪六大类", k=3)
     assert answer.answered and "六大类" in answer.hits[0].passage.text
+
+
+def test_reading_letters_as_pinyin_has_a_bounded_cost():
+    # letters that almost read as pinyin ("nanana…q") must not be tried every way they can be cut
+    from officebot.retrieval.build import _readings
+
+    class Counting(frozenset):
+        looked = 0
+
+        def __contains__(self, item):
+            Counting.looked += 1
+            return frozenset.__contains__(self, item)
+
+    syllables = Counting({"n", "a", "na", "an", "nan", "e", "en", "ne"})
+    assert _readings("na" * 11 + "q", syllables) == []
+    assert Counting.looked < 1000
+    Counting.looked = 0
+    assert 1 <= len(_readings("na" * 12, syllables)) <= 16 and Counting.looked < 5000
