@@ -59,7 +59,8 @@ def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) ->
 # sets kept for measurement only, never fitted on. Rounds 10 and 11 were held out until their first
 # runs were measured and reported (README); the weights in Settings are fitted on them since.
 HELD_OUT = {"questions_round9.yaml", "questions_round12.yaml", "questions_round13.yaml", "questions_round14.yaml",
-            "questions_round15.yaml", "questions_round16.yaml", "questions_round17.yaml"}
+            "questions_round15.yaml", "questions_round16.yaml", "questions_round17.yaml",
+            "questions_round18.yaml"}
 
 
 def main(argv: list[str] | None = None) -> int:
