@@ -172,9 +172,11 @@ def _pinyin_version() -> str:
     return f"{spec.origin} {st.st_size} {st.st_mtime_ns}"
 
 
-# the modules whose code decides what the index holds (passages, runs, outlines, intents…): an index
-# kept from other code is rebuilt even when INDEX_FORMAT was not raised with a change
-_INDEX_CODE = ("build.py", "index.py", "outline.py", "shapes.py", "structure.py", "types.py")
+# the modules whose code decides what the index holds (passages, runs, bigrams, outlines, intents…):
+# an index kept from other code is rebuilt even when INDEX_FORMAT was not raised with a change. The
+# per-speech token caches are keyed by jieba and the dictionaries (`Tokenizer.fingerprint`), and are
+# reused: a change to how text.py cuts words must change that fingerprint too.
+_INDEX_CODE = ("build.py", "index.py", "outline.py", "shapes.py", "structure.py", "text.py", "types.py")
 _code_digest: str | None = None
 
 
