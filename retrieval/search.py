@@ -81,7 +81,8 @@ class Settings:
     # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
     # fitted on 1441 questions of 14 sets, every set but rounds 9, 12, 13 and 14 (python -m
     # officebot.retrieval.calibrate --target 0.025); the last four weigh `question_features`
-    # (retrieval/answers.py)
+    # (retrieval/answers.py). The asked-fact signals were refined after the fit and the weights
+    # kept: a refit then traded answerable questions declined for off-topic ones answered (README)
     answer_weights: tuple[float, ...] = (1.21, 1.27, -0.65, 1.39, 1.58, -0.13, 0.07, -0.29, -1.09, -1.23, 0.37)
     answer_bias: float = -0.69
     answer_threshold: float = 0.643
