@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from .shapes import LIST_ASK
 from .structure import split_sentences
 from .text import strip_for_match
-from .types import Hit, Passage
+from .types import Hit, Passage, paragraph_key_of
 
 if TYPE_CHECKING:
     from .search import KnowledgeBase
@@ -128,8 +128,7 @@ def shape_score(patterns: Sequence[re.Pattern[str]], text: str) -> int:
 def paragraph_parts(kb: KnowledgeBase, passage: Passage) -> list[Passage]:
     """Every part of the passage's paragraph, in order (passages of a paragraph are contiguous)."""
     passages = kb.passages
-    # a loaded index tells a passage's paragraph from its arrays, without making the passage
-    key_of = getattr(passages, "paragraph_key", None) or (lambda j: (passages[j].doc_id, passages[j].paragraph))
+    key_of = paragraph_key_of(passages)
     key = (passage.doc_id, passage.paragraph)
     i = passage.id - passages[0].id
     lo = i
@@ -217,7 +216,6 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 ]
 # a count asks in a unit: "有几天" is answered by a number of days, not by the "十年" of "板凳宁做十年冷"
 _NUMBER = r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?"
-_TIME_UNITS = r"(?:小时|分钟|天|日|工作日|年|月|周)"
 COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"),
      re.compile(_NUMBER + r"(?:天|日|工作日)|第一时间|随时|马上|立即|当[天日]")),
@@ -228,15 +226,10 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"多少字|(?<!哪)几个字"), re.compile(_NUMBER + r"字")),
     (re.compile(r"几条"), re.compile(_NUMBER + r"条")),
     (re.compile(r"多少个"), re.compile(r"[\d一二两三四五六七八九十百千万]+\s*个")),
-    (re.compile(r"(?:多少|几)集"), re.compile(_NUMBER + r"集")),
-    (re.compile(r"(?:多少|几)[部篇本]"), re.compile(_NUMBER + r"[部篇本]")),
-    (re.compile(r"(?:多少|几)[页张]"), re.compile(_NUMBER + r"[页张]")),
-    (re.compile(r"(?:多少|几)[件项]"), re.compile(_NUMBER + r"[件项]")),
-    (re.compile(r"(?:多少|几)位"), re.compile(_NUMBER + r"位")),
     (re.compile(r"(?:多少|几)(?:学时|课时)"), re.compile(_NUMBER + r"(?:学时|课时|小时)")),
-    (re.compile(r"(?:多少|几)[期批轮届]"), re.compile(_NUMBER + r"[期批轮届]")),
-    (re.compile(r"几菜"), re.compile(_NUMBER + r"菜")),
-    (re.compile(r"几岁|多少岁"), re.compile(_NUMBER + r"岁")),
+    # a unit (or units that answer for one another) asked with 多少/几 is given with a number
+    *((re.compile(rf"(?:多少|几)[{units}]"), re.compile(_NUMBER + rf"[{units}]"))
+      for units in ("集", "部篇本", "页张", "件项", "位", "期批轮届", "菜", "岁")),
 ]
 N_QUESTION_FEATURES = 4
 # a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
@@ -256,8 +249,7 @@ _FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十|哪)几")
 
 def asked_facts(query: str) -> list[str]:
     """Kinds of fact the question asks for (see `ASKED_FACTS`)."""
-    query = _FEW.sub("数", query)
-    return [name for name, ask, _ in ASKED_FACTS if ask.search(query)]
+    return [name for name, _ in _asked_shapes(query)]
 
 
 def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -285,11 +277,10 @@ def _topical(content: Content) -> Content:
     return [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
 
 
-def _unplaced(query: str, content: Content, passage: Passage, kinds: frozenset[str] | None = None) -> bool:
-    """Whether the question asks for a fact (of `kinds`, or any) and no sentence of the passage
-    that holds a word of the question has its shape ("多久要报" is answered by "半小时内电话报告",
-    in one sentence)."""
-    asked = [shape for name, shape in _asked_shapes(query) if kinds is None or name in kinds]
+def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pattern[str]]) -> bool:
+    """Whether the question asks for a fact (`asked`: the shapes from `_asked_shapes`) and no
+    sentence of the passage that holds a word of the question has its shape ("多久要报" is
+    answered by "半小时内电话报告", in one sentence)."""
     if not asked:
         return False
     terms = [t for w, e in _topical(content) for t in [w, *e] if t]
@@ -304,7 +295,8 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", query)):
         return False
-    return _unplaced(query, content, passages[0], EXACT_FACTS)
+    exact = [shape for name, shape in _asked_shapes(query) if name in EXACT_FACTS]
+    return _unplaced(query, content, passages[0], exact)
 
 
 _FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")
@@ -335,8 +327,9 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     key_word, expansions = max(_topical(content), key=lambda we: kb.tokenizer.specificity(we[0]))
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
-    missing = any(not _gives(shape, best.text, query) for _, shape in _asked_shapes(query))
-    unplaced = _unplaced(query, content, best)
+    asked = [shape for _, shape in _asked_shapes(query)]
+    missing = any(not _gives(shape, best.text, query) for shape in asked)
+    unplaced = _unplaced(query, content, best, asked)
     refers = bool(REFERS_TO_SPEECH.search(query))
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0]
 

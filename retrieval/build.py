@@ -13,6 +13,7 @@ adding one speech re-tokenizes that speech only.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import logging
@@ -103,13 +104,17 @@ class Index:
         did not convert. Every way of reading the letters as syllables is looked up."""
         if not self.homophones or not self.pinyin or not 2 <= len(letters) <= MAX_SPELLED:
             return []
-        syllables = _syllables(self.pinyin)
         found: list[str] = []
-        for reading in _readings(letters.lower(), syllables):
+        for reading in _readings(letters.lower(), self.syllables):
             for term in self._sounding(" ".join(reading)):
                 if term not in found:
                     found.append(term)
         return found
+
+    @functools.cached_property
+    def syllables(self) -> frozenset[str]:
+        """Every pinyin syllable of the table (made on first use, kept with the index)."""
+        return frozenset(p for p in self.pinyin if p)
 
     def _sounding(self, key: str) -> list[str]:
         found = self.homophones.get(key) if self.homophones else None
@@ -117,14 +122,6 @@ class Index:
 
 
 MAX_SPELLED = 24  # letters read as pinyin at most (a few syllables; a pasted English sentence is not)
-_syllable_sets: dict[int, frozenset[str]] = {}
-
-
-def _syllables(pinyin: list[str]) -> frozenset[str]:
-    found = _syllable_sets.get(id(pinyin))
-    if found is None:
-        found = _syllable_sets[id(pinyin)] = frozenset(p for p in pinyin if p)
-    return found
 
 
 def _readings(letters: str, syllables: frozenset[str], limit: int = 16) -> list[list[str]]:

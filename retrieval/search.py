@@ -43,7 +43,7 @@ from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import MAX_SEEDS, outline_candidates
 from .shapes import INTENTS, LIST_ASK, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
-from .types import Answer, Corpus, Hit, Passage, Speech
+from .types import Answer, Corpus, Hit, Passage, Speech, paragraph_key_of
 
 __all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
 
@@ -746,16 +746,12 @@ def _best_one_per_paragraph(
     """Up to `depth` passages with a positive score, best first (ties: earlier first), one per
     paragraph. `top` are the `want` best scores' indices in order (`top_indices`); more are looked
     at only if paragraphs repeat among them."""
-    key_of = getattr(passages, "paragraph_key", None)  # a loaded index reads it from its arrays
+    key_of = paragraph_key_of(passages)
     while True:
         chosen: list[int] = []
         seen: set[tuple[str, int]] = set()
         for i in top.tolist():
-            if key_of is not None:
-                key = key_of(i)
-            else:
-                p = passages[i]
-                key = (p.doc_id, p.paragraph)
+            key = key_of(i)
             if key in seen:
                 continue
             seen.add(key)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -108,3 +109,10 @@ class Answer:
             ],
             "suggestions": list(self.suggestions),
         }
+
+
+def paragraph_key_of(passages: Sequence[Passage]) -> Callable[[int], tuple[str, int]]:
+    """(speech id, paragraph) of passage i: a loaded index reads it from its arrays
+    (`PassageList.paragraph_key`) without making the passage; a plain list asks the passage."""
+    key = getattr(passages, "paragraph_key", None)
+    return key if key is not None else lambda i: (passages[i].doc_id, passages[i].paragraph)
