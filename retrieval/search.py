@@ -59,6 +59,9 @@ MAX_GRAM_TERMS = 60  # and its bigram terms
 COORD_POOL = 200  # passages whose share of the question's words is worked out (`Settings.coord_weight`)
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 _DEFAULT = object()  # "use the default cache directory"
+# a phrase the question quotes ("哪四种“不能因为”"): the speech's own wording, searched as it stands
+# even when it is made of words that are otherwise stopwords
+_QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’]{2,16})[”\"」』’]")
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 
 
@@ -330,6 +333,9 @@ class KnowledgeBase:
             if g not in self._index.bigrams.vocab:
                 for e in self.homophones(g):
                     bigram_terms.setdefault(e, self.settings.homophone_weight)
+        for m in _QUOTED.finditer(folded):
+            for g in bigrams(m.group(1)):
+                bigram_terms.setdefault(g, 1.0)
         if len(content) > MAX_CONTENT_WORDS:  # a pasted paragraph: judged by its most specific words
             keep = set(sorted(range(len(content)), key=lambda j: -self.tokenizer.specificity(content[j][0]))
                        [:MAX_CONTENT_WORDS])

@@ -142,6 +142,19 @@ def test_a_passage_with_more_of_the_question_words_beats_one_word_said_often():
     assert coord.search(question, k=2).hits[0].passage.text == lines[1]
 
 
+def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
+    """"哪几个“不能因为”": the quote is the speech's wording; 不能 and 因为 are stopwords, so without
+    the quote's own bigrams the question would find nothing but 几个."""
+    lines = ["要轻事重办，不能因为事小而不为，不能因为事杂而乱为，不能因为事急而盲为。",
+             "工作中有几个环节要注意，几个方面要兼顾。", "后勤保障要周到细致，让大家安心工作。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    tokenizer = Tokenizer(stopwords={"哪", "几个", "不能", "因为"})
+    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), tokenizer)
+    _, grams, _ = kb.query_terms("哪几个“不能因为”")
+    assert {"不能", "能因", "因为"} <= set(grams)
+    assert kb.search("哪几个“不能因为”", k=2).hits[0].passage.text == lines[0]
+
+
 def test_a_question_word_its_parts_and_synonyms_are_one_group(kb):
     words, _, _, groups = kb._query_terms("办公室的同事")
     assert {groups[t] for t in ("办公", "公室", "办公室") if t in words} == {"办公室"}
