@@ -53,7 +53,12 @@ class Run:
         return self.column_scores(columns, terms)
 
     def column_scores(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
-        """`scores` for terms whose columns are already known (`columns`: term -> column).
+        """`scores` for terms whose columns are already known (`columns`: term -> column)."""
+        return self.column_sums(columns, terms).astype(np.float64)
+
+    def column_sums(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
+        """`column_scores` in the weights' own float32, before widening (the search widens it
+        while it scales it: one pass over the documents instead of two).
 
         Each column's weights are added in place where its documents are (`np.add.at`, one pass
         over the postings, no concatenated copy): the cost follows the question's postings. The
@@ -70,7 +75,7 @@ class Run:
             if weight != 1.0:
                 w = w * weights.dtype.type(weight)
             np.add.at(out, docs[start:end], w)
-        return out.astype(np.float64)
+        return out
 
     def group_share(self, columns: dict[str, int], groups: dict[str, str], docs: np.ndarray) -> np.ndarray:
         """For each of `docs` (ascending document ids), the share of the groups of terms

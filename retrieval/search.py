@@ -432,8 +432,8 @@ class KnowledgeBase:
         # Lucene's MoreLikeThis does: the cost of a search then has a bound whatever is asked
         word_cols = _most_telling(word_cols, word_terms, index.words.idf, MAX_WORD_TERMS)
         gram_cols = _most_telling(gram_cols, bigram_terms, index.bigrams.idf, MAX_GRAM_TERMS)
-        fused = _fuse(index.words.column_scores(word_cols, word_terms),
-                      index.bigrams.column_scores(gram_cols, bigram_terms), a)
+        fused = _fuse(index.words.column_sums(word_cols, word_terms),
+                      index.bigrams.column_sums(gram_cols, bigram_terms), a)
         if self.settings.coord_weight:
             # a passage that has more of the question's words gains over one that has a single
             # rare word many times (BM25 alone lets "同事" x 4 outweigh "同事" + "拆台" + "之间");
@@ -462,10 +462,12 @@ class KnowledgeBase:
         if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
             fused[listing] += 0.5 * (fused[listing] > 0)
         if self.settings.section_weight:
-            sec = _fuse(index.section_words.column_scores(word_cols, word_terms),
-                        index.section_grams.column_scores(gram_cols, bigram_terms), a)
+            sec = _fuse(index.section_words.column_sums(word_cols, word_terms),
+                        index.section_grams.column_sums(gram_cols, bigram_terms), a)
             sec *= self.settings.section_weight
-            fused += np.take(sec, index.section_of) * matched
+            support = sec.take(index.section_of)
+            support *= matched
+            fused += support
         # the highlight's weights: a term the passages never use weighs 0 and is left out
         word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
         gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
@@ -737,13 +739,13 @@ def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.nd
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:
-    """Each run normalised by its best score, then mixed (in place: `words` is the result)."""
+    """Each run normalised by its best score, then mixed, in float64 (the runs' sums may come in
+    float32: each is widened as it is scaled, which gives the same numbers as widening first)."""
     wmax = float(words.max()) if len(words) else 0.0
     gmax = float(grams.max()) if len(grams) else 0.0
-    words *= word_weight / (wmax or 1.0)
-    grams *= (1 - word_weight) / (gmax or 1.0)
-    words += grams
-    return words
+    fused = np.multiply(words, word_weight / (wmax or 1.0), dtype=np.float64)
+    fused += np.multiply(grams, (1 - word_weight) / (gmax or 1.0), dtype=np.float64)
+    return fused
 
 
 def _best_one_per_paragraph(
