@@ -38,6 +38,7 @@ from .answers import (
     question_features,
 )
 from .chinese import to_simplified
+from .heap import keep_large_blocks
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import MAX_SEEDS, outline_candidates
@@ -105,6 +106,7 @@ class KnowledgeBase:
         annotations: dict[tuple[str, int], list[str]] | None = None,
         index: _build.Index | None = None,
     ):
+        keep_large_blocks()  # a search's scratch arrays reuse the heap, not fresh maps (retrieval/heap.py)
         self.speeches = speeches
         self.tokenizer = tokenizer
         self.synonyms = synonyms or Synonyms()
