@@ -44,6 +44,7 @@ LIST_QUESTION = re.compile(
 )
 LIST_WORDS = re.compile(
     r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
+    r"哪?几[条类种项个样大]|哪几|各自|"
     r"做到|做好|需要|应该|应当|必须"
 )
 # A sentence that announces a count of items: "要做到四点：", "我提三点希望和要求", "至少有三个方面"

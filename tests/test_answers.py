@@ -112,6 +112,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("办公室工作暴露出哪些问题", "一是能力水平亟待提升\n二是队伍力量青黄不接\n三是干事创业缺乏激情"),
         ("谋事要做到哪几点", "1.情况要明\n2.眼界要宽\n3.思考要深"),
         ("事业立身道德立世有哪几点要求", "一要加强学习持恒心\n二要担当奉献讲热心"),
+        # the words that ask for the items ("哪几条", "几类", "各自") are not what the list is about
+        ("大气谋事包括哪几条", "1.情况要明\n2.眼界要宽\n3.思考要深"),
     ],
 )
 def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
