@@ -17,8 +17,9 @@ p50/p95/p99 for answerable and for unanswerable questions of tests/questions*.ya
 the ten real questions' answers; then, in a third process, bm25s (numpy backend) on the same
 passages with the same jieba tokens, timed question by question beside the project (the order
 alternating, three passes over the sample, the project started afresh for each so that no
-question is met twice): its p50/p99, the project's p50 in the same moments, and the ratio. On a shared machine whose speed drifts from one minute to the next, only a ratio
-measured side by side means anything. Asserts nothing.
+question is met twice): its p50/p99, the project's p50 in the same moments, and the ratio. On
+a shared machine whose speed drifts from one minute to the next, only a ratio measured side by
+side means anything. Asserts nothing.
 """
 
 from __future__ import annotations

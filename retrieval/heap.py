@@ -9,8 +9,9 @@ and 4.3–5.4 ms with the blocks kept on the heap, the same code alternating in 
 
 `keep_large_blocks()` sets the mmap threshold to 64 MiB (the index and a build's big arrays
 are larger and still get their own maps) and the trim threshold to 256 MiB (freed blocks stay
-with the process for the next search). It is called once when the retrieval core is imported;
-it does nothing where the C library is not glibc, and `OFFICE_BOT_SYSTEM_MALLOC=1` turns it off.
+with the process for the next search). `KnowledgeBase` calls it when it is made (the first call
+does the work); it does nothing where the C library is not glibc, and `OFFICE_BOT_SYSTEM_MALLOC=1`
+turns it off.
 """
 
 from __future__ import annotations

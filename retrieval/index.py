@@ -57,13 +57,11 @@ class Run:
         return self.column_sums(columns, terms).astype(np.float64)
 
     def column_sums(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
-        """`column_scores` in the weights' own float32, before widening (the search widens it
-        while it scales it: one pass over the documents instead of two).
+        """`column_scores` before widening: the sum is kept in the weights' own float32, as bm25s
+        does (no float64 copy of each column), and the search widens it while it scales it.
 
         Each column's weights are added in place where its documents are (`np.add.at`, one pass
-        over the postings, no concatenated copy): the cost follows the question's postings. The
-        sum is kept in the weights' own float32, as bm25s does (no copy of each column to
-        float64), and widened once at the end; answers were identical on every question set."""
+        over the postings, no concatenated copy): the cost follows the question's postings."""
         out = np.zeros(self.n_docs, dtype=self.weights.dtype)
         indptr, docs, weights = self.indptr, self.docs, self.weights
         for term, weight in terms.items():
