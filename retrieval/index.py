@@ -58,10 +58,12 @@ class Run:
 
     def column_sums(self, columns: dict[str, int], terms: dict[str, float]) -> np.ndarray:
         """`column_scores` before widening: the sum is kept in the weights' own float32, as bm25s
-        does (no float64 copy of each column), and the search widens it while it scales it.
+        does (no float64 copy of each column); the search fuses the runs in float32 too.
 
-        Each column's weights are added in place where its documents are (`np.add.at`, one pass
-        over the postings, no concatenated copy): the cost follows the question's postings."""
+        Each column's weights are added in place where its documents are, one pass over the
+        postings and no concatenated copy: the cost follows the question's postings. The adding
+        is scipy.sparse's compiled CSC kernel (`_add_column`), which gives `np.add.at`'s numbers
+        two to three times faster."""
         out = np.zeros(self.n_docs, dtype=self.weights.dtype)
         indptr, docs, weights = self.indptr, self.docs, self.weights
         for term, weight in terms.items():
@@ -69,10 +71,8 @@ class Run:
             if column is None or not weight:
                 continue
             start, end = int(indptr[column]), int(indptr[column + 1])
-            w = weights[start:end]
-            if weight != 1.0:
-                w = w * weights.dtype.type(weight)
-            np.add.at(out, docs[start:end], w)
+            if end > start:
+                _add_column(out, docs[start:end], weights[start:end], weight)
         return out
 
     def group_share(self, columns: dict[str, int], groups: dict[str, str], docs: np.ndarray) -> np.ndarray:
@@ -120,6 +120,50 @@ class Run:
     def from_arrays(cls, vocab: HashedTerms, arrays: dict[str, np.ndarray], prefix: str, n_docs: int) -> Run:
         return cls(vocab, arrays[f"{prefix}.idf"], arrays[f"{prefix}.indptr"], arrays[f"{prefix}.docs"],
                    arrays[f"{prefix}.weights"], n_docs)
+
+
+def _add_column_numpy(out: np.ndarray, docs: np.ndarray, weights: np.ndarray, weight: float) -> None:
+    """out[docs] += weights * weight, in out's dtype (the product rounded to it, then added)."""
+    w = weights if weight == 1.0 else weights * out.dtype.type(weight)
+    np.add.at(out, docs, w)
+
+
+def _scipy_add_column():
+    """scipy.sparse's CSC matrix-vector kernel as `_add_column`, if this scipy has it and it gives
+    `_add_column_numpy`'s numbers exactly (checked once, on a small column); None otherwise.
+
+    The kernel, `csc_matvec(rows, cols, indptr, indices, data, x, y)`, does y[indices] += data * x
+    for one column at a time, in a plain compiled loop: the public `csc_array @ x` would first copy
+    the question's columns into a new matrix. It is scipy's internal module (`_sparsetools`), whose
+    signature has not changed since scipy 0.14; the check keeps a future change from going unseen."""
+    try:
+        from scipy.sparse import _sparsetools
+    except ImportError:
+        return None
+    kernel = _sparsetools.csc_matvec
+
+    def add(out: np.ndarray, docs: np.ndarray, weights: np.ndarray, weight: float) -> None:
+        if docs.dtype != np.int32 or weights.dtype != out.dtype:
+            _add_column_numpy(out, docs, weights, weight)
+            return
+        kernel(len(out), 1, np.array([0, len(docs)], dtype=np.int32), docs, weights,
+               np.array([weight], dtype=out.dtype), out)
+
+    docs = np.array([0, 2, 5], dtype=np.int32)
+    weights = np.array([0.1, 1.7, 2.3], dtype=np.float32)
+    try:
+        for weight in (1.0, 0.7):
+            ours, theirs = np.full(6, 0.3, np.float32), np.full(6, 0.3, np.float32)
+            add(ours, docs, weights, weight)
+            _add_column_numpy(theirs, docs, weights, weight)
+            if not np.array_equal(ours, theirs):
+                return None
+    except (TypeError, ValueError, RuntimeError):
+        return None
+    return add
+
+
+_add_column = _scipy_add_column() or _add_column_numpy
 
 
 def build_run(

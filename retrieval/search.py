@@ -741,12 +741,14 @@ def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.nd
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:
-    """Each run normalised by its best score, then mixed, in float64 (the runs' sums may come in
-    float32: each is widened as it is scaled, which gives the same numbers as widening first)."""
+    """Each run normalised by its best score, then mixed, in the runs' own dtype (float32 for
+    the index's runs, as bm25s scores): half the memory traffic of float64 over every passage,
+    and the same ranking on every question of tests/ and of the 100k benchmark's sample (only
+    scores' fourth decimals moved)."""
     wmax = float(words.max()) if len(words) else 0.0
     gmax = float(grams.max()) if len(grams) else 0.0
-    fused = np.multiply(words, word_weight / (wmax or 1.0), dtype=np.float64)
-    fused += np.multiply(grams, (1 - word_weight) / (gmax or 1.0), dtype=np.float64)
+    fused = np.multiply(words, words.dtype.type(word_weight / (wmax or 1.0)))
+    fused += np.multiply(grams, grams.dtype.type((1 - word_weight) / (gmax or 1.0)))
     return fused
 
 

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from officebot.retrieval import Corpus, KnowledgeBase, Speech, SpeechText
 from officebot.retrieval import build as build_module
+from officebot.retrieval import index as index_module
 from officebot.retrieval.index import Postings, load_arrays, run_from_docs, save_arrays
 from officebot.retrieval.knowledge import default_knowledge_dir, read_corpus
 from officebot.retrieval.shapes import definition_subject, definition_subjects
@@ -55,6 +56,24 @@ def test_scores_equal_rank_bm25_on_random_corpora(docs, query):
         return
     ours = run_from_docs(docs, k1=1.2, b=0.75).scores(query)
     np.testing.assert_allclose(ours, reference_scores(docs, query), rtol=1e-6, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 50),
+    columns=st.lists(st.tuples(st.sets(st.integers(0, 49), max_size=20), st.floats(0.01, 3.0)), max_size=6),
+)
+def test_the_scipy_kernel_adds_exactly_as_numpy(n, columns):
+    """The compiled kernel gives np.add.at's float32 numbers, bit for bit, column after column."""
+    assert index_module._add_column is not index_module._add_column_numpy  # scipy is installed with the project
+    rng = np.random.default_rng(n)
+    ours, theirs = np.zeros(n, np.float32), np.zeros(n, np.float32)
+    for docs, weight in columns:
+        docs = np.array(sorted(d for d in docs if d < n), dtype=np.int32)
+        weights = rng.random(len(docs)).astype(np.float32) * 3
+        index_module._add_column(ours, docs, weights, weight)
+        index_module._add_column_numpy(theirs, docs, weights, weight)
+    assert np.array_equal(ours, theirs)
 
 
 def test_run_membership_and_idf():
