@@ -35,6 +35,7 @@ from .answers import (
     asks_an_exact_fact_not_given,
     choose_part,
     object_highlight,
+    paragraph_parts,
     question_features,
 )
 from .chinese import to_simplified
@@ -636,14 +637,23 @@ class KnowledgeBase:
         if found is None:
             sentences = _build.passage_sentences(passage.text)
             word_ids = self._index.sentence_word_ids(passage.id - self._first_id) if sentences else []
-            if len(word_ids) != len(sentences):  # cannot happen with an index built from these passages
-                vocab = self._index.words.vocab
-                word_ids = [{vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
+            if len(word_ids) != len(sentences):  # the parts of a paragraph merged (`choose_part`)
+                word_ids = self._merged_word_ids(passage, sentences)
             found = (sentences, [fold(x) for x in sentences], word_ids)
             if len(self._sentence_tables) >= 4096:
                 self._sentence_tables.clear()
             self._sentence_tables[key] = found
         return found
+
+    def _merged_word_ids(self, passage: Passage, sentences: list[str]) -> list[set[int]]:
+        """The word ids of the sentences of a paragraph's parts shown merged: the parts' own,
+        kept in the index, when their sentences are the merged text's; tokenized otherwise."""
+        parts = paragraph_parts(self, passage)
+        ids = [w for p in parts for w in self._index.sentence_word_ids(p.id - self._first_id)]
+        if [s for p in parts for s in _build.passage_sentences(p.text)] == sentences:
+            return ids
+        vocab = self._index.words.vocab
+        return [{vocab.get(t) for t in self.tokenizer.tokens(s)} for s in sentences]
 
     # ---- browsing -------------------------------------------------------------------------
 

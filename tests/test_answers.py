@@ -3,6 +3,7 @@ question signals of the abstention model."""
 
 import pytest
 from officebot.retrieval import KnowledgeBase
+from officebot.retrieval import build as build_module
 from officebot.retrieval.answers import (
     MAX_MERGED_CHARS,
     answer_highlight,
@@ -180,6 +181,21 @@ def test_a_list_question_gets_a_split_paragraph_whole(kb, query):
     assert len(parts) >= 2 and top.passage.text == "".join(p.text for p in parts)
     for height in ("政治的高度", "领导的高度", "时代的高度", "发展的高度"):
         assert height in top.passage.text
+
+
+def test_a_merged_paragraph_is_highlighted_from_its_parts_words(kb, monkeypatch):
+    # the merged text's sentences are its parts' sentences: their word ids come from the index,
+    # and nothing is tokenized (jieba on a long merged paragraph cost milliseconds a question)
+    top = kb.search("眼界要宽要站在哪几个高度", k=3).hits[0]
+    parts = paragraph_parts(kb, top.passage)
+    vocab = kb._index.words.vocab
+    expected = [{vocab.get(t) for t in kb.tokenizer.tokens(s)} - {None}
+                for s in build_module.passage_sentences(top.passage.text)]
+    kb._sentence_tables.clear()
+    monkeypatch.setattr(kb.tokenizer, "tokens", lambda text: pytest.fail(f"tokenized {text!r}"))
+    sentences, _, word_ids = kb._sentences(top.passage)
+    assert len(parts) >= 2 and len(sentences) == len(expected)
+    assert [ids - {None} for ids in word_ids] == expected
 
 
 def test_a_long_split_paragraph_is_not_merged():
