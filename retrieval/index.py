@@ -61,18 +61,19 @@ class Run:
         does (no float64 copy of each column); the search fuses the runs in float32 too.
 
         Each column's weights are added in place where its documents are, one pass over the
-        postings and no concatenated copy: the cost follows the question's postings. The adding
-        is scipy.sparse's compiled CSC kernel (`_add_column`), which gives `np.add.at`'s numbers
-        two to three times faster."""
+        postings and no concatenated copy: the cost follows the question's postings. On a large
+        run the adding is scipy.sparse's compiled CSC kernel (`column_adder`), which gives
+        `np.add.at`'s numbers two to three times faster."""
         out = np.zeros(self.n_docs, dtype=self.weights.dtype)
         indptr, docs, weights = self.indptr, self.docs, self.weights
+        add = column_adder(self.n_docs)
         for term, weight in terms.items():
             column = columns.get(term)
             if column is None or not weight:
                 continue
             start, end = int(indptr[column]), int(indptr[column + 1])
             if end > start:
-                _add_column(out, docs[start:end], weights[start:end], weight)
+                add(out, docs[start:end], weights[start:end], weight)
         return out
 
     def group_share(self, columns: dict[str, int], groups: dict[str, str], docs: np.ndarray) -> np.ndarray:
@@ -118,6 +119,7 @@ class Run:
 
     @classmethod
     def from_arrays(cls, vocab: HashedTerms, arrays: dict[str, np.ndarray], prefix: str, n_docs: int) -> Run:
+        column_adder(n_docs)  # a large run's kernel is imported as it is loaded, not at its first question
         return cls(vocab, arrays[f"{prefix}.idf"], arrays[f"{prefix}.indptr"], arrays[f"{prefix}.docs"],
                    arrays[f"{prefix}.weights"], n_docs)
 
@@ -129,7 +131,7 @@ def _add_column_numpy(out: np.ndarray, docs: np.ndarray, weights: np.ndarray, we
 
 
 def _scipy_add_column():
-    """scipy.sparse's CSC matrix-vector kernel as `_add_column`, if this scipy has it and it gives
+    """scipy.sparse's CSC matrix-vector kernel as a column adder (`column_adder`), if this scipy has it and it gives
     `_add_column_numpy`'s numbers exactly (checked once, on a small column); None otherwise.
 
     The kernel, `csc_matvec(rows, cols, indptr, indices, data, x, y)`, does y[indices] += data * x
@@ -163,7 +165,20 @@ def _scipy_add_column():
     return add
 
 
-_add_column = _scipy_add_column() or _add_column_numpy
+KERNEL_MIN_DOCS = 10_000  # runs smaller than this add with numpy: as quick there, and no scipy import
+_kernel: Any = None  # scipy's kernel once imported and checked; False if it cannot be used
+
+
+def column_adder(n_docs: int):
+    """How a run of `n_docs` documents adds a column (`Run.column_sums`). scipy.sparse takes a
+    quarter of a second to import, which a start on a small knowledge base (`office-bot ask` on
+    the shipped speeches) need not pay: below KERNEL_MIN_DOCS documents np.add.at is used."""
+    global _kernel
+    if n_docs < KERNEL_MIN_DOCS:
+        return _add_column_numpy
+    if _kernel is None:
+        _kernel = _scipy_add_column() or False
+    return _kernel or _add_column_numpy
 
 
 def build_run(

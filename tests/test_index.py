@@ -65,15 +65,29 @@ def test_scores_equal_rank_bm25_on_random_corpora(docs, query):
 )
 def test_the_scipy_kernel_adds_exactly_as_numpy(n, columns):
     """The compiled kernel gives np.add.at's float32 numbers, bit for bit, column after column."""
-    assert index_module._add_column is not index_module._add_column_numpy  # scipy is installed with the project
+    kernel = index_module.column_adder(index_module.KERNEL_MIN_DOCS)
+    assert kernel is not index_module._add_column_numpy  # scipy is installed with the project
     rng = np.random.default_rng(n)
     ours, theirs = np.zeros(n, np.float32), np.zeros(n, np.float32)
     for docs, weight in columns:
         docs = np.array(sorted(d for d in docs if d < n), dtype=np.int32)
         weights = rng.random(len(docs)).astype(np.float32) * 3
-        index_module._add_column(ours, docs, weights, weight)
+        kernel(ours, docs, weights, weight)
         index_module._add_column_numpy(theirs, docs, weights, weight)
     assert np.array_equal(ours, theirs)
+
+
+def test_a_small_knowledge_base_starts_without_scipy(tmp_path):
+    """scipy.sparse's import (a quarter of a second) is paid only by runs of KERNEL_MIN_DOCS or more."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom officebot.retrieval import KnowledgeBase\n"
+            f"kb = KnowledgeBase.load(cache_dir={str(tmp_path)!r})\n"
+            "assert kb.search('信息报送时限是多少').hits\n"
+            "print('scipy.sparse' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False"]
 
 
 def test_run_membership_and_idf():
