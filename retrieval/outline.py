@@ -35,6 +35,8 @@ MAX_OUTLINE_CHARS = 500  # well under Telegram's 4096, and under evaluate's 600-
 MAX_ITEM_CHARS = 40
 MAX_OPENING_CHARS = 120
 MIN_FIT = 0.4  # an outline that holds less of the question than this is no candidate
+OUTLINE_WEIGHT = 0.5  # `outline_score`: how much better the outline covers the question counts this much
+OUTLINE_MARGIN = 0.05  # and it wins or loses by this margin
 ITEM_SHARE = 0.25  # share of the items (against heading and opening) in how well an outline fits
 
 # Questions that ask for the parts of something: how many, which ones, each of them.
@@ -235,8 +237,8 @@ def outline_score(
     coverage: Callable[[Form], float],
     literal: Callable[[Form], float],
     words: Sequence[str] = (),
-    weight: float = 0.5,
-    margin: float = 0.05,
+    weight: float = OUTLINE_WEIGHT,
+    margin: float = OUTLINE_MARGIN,
 ) -> float | None:
     """The score of an outline on the passages' scale, or None when it holds too little of the
     question. `about` is what the list is about (its headings and opening), `text` the outline
@@ -260,7 +262,7 @@ def outline_score(
 
 
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
-OUTLINE_REACH = 0.55  # at most what `outline_score` adds to its best passage (weight + margin)
+OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
 
 
 def outline_candidates(
@@ -297,6 +299,7 @@ def outline_candidates(
         return form_coverage(kb, bare, form)
 
     out = []
+    rivals: dict[int, float] = {}  # how much of the question a passage covers, once per passage
     for o in table.of(seeds).tolist():
         members = table.members(o)
         scores = fused[members]
@@ -306,11 +309,15 @@ def outline_candidates(
             continue
         if best + OUTLINE_REACH < floor:
             continue
+        rival = rivals.get(best_i)
+        if rival is None:
+            rival = rivals[best_i] = passage_coverage(kb, topic, kb.passages[best_i])
+        if best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
+            continue  # even covering the whole question it would score under every hit kept
         text, _, items = table.strings(o)
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
         about_form, text_form = table.forms(o, section)
-        rival = passage_coverage(kb, topic, kb.passages[best_i])
         announces = bool(np.any(table.intro(o) == best_i))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
