@@ -23,7 +23,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +32,7 @@ import numpy as np
 from .files import write_atomic
 from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
 from .outline import OutlineTable
-from .shapes import INTENTS, definition_subjects, object_heads, topic_name
+from .shapes import INTENTS, definition_subjects, enumerated_subjects, object_heads, topic_name
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import JIEBA_BLOCK as _JIEBA_BLOCK
 from .text import Tokenizer, bigrams, fold, strip_for_match
@@ -41,7 +41,7 @@ from .types import Corpus, Passage, SpeechText
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-INDEX_FORMAT = 8  # raise when the file layout or what goes into it changes (8: outline items with their leads)
+INDEX_FORMAT = 9  # raise when the file layout or what goes into it changes (9: what passages enumerate)
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_BLOCKS = 5000  # blocks (see `text_blocks`) a worker tokenizes at a time
@@ -83,6 +83,8 @@ class Index:
     sentences_of: np.ndarray  # passage i has sentences sentences_of[i]:sentences_of[i + 1]
     sentence_ptr: np.ndarray  # sentence j has the words sentence_words[sentence_ptr[j]:sentence_ptr[j + 1]]
     sentence_words: np.ndarray  # word ids (of the word run) of every sentence, in order
+    # passage -> the words of each X it enumerates the parts of ("办公室工作既有综合协调、信息调研，又有…")
+    enumerated: dict[int, list[list[str]]] = field(default_factory=dict)
 
     def sentence_word_ids(self, passage: int) -> list[set[int]]:
         """The word ids of each sentence of a passage (see `passage_sentences`)."""
@@ -547,6 +549,13 @@ class _Prepared:
     outlines: OutlineTable
     topics: list[str]
     pool: list[str]
+    enumerated: dict[int, list[list[str]]]
+
+
+def subject_words(tokenizer: Tokenizer, subject: str) -> list[str]:
+    """The words that name what a text enumerates the parts of (`enumerated_subjects`): jieba's
+    precise cut, without stopwords and single characters ("办公室工作" -> 办公室, 工作)."""
+    return [w for w in tokenizer.both(subject)[0] if len(w) >= 2 and w not in tokenizer.stopwords]
 
 
 def prepare_index(
@@ -594,11 +603,16 @@ def prepare_index(
         (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
     )
     objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
+    enumerated = {}
+    for i, p in enumerate(passages):
+        subjects = [words for s in enumerated_subjects(p.text) if len(words := subject_words(tokenizer, s)) >= 2]
+        if subjects:
+            enumerated[i] = subjects
     topics, pool = topic_lists(passages)
     return _Prepared(
         gram_vocab, label_words, extra_words, notes, section_of, len(section_ids), gram_run, section_grams,
         intents.reshape(len(INTENTS), n), definitions, objects, OutlineTable.from_passages(passages, tokenizer.tokens),
-        topics, pool,
+        topics, pool, enumerated,
     )
 
 
@@ -652,7 +666,7 @@ def build_index(
     return Index(
         passages, word_run, pre.gram_run, section_words, pre.section_grams, pre.section_of, pre.intents,
         pre.definitions, pre.objects, pre.outlines, homophones, pinyin, pre.topics, pre.pool, _pool_grams(pre.pool),
-        pre.notes, sentences_of, sentence_ptr, sentence_words,
+        pre.notes, sentences_of, sentence_ptr, sentence_words, pre.enumerated,
     )
 
 
@@ -791,6 +805,7 @@ def save_index(path: Path, index: Index, key: str) -> None:
         "topics": index.topics,
         "pool": index.pool,
         "notes": index.notes,
+        "enumerated": index.enumerated,
     }
     arrays = {
         **index.words.arrays("w"), **index.bigrams.arrays("b"),
@@ -834,7 +849,7 @@ def load_index(path: Path, key: str) -> Index:
             OutlineTable(arrays),
             dict(zip(sounds, sounding)), header["pinyin"], header["topics"], header["pool"],
             _pool_grams(header["pool"]), header["notes"],
-            arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"],
+            arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"], header["enumerated"],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: damaged index ({exc})") from exc

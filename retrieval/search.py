@@ -42,7 +42,7 @@ from .chinese import to_simplified
 from .heap import keep_large_blocks
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
-from .outline import MAX_SEEDS, outline_candidates
+from .outline import LIST_WORDS, MAX_SEEDS, is_list_question, outline_candidates
 from .shapes import INTENTS, LIST_ASK, definition_subject, object_heads, object_subject, topic_name
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech, paragraph_key_of
@@ -125,6 +125,7 @@ class KnowledgeBase:
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
+        self._enumerated_by_word: dict[str, set[int]] | None = None  # `_enumerating`, made at its first use
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
         for n, (key, expansions) in enumerate(self.synonyms.table.items()):
@@ -464,6 +465,9 @@ class KnowledgeBase:
             fused[defining] += 0.5 * (fused[defining] > 0)
         if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
             fused[listing] += 0.5 * (fused[listing] > 0)
+        parts = self._enumerating(query, content, word_terms)
+        if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
+            fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_sums(word_cols, word_terms),
                         index.section_grams.column_sums(gram_cols, bigram_terms), a)
@@ -503,6 +507,37 @@ class KnowledgeBase:
             hits.append(Hit(len(hits) + 1, score, p, highlight))
         answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
+
+    def _enumerating(self, query: str, content: list[tuple[str, list[str]]], word_terms: dict[str, float]) -> np.ndarray:
+        """Passages that enumerate the parts of what a list question asks about: "办公室工作包括哪些
+        业务" -> "办公室工作既有综合协调、信息调研，又有办文办会…". Every word of what the passage
+        enumerates (its X) is asked, directly or through a synonym, and X is at least half of what
+        is asked (the words that ask for a list left out): "从全局角度统筹谋划办公室工作，要站在哪几个
+        层面" is not about the parts of 办公室工作. The X of every passage were found when the index
+        was built (`build.Index.enumerated`); the lookup follows the question's words."""
+        if not self._index.enumerated or not is_list_question(query):
+            return np.zeros(0, dtype=np.int64)
+        by_word = self._enumerated_by_word
+        if by_word is None:
+            by_word = {}
+            for i, subjects in self._index.enumerated.items():
+                for words in subjects:
+                    for w in words:
+                        by_word.setdefault(w, set()).add(i)
+            self._enumerated_by_word = by_word
+        topic = [(w, ex) for w, ex in content if not LIST_WORDS.fullmatch(w)]
+        asked = {w for w, _ in topic} | {e for _, ex in topic for e in ex}
+        candidates = set().union(*(by_word.get(w, ()) for w in asked)) if asked else set()
+        out = []
+        for i in sorted(candidates):
+            for words in self._index.enumerated[i]:
+                if not all(x in asked for x in words):
+                    continue
+                held = sum(1 for w, ex in topic if w in words or any(e in words for e in ex))
+                if 2 * held >= len(topic):
+                    out.append(i)
+                    break
+        return np.array(out, dtype=np.int64)
 
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,

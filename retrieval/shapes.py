@@ -77,6 +77,19 @@ def object_heads(text: str) -> frozenset[str]:
     return frozenset(h for h in heads if not _NOT_A_VERB.search(h))
 
 
+def enumerated_subjects(text: str) -> list[str]:
+    """What a text enumerates the parts of, as a question "X包括哪些" wants them: the X of "X既有
+    A、B，又有C、D", "X包括A、B、C", "X分为A、B、C" (the clause before the verb, when the rest of its
+    sentence is an enumeration: two 、 or 既有…又有). Depends on the text alone."""
+    return [m.group(1) for m in _ENUMERATES.finditer(text)]
+
+
+_ENUMERATES = re.compile(
+    r"([^。！？!?；;，,：:“”\s]{2,12}?)(?:都|也|主要|大致|一般)?(?:既有|包括|包含|涵盖|分为|分成|主要有)"
+    r"(?=[^。！？!?；;]*?、[^。！？!?；;]*?、|[^。！？!?；;]*?又有)"
+)
+
+
 _ASKS_ITSELF = re.compile(rf"({_CJK2})(?:什么|谁)[？?]")
 _PARALLEL = re.compile(rf"({_CJK2})[\u4e00-\u9fff]{{1,6}}、\1")
 _TOWARDS = re.compile(rf"对[\u4e00-\u9fff]{{1,6}}?({_CJK2})(?=[、，；。])")

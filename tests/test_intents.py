@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from officebot.retrieval.shapes import INTENTS as _INTENTS
-from officebot.retrieval.shapes import definition_subject, object_heads, object_subject
+from officebot.retrieval.shapes import definition_subject, enumerated_subjects, object_heads, object_subject
 
 WHO = _INTENTS[0][0]
 
@@ -67,3 +67,39 @@ def test_what_to_obey_finds_the_paragraph_that_lists_it(kb):
     assert answer.answered and "服从规则、服从大局、服从上级" in answer.hits[0].passage.text
     definition = kb.search("什么是服从", 3)
     assert "服从就是顺服" in definition.hits[0].passage.text  # and the definition question still gets its own
+
+
+@pytest.mark.parametrize(
+    ("text", "subjects"),
+    [
+        ("办公室工作既有综合协调、信息调研，又有办文办会、督查督办，还有机要保密、后勤保障，方方面面的工作。", ["办公室工作"]),
+        ("紧急信息主要包括地质灾害、安全事故、群体性事件等。", ["紧急信息"]),
+        ("公文种类分为决议、决定、命令、公报。", ["公文种类"]),
+        ("这项工作包括调研和起草两步。", []),  # no enumeration after the verb
+        ("会议包括很多环节。材料、场地、人员都要落实。", []),  # the enumeration is in another sentence
+        ("", []),
+    ],
+)
+def test_enumerated_subjects_are_what_a_text_lists_the_parts_of(text, subjects):
+    assert enumerated_subjects(text) == subjects
+
+
+def test_a_question_for_the_parts_of_x_finds_the_passage_that_enumerates_them():
+    from officebot.retrieval import Corpus, KnowledgeBase, Speech, SpeechText
+
+    filler = "机关的同志都要把这件事放在心上，认认真真地做好，不能有丝毫马虎。" * 3
+    text = ("公文处理工作环节多，公文处理工作的每个环节都关系机关形象，环节上出错就是公文处理工作出错。" + filler,
+            "公文处理工作包括公文拟制、公文办理、公文管理，每一步都要严格把关。" + filler,
+            "公文处理工作要讲规矩，重视公文处理工作的同志要带头学习。" + filler)
+    kb = KnowledgeBase.build(Corpus([SpeechText(Speech("s", "讲话", "2024"), ("一、公文", *text))]))
+    assert len(kb.passages) == 3
+    assert "公文拟制、公文办理" in kb.search("公文处理工作包括哪些环节", k=3).hits[0].passage.text
+    _, _, content = kb.query_terms("公文处理工作包括哪些环节")
+    assert len(kb._enumerating("公文处理工作包括哪些环节", content, {}))
+    # the list asked for is not the parts of 公文处理工作, which the question only mentions
+    question = "从全局角度统筹谋划公文处理工作，要站在哪几个层面分析问题"
+    _, _, content = kb.query_terms(question)
+    assert not len(kb._enumerating(question, content, {}))
+    # not a list question
+    _, _, content = kb.query_terms("公文处理工作重要吗")
+    assert not len(kb._enumerating("公文处理工作重要吗", content, {}))
