@@ -6,7 +6,9 @@ section that has at least two sub-sections (and for a whole speech whose body is
 from the passages alone, so it works for any marker style the structure module knows (第一/一、/
 （一）/一是/1.): the heading, the opening sentence of the section (and the sentence that announces
 the items, "要做到四点："), and the sub-headings in order. A paragraph that lists its own items
-("至少有三个方面：一是…。二是…。三是…。") gets an outline too.
+("至少有三个方面：一是…。二是…。三是…。") gets an outline too, and so does a section whose
+paragraphs list unnumbered items as short sentences in parallel (排比: "紧急信息“刻不容缓”。…难点信息
+“亮明观点”。…", "要注重培养前瞻性思维。要注重培养系统性思维。…").
 
 An outline is a `Passage` of kind "outline": it is cited with the speech's title, the section, the
 date and the paragraph number of the section's first paragraph, its id is that paragraph's first
@@ -129,6 +131,7 @@ def build_outlines(passages: list[Passage]) -> list[Outline]:
     for doc in by_doc.values():
         outlines.extend(_section_outlines(doc))
         outlines.extend(_paragraph_outlines(doc))
+        outlines.extend(_parallel_outlines(doc))
     return outlines
 
 
@@ -225,6 +228,95 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
         ids = tuple(p.id for p in parts)
         out.append(Outline(passage, ids, _texts(parts), about, frozenset(ids), tuple(items)))
     return out
+
+
+MIN_PARALLEL = 3  # sentences in parallel that make a list
+MAX_PARALLEL_CHARS = 24  # an item of such a list is a short sentence
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_CLAUSE = re.compile(r"[，,；;：:]")
+
+
+def _parallel_outlines(doc: list[Passage]) -> list[Outline]:
+    """A section whose paragraphs list items as short sentences in parallel, unnumbered: the
+    same length, the same characters in the same places ("紧急信息“刻不容缓”。…难点信息“亮明观点”。…
+    重点信息“一个不落”。…热点信息“趁热打铁”。", "要注重培养前瞻性思维。要注重培养系统性思维。…"), as
+    a speech writes 排比. Only sections without sub-sections (those have their section outline)."""
+    by_section: dict[tuple[str, ...], list[Passage]] = {}
+    for p in doc:
+        by_section.setdefault(p.section, []).append(p)
+    deeper = {p.section[:n] for p in doc for n in range(len(p.section))}
+    out = []
+    for section, inside in by_section.items():
+        if section in deeper or not section:
+            continue
+        candidates: list[tuple[int, str]] = []  # (sentence number, the sentence or its last clause)
+        number = 0
+        for p in inside:
+            for sentence in split_sentences(p.text):
+                core = sentence.strip().rstrip("。；;！!？?，,")
+                # a lead-in clause may stand before the parallel part: "作为党委办公室干部,要善于站在政治的高度…"
+                for form in dict.fromkeys((core, _CLAUSE.split(core)[-1])):
+                    if 4 <= len(form) <= MAX_PARALLEL_CHARS:
+                        candidates.append((number, form))
+                number += 1
+        by_length: dict[int, list[tuple[int, str]]] = {}
+        for n, form in candidates:
+            by_length.setdefault(len(form), []).append((n, form))
+        heading = section[-1]
+        # the section's first sentence, unless it is the heading itself ("2.眼界要宽。")
+        intro = [x.strip() for x in split_sentences(inside[0].text) if x.strip()]
+        intro = [x for x in intro if x.rstrip("。；;！!？?，,") != heading.rstrip("。；;！!？?，,")]
+        for group in _parallel_groups(by_length.values()):
+            items = [form for _, form in sorted(group)]
+            opening = _lead_in(intro, items)
+            passage = replace(inside[0], text=_compose(heading, opening, items), part=0, kind="outline")
+            about = "".join(section) + opening
+            out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, frozenset(), tuple(items)))
+    return out
+
+
+def _lead_in(sentences: list[str], items: list[str]) -> str:
+    """The sentences before the first item, whole, within MAX_OPENING_CHARS (the first one
+    shortened if it alone is longer): "办公室的核心是“三个服务”。即服务领导、服务基层、服务群众。"."""
+    chosen: list[str] = []
+    for sentence in sentences:
+        if any(x in sentence for x in items):
+            break
+        if chosen and len("".join(chosen)) + len(sentence) > MAX_OPENING_CHARS:
+            break
+        chosen.append(sentence)
+    return _shorten("".join(chosen), MAX_OPENING_CHARS)
+
+
+def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
+    """Within each group of candidates of one length, the largest sets (of MIN_PARALLEL or more,
+    one per sentence, none sharing a sentence with a larger one) whose members agree on at least
+    two CJK characters in the same places."""
+    found: list[set[tuple[int, str]]] = []
+    for group in groups:
+        if len(group) < MIN_PARALLEL:
+            continue
+        sets = []
+        for i in range(len(group[0][1])):
+            by_char: dict[str, list[tuple[int, str]]] = {}
+            for n, form in group:
+                if _CJK.match(form[i]):
+                    by_char.setdefault(form[i], []).append((n, form))
+            for members in by_char.values():
+                one = {n: (n, form) for n, form in members}  # one form a sentence
+                members = list(one.values())
+                if len(members) < MIN_PARALLEL or len({f for _, f in members}) < len(members):
+                    continue
+                same = [j for j in range(len(members[0][1]))
+                        if len({f[j] for _, f in members}) == 1 and _CJK.match(members[0][1][j])]
+                if len(same) >= 2:
+                    sets.append(set(members))
+        taken: set[int] = set()
+        for members in sorted(sets, key=lambda m: (-len(m), min(m))):
+            if not {n for n, _ in members} & taken:
+                found.append(members)
+                taken |= {n for n, _ in members}
+    return found
 
 
 def outline_score(

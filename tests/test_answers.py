@@ -94,6 +94,36 @@ def test_a_paragraph_listing_its_own_items_gets_an_outline():
     assert lines == ["当前问题很突出，至少有三个方面：", "一是能力水平亟待提升", "二是队伍力量青黄不接", "三是干事创业缺乏激情"]
 
 
+def test_sentences_in_parallel_across_paragraphs_make_an_outline():
+    # unnumbered items: short sentences of one length with the same characters in the same places,
+    # over two paragraphs; one stands after a lead-in clause
+    lines = ["二是信息处理要快",
+             "在网络时代，要第一时间报送信息。紧急信息“刻不容缓”。紧急信息主要包括灾害、事故等。",
+             ("难点信息“亮明观点”。上报时既要把脉，又要开方。重点信息“一个不落”。要关注重大事件。"
+              "作为办公室干部,热点信息“趁热打铁”。要多下及时雨。")]
+    outlines = [o for o in outlines_of(lines) if o.items and "刻不容缓" in o.passage.text]
+    assert len(outlines) == 1
+    assert outlines[0].passage.text.splitlines() == [
+        "二是信息处理要快", "在网络时代，要第一时间报送信息。",
+        "紧急信息“刻不容缓”", "难点信息“亮明观点”", "重点信息“一个不落”", "热点信息“趁热打铁”"]
+
+
+@pytest.mark.parametrize("text", [
+    "我们要写好材料。我们要开好会议。",  # two are no list
+    "情况要摸清楚。办法要想周全。工作要抓落实。",  # one length, nothing shared in the same places
+])
+def test_sentences_not_in_parallel_make_no_outline(text):
+    assert not [o for o in outlines_of(["一是要做好工作", text]) if o.passage.section]
+
+
+def test_a_list_question_gets_the_items_in_parallel(kb):
+    # "自觉为领导服好务。…积极为基层服好务。…主动为群众服好务。": three paragraphs' opening sentences
+    top = kb.search("三个服务分别要怎么做到服好务", k=3).hits[0]
+    assert top.passage.kind == "outline"
+    for item in ("自觉为领导服好务", "积极为基层服好务", "主动为群众服好务", "服务领导、服务基层、服务群众"):
+        assert item in top.passage.text
+
+
 def test_an_outline_stays_compact_however_many_items():
     lines = ["一、要做好各项工作", "开头的话。" * 40]
     for i in range(1, 31):
