@@ -62,7 +62,7 @@ HELD_OUT = {"questions_round9.yaml", "questions_round12.yaml", "questions_round1
             "questions_round15.yaml", "questions_round16.yaml", "questions_round17.yaml",
             "questions_round18.yaml", "questions_round19.yaml", "questions_round20.yaml", "questions_round21.yaml",
             "questions_round22.yaml", "questions_round23.yaml", "questions_round24.yaml",
-            "questions_round25.yaml"}
+            "questions_round25.yaml", "questions_round26.yaml"}
 
 
 def main(argv: list[str] | None = None) -> int:

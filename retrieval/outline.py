@@ -266,12 +266,15 @@ def _parallel_outlines(doc: list[Passage]) -> list[Outline]:
         # the section's first sentence, unless it is the heading itself ("2.眼界要宽。")
         intro = [x.strip() for x in split_sentences(inside[0].text) if x.strip()]
         intro = [x for x in intro if x.rstrip("。；;！!？?，,") != heading.rstrip("。；;！!？?，,")]
-        for group in _parallel_groups(by_length.values()):
-            items = [form for _, form in sorted(group)]
-            opening = _lead_in(intro, items)
-            passage = replace(inside[0], text=_compose(heading, opening, items), part=0, kind="outline")
-            about = "".join(section) + opening
-            out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, frozenset(), tuple(items)))
+        # one outline a section: two lists in it ("…中提升本领" x 3, "…向领导学" x 3) go together,
+        # in reading order, as a speech gives them
+        items = [form for _, form in sorted(x for group in _parallel_groups(by_length.values()) for x in group)]
+        if not items:
+            continue
+        opening = _lead_in(intro, items)
+        passage = replace(inside[0], text=_compose(heading, opening, items), part=0, kind="outline")
+        about = "".join(section) + opening
+        out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, frozenset(), tuple(items)))
     return out
 
 
