@@ -231,7 +231,7 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
 
 
 MIN_PARALLEL = 3  # sentences in parallel that make a list
-MAX_PARALLEL_CHARS = 24  # an item of such a list is a short sentence
+MAX_PARALLEL_CHARS = 16  # an item of such a list is a short sentence
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[，,；;：:]")
 
@@ -299,21 +299,19 @@ def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
     for group in groups:
         if len(group) < MIN_PARALLEL:
             continue
+        at: dict[tuple[int, str], list[int]] = {}  # (place, CJK character) -> the members that have it
+        for k, (_, form) in enumerate(group):
+            for i, char in enumerate(form):
+                if "\u4e00" <= char <= "\u9fff":
+                    at.setdefault((i, char), []).append(k)
+        shared = [frozenset(ks) for ks in at.values() if len(ks) >= MIN_PARALLEL]
         sets = []
-        for i in range(len(group[0][1])):
-            by_char: dict[str, list[tuple[int, str]]] = {}
-            for n, form in group:
-                if _CJK.match(form[i]):
-                    by_char.setdefault(form[i], []).append((n, form))
-            for members in by_char.values():
-                one = {n: (n, form) for n, form in members}  # one form a sentence
-                members = list(one.values())
-                if len(members) < MIN_PARALLEL or len({f for _, f in members}) < len(members):
-                    continue
-                same = [j for j in range(len(members[0][1]))
-                        if len({f[j] for _, f in members}) == 1 and _CJK.match(members[0][1][j])]
-                if len(same) >= 2:
-                    sets.append(set(members))
+        for ks in set(shared):
+            members = {group[k][0]: group[k] for k in sorted(ks)}  # one form a sentence
+            if len(members) < MIN_PARALLEL or len({f for _, f in members.values()}) < len(members):
+                continue
+            if sum(1 for other in shared if ks <= other) >= 2:  # two places or more agree
+                sets.append(set(members.values()))
         taken: set[int] = set()
         for members in sorted(sets, key=lambda m: (-len(m), min(m))):
             if not {n for n, _ in members} & taken:
