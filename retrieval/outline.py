@@ -19,6 +19,7 @@ passage (so 上下文 and feedback work as for that passage), and its text stays
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -299,12 +300,13 @@ def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
     for group in groups:
         if len(group) < MIN_PARALLEL:
             continue
-        at: dict[tuple[int, str], list[int]] = {}  # (place, CJK character) -> the members that have it
-        for k, (_, form) in enumerate(group):
-            for i, char in enumerate(form):
-                if "\u4e00" <= char <= "\u9fff":
-                    at.setdefault((i, char), []).append(k)
-        shared = [frozenset(ks) for ks in at.values() if len(ks) >= MIN_PARALLEL]
+        # (place, CJK character) held by MIN_PARALLEL members or more: counted first (most groups
+        # have none), then the members of each
+        counts = Counter(pair for _, form in group for pair in enumerate(form))
+        common = [pair for pair, count in counts.items() if count >= MIN_PARALLEL and "\u4e00" <= pair[1] <= "\u9fff"]
+        if len(common) < 2:
+            continue
+        shared = [frozenset(k for k, (_, form) in enumerate(group) if form[i] == char) for i, char in common]
         sets = []
         for ks in set(shared):
             members = {group[k][0]: group[k] for k in sorted(ks)}  # one form a sentence

@@ -79,15 +79,31 @@ def object_heads(text: str) -> frozenset[str]:
 
 def enumerated_subjects(text: str) -> list[str]:
     """What a text enumerates the parts of, as a question "X包括哪些" wants them: the X of "X既有
-    A、B，又有C、D", "X包括A、B、C", "X分为A、B、C" (the clause before the verb, when the rest of its
-    sentence is an enumeration: two 、 or 既有…又有). Depends on the text alone."""
-    return [m.group(1) for m in _ENUMERATES.finditer(text)]
+    A、B，又有C、D", "X包括A、B、C", "X分为A、B、C" (the clause before the verb, 2 to 12 characters,
+    when the rest of its sentence is an enumeration: two 、 or 既有…又有). Depends on the text
+    alone. The verbs are found first and the clause read back from each: a pattern that tried
+    every start in the text took 14 s over a library of 100,000 passages."""
+    found: list[str] = []
+    if not any(verb in text for verb in _ENUMERATING_VERBS):  # most texts: a quick no
+        return found
+    for m in _ENUMERATING_VERB.finditer(text):
+        end = _SENTENCE_END.search(text, m.end())
+        rest = text[m.end() : end.start() if end else len(text)]
+        if rest.count("、") < 2 and "又有" not in rest:
+            continue
+        start = m.start()
+        while start > 0 and m.start() - start < MAX_ENUMERATED and text[start - 1] not in _CLAUSE_BREAK:
+            start -= 1
+        if m.start() - start >= 2:
+            found.append(text[start : m.start()])
+    return found
 
 
-_ENUMERATES = re.compile(
-    r"([^。！？!?；;，,：:“”\s]{2,12}?)(?:都|也|主要|大致|一般)?(?:既有|包括|包含|涵盖|分为|分成|主要有)"
-    r"(?=[^。！？!?；;]*?、[^。！？!?；;]*?、|[^。！？!?；;]*?又有)"
-)
+MAX_ENUMERATED = 12
+_ENUMERATING_VERBS = ("既有", "包括", "包含", "涵盖", "分为", "分成", "主要有")
+_ENUMERATING_VERB = re.compile(rf"(?:都|也|主要|大致|一般)?(?:{'|'.join(_ENUMERATING_VERBS)})")
+_SENTENCE_END = re.compile(r"[。！？!?；;]")
+_CLAUSE_BREAK = frozenset("。！？!?；;，,：:“”") | frozenset(" \t\n\r\f\v\u3000")
 
 
 _ASKS_ITSELF = re.compile(rf"({_CJK2})(?:什么|谁)[？?]")
