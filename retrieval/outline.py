@@ -254,11 +254,13 @@ def _parallel_outlines(doc: list[Passage]) -> list[Outline]:
         number = 0
         for p in inside:
             for sentence in split_sentences(p.text):
-                core = sentence.strip().rstrip("。；;！!？?，,")
-                # a lead-in clause may stand before the parallel part: "作为党委办公室干部,要善于站在政治的高度…"
-                for form in dict.fromkeys((core, _CLAUSE.split(core)[-1])):
-                    if 4 <= len(form) <= MAX_PARALLEL_CHARS:
-                        candidates.append((number, form))
+                form = sentence.strip().rstrip("。；;！!？?，,")
+                if len(form) > MAX_PARALLEL_CHARS:
+                    # one lead-in clause may stand before the item: "作为党委办公室干部,要善于站在政治的高度…"
+                    clauses = _CLAUSE.split(form)
+                    form = clauses[1] if len(clauses) == 2 else ""
+                if 4 <= len(form) <= MAX_PARALLEL_CHARS:
+                    candidates.append((number, form))
                 number += 1
         by_length: dict[int, list[tuple[int, str]]] = {}
         for n, form in candidates:
