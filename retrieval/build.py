@@ -83,8 +83,8 @@ class Index:
     sentences_of: np.ndarray  # passage i has sentences sentences_of[i]:sentences_of[i + 1]
     sentence_ptr: np.ndarray  # sentence j has the words sentence_words[sentence_ptr[j]:sentence_ptr[j + 1]]
     sentence_words: np.ndarray  # word ids (of the word run) of every sentence, in order
-    # passage -> the words of each X it enumerates the parts of ("办公室工作既有综合协调、信息调研，又有…")
-    enumerated: dict[int, list[list[str]]] = field(default_factory=dict)
+    # passage -> each X it enumerates the parts of ("办公室工作既有综合协调、信息调研，又有…" -> 办公室工作)
+    enumerated: dict[int, list[str]] = field(default_factory=dict)
 
     def sentence_word_ids(self, passage: int) -> list[set[int]]:
         """The word ids of each sentence of a passage (see `passage_sentences`)."""
@@ -549,13 +549,7 @@ class _Prepared:
     outlines: OutlineTable
     topics: list[str]
     pool: list[str]
-    enumerated: dict[int, list[list[str]]]
-
-
-def subject_words(tokenizer: Tokenizer, subject: str) -> list[str]:
-    """The words that name what a text enumerates the parts of (`enumerated_subjects`): jieba's
-    precise cut, without stopwords and single characters ("办公室工作" -> 办公室, 工作)."""
-    return [w for w in tokenizer.both(subject)[0] if len(w) >= 2 and w not in tokenizer.stopwords]
+    enumerated: dict[int, list[str]]
 
 
 def prepare_index(
@@ -603,11 +597,7 @@ def prepare_index(
         (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
     )
     objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
-    enumerated = {}
-    for i, p in enumerate(passages):
-        subjects = [words for s in enumerated_subjects(p.text) if len(words := subject_words(tokenizer, s)) >= 2]
-        if subjects:
-            enumerated[i] = subjects
+    enumerated = {i: subjects for i, p in enumerate(passages) if (subjects := enumerated_subjects(p.text))}
     topics, pool = topic_lists(passages)
     return _Prepared(
         gram_vocab, label_words, extra_words, notes, section_of, len(section_ids), gram_run, section_grams,

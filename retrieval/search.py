@@ -125,7 +125,7 @@ class KnowledgeBase:
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
-        self._enumerated_by_word: dict[str, set[int]] | None = None  # `_enumerating`, made at its first use
+        self._enumerated_by_gram: dict[str, set[int]] | None = None  # `_enumerating`, made at its first use
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
         for n, (key, expansions) in enumerate(self.synonyms.table.items()):
@@ -510,31 +510,34 @@ class KnowledgeBase:
 
     def _enumerating(self, query: str, content: list[tuple[str, list[str]]], word_terms: dict[str, float]) -> np.ndarray:
         """Passages that enumerate the parts of what a list question asks about: "办公室工作包括哪些
-        业务" -> "办公室工作既有综合协调、信息调研，又有办文办会…". Every word of what the passage
-        enumerates (its X) is asked, directly or through a synonym, and X is at least half of what
+        业务" -> "办公室工作既有综合协调、信息调研，又有办文办会…". The X a passage enumerates the
+        parts of is made of words the question asks, directly or through a synonym (two or more of
+        them, covering every character of X but 的, 之, 和, 与, 及), and X is at least half of what
         is asked (the words that ask for a list left out): "从全局角度统筹谋划办公室工作，要站在哪几个
-        层面" is not about the parts of 办公室工作. The X of every passage were found when the index
-        was built (`build.Index.enumerated`); the lookup follows the question's words."""
+        层面" is not about the parts of 办公室工作. Each passage's X were found when the index was
+        built (`build.Index.enumerated`); they are looked up by their bigrams."""
         if not self._index.enumerated or not is_list_question(query):
             return np.zeros(0, dtype=np.int64)
-        by_word = self._enumerated_by_word
-        if by_word is None:
-            by_word = {}
+        by_gram = self._enumerated_by_gram
+        if by_gram is None:
+            by_gram = {}
             for i, subjects in self._index.enumerated.items():
-                for words in subjects:
-                    for w in words:
-                        by_word.setdefault(w, set()).add(i)
-            self._enumerated_by_word = by_word
+                for subject in subjects:
+                    for g in bigrams(subject):
+                        by_gram.setdefault(g, set()).add(i)
+            self._enumerated_by_gram = by_gram
         topic = [(w, ex) for w, ex in content if not LIST_WORDS.fullmatch(w)]
-        asked = {w for w, _ in topic} | {e for _, ex in topic for e in ex}
-        candidates = set().union(*(by_word.get(w, ()) for w in asked)) if asked else set()
+        asked = {w for w, _ in topic if len(w) >= 2} | {e for _, ex in topic for e in ex if len(e) >= 2}
+        candidates: set[int] = set()
+        for w in asked:
+            for g in bigrams(w):
+                candidates |= by_gram.get(g, set())
         out = []
         for i in sorted(candidates):
-            for words in self._index.enumerated[i]:
-                if not all(x in asked for x in words):
-                    continue
-                held = sum(1 for w, ex in topic if w in words or any(e in words for e in ex))
-                if 2 * held >= len(topic):
+            for subject in self._index.enumerated[i]:
+                if _made_of(subject, asked) and 2 * sum(
+                    1 for w, ex in topic if w in subject or any(e in subject for e in ex)
+                ) >= len(topic):
                     out.append(i)
                     break
         return np.array(out, dtype=np.int64)
@@ -775,6 +778,25 @@ class _Words:
 
     def __contains__(self, word: str) -> bool:
         return self.run.contains(word, self.doc)
+
+
+_JOINING = frozenset("的之和与及")
+
+
+def _made_of(subject: str, words: set[str]) -> bool:
+    """Whether two or more of `words` cover every character of `subject` but joining ones
+    ("办公室工作" of 办公室 and 工作; "公文的种类" of 公文 and 种类)."""
+    covered = [c in _JOINING for c in subject]
+    used = 0
+    for w in words:
+        at = subject.find(w)
+        if at < 0:
+            continue
+        used += 1
+        while at >= 0:
+            covered[at : at + len(w)] = [True] * len(w)
+            at = subject.find(w, at + 1)
+    return used >= 2 and all(covered)
 
 
 def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:

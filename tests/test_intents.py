@@ -103,3 +103,14 @@ def test_a_question_for_the_parts_of_x_finds_the_passage_that_enumerates_them():
     # not a list question
     _, _, content = kb.query_terms("公文处理工作重要吗")
     assert not len(kb._enumerating("公文处理工作重要吗", content, {}))
+
+
+@pytest.mark.parametrize(
+    ("subject", "words", "made"),
+    [("办公室工作", {"办公室", "工作", "业务"}, True), ("公文的种类", {"公文", "种类"}, True),
+     ("紧急信息", {"信息", "难点"}, False), ("工作", {"工作"}, False), ("办公室工作", {"办公室工作"}, False)],
+)
+def test_what_is_enumerated_is_made_of_two_asked_words(subject, words, made):
+    from officebot.retrieval.search import _made_of
+
+    assert _made_of(subject, words) is made
