@@ -233,6 +233,7 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
 
 MIN_PARALLEL = 3  # sentences in parallel that make a list
 MAX_PARALLEL_CHARS = 16  # an item of such a list is a short sentence
+MAX_PARALLEL_GAP = 8  # sentences from one item to the next (the speeches' lists: 5 at most)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[，,；;：:]")
 
@@ -315,7 +316,16 @@ def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
             if len(members) < MIN_PARALLEL or len({f for _, f in members.values()}) < len(members):
                 continue
             if sum(1 for other in shared if ks <= other) >= 2:  # two places or more agree
-                sets.append(set(members.values()))
+                # items of one list stand close together: a run with gaps of MAX_PARALLEL_GAP sentences at most
+                run: list[tuple[int, str]] = []
+                for member in sorted(members.values()):
+                    if run and member[0] - run[-1][0] > MAX_PARALLEL_GAP:
+                        if len(run) >= MIN_PARALLEL:
+                            sets.append(set(run))
+                        run = []
+                    run.append(member)
+                if len(run) >= MIN_PARALLEL:
+                    sets.append(set(run))
         taken: set[int] = set()
         for members in sorted(sets, key=lambda m: (-len(m), min(m))):
             if not {n for n, _ in members} & taken:
