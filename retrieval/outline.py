@@ -234,7 +234,6 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
 MIN_PARALLEL = 3  # sentences in parallel that make a list
 MAX_PARALLEL_CHARS = 16  # an item of such a list is a short sentence
 MAX_PARALLEL_GAP = 8  # sentences from one item to the next (the speeches' lists: 5 at most)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 _CLAUSE = re.compile(r"[，,；;：:]")
 
 
@@ -312,13 +311,13 @@ def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
         shared = [frozenset(k for k, (_, form) in enumerate(group) if form[i] == char) for i, char in common]
         sets = []
         for ks in set(shared):
-            members = {group[k][0]: group[k] for k in sorted(ks)}  # one form a sentence
-            if len(members) < MIN_PARALLEL or len({f for _, f in members.values()}) < len(members):
+            members = [group[k] for k in sorted(ks)]  # one form a sentence, in reading order
+            if len({f for _, f in members}) < len(members):  # a sentence said again is no list
                 continue
             if sum(1 for other in shared if ks <= other) >= 2:  # two places or more agree
                 # items of one list stand close together: a run with gaps of MAX_PARALLEL_GAP sentences at most
                 run: list[tuple[int, str]] = []
-                for member in sorted(members.values()):
+                for member in members:
                     if run and member[0] - run[-1][0] > MAX_PARALLEL_GAP:
                         if len(run) >= MIN_PARALLEL:
                             sets.append(set(run))

@@ -125,7 +125,11 @@ class KnowledgeBase:
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
-        self._enumerated_by_gram: dict[str, set[int]] | None = None  # `_enumerating`, made at its first use
+        # what passages enumerate the parts of, by the first two characters: `_enumerating`
+        self._enumerated: dict[str, list[tuple[int, str]]] = {}
+        for i, subjects in index.enumerated.items():
+            for subject in subjects:
+                self._enumerated.setdefault(subject[:2], []).append((i, subject))
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
         for n, (key, expansions) in enumerate(self.synonyms.table.items()):
@@ -465,7 +469,7 @@ class KnowledgeBase:
             fused[defining] += 0.5 * (fused[defining] > 0)
         if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
             fused[listing] += 0.5 * (fused[listing] > 0)
-        parts = self._enumerating(query, content, word_terms)
+        parts = self._enumerating(query, content)
         if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
             fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
         if self.settings.section_weight:
@@ -508,39 +512,27 @@ class KnowledgeBase:
         answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
-    def _enumerating(self, query: str, content: list[tuple[str, list[str]]], word_terms: dict[str, float]) -> np.ndarray:
+    def _enumerating(self, query: str, content: list[tuple[str, list[str]]]) -> np.ndarray:
         """Passages that enumerate the parts of what a list question asks about: "办公室工作包括哪些
         业务" -> "办公室工作既有综合协调、信息调研，又有办文办会…". The X a passage enumerates the
         parts of is made of words the question asks, directly or through a synonym (two or more of
         them, covering every character of X but 的, 之, 和, 与, 及), and X is at least half of what
         is asked (the words that ask for a list left out): "从全局角度统筹谋划办公室工作，要站在哪几个
         层面" is not about the parts of 办公室工作. Each passage's X were found when the index was
-        built (`build.Index.enumerated`); they are looked up by their bigrams."""
-        if not self._index.enumerated or not is_list_question(query):
+        built (`build.Index.enumerated`); as X begins with an asked word, only the X that begin
+        with one's first two characters are looked at."""
+        if not self._enumerated or not is_list_question(query):
             return np.zeros(0, dtype=np.int64)
-        by_gram = self._enumerated_by_gram
-        if by_gram is None:
-            by_gram = {}
-            for i, subjects in self._index.enumerated.items():
-                for subject in subjects:
-                    for g in bigrams(subject):
-                        by_gram.setdefault(g, set()).add(i)
-            self._enumerated_by_gram = by_gram
         topic = [(w, ex) for w, ex in content if not LIST_WORDS.fullmatch(w)]
         asked = {w for w, _ in topic if len(w) >= 2} | {e for _, ex in topic for e in ex if len(e) >= 2}
-        candidates: set[int] = set()
-        for w in asked:
-            for g in bigrams(w):
-                candidates |= by_gram.get(g, set())
-        out = []
-        for i in sorted(candidates):
-            for subject in self._index.enumerated[i]:
-                if _made_of(subject, asked) and 2 * sum(
+        out = set()
+        for start in {w[:2] for w in asked}:
+            for i, subject in self._enumerated.get(start, ()):
+                if i not in out and _made_of(subject, asked) and 2 * sum(
                     1 for w, ex in topic if w in subject or any(e in subject for e in ex)
                 ) >= len(topic):
-                    out.append(i)
-                    break
-        return np.array(out, dtype=np.int64)
+                    out.add(i)
+        return np.array(sorted(out), dtype=np.int64)
 
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,

@@ -95,14 +95,14 @@ def test_a_question_for_the_parts_of_x_finds_the_passage_that_enumerates_them():
     assert len(kb.passages) == 3
     assert "公文拟制、公文办理" in kb.search("公文处理工作包括哪些环节", k=3).hits[0].passage.text
     _, _, content = kb.query_terms("公文处理工作包括哪些环节")
-    assert len(kb._enumerating("公文处理工作包括哪些环节", content, {}))
+    assert len(kb._enumerating("公文处理工作包括哪些环节", content))
     # the list asked for is not the parts of 公文处理工作, which the question only mentions
     question = "从全局角度统筹谋划公文处理工作，要站在哪几个层面分析问题"
     _, _, content = kb.query_terms(question)
-    assert not len(kb._enumerating(question, content, {}))
+    assert not len(kb._enumerating(question, content))
     # not a list question
     _, _, content = kb.query_terms("公文处理工作重要吗")
-    assert not len(kb._enumerating("公文处理工作重要吗", content, {}))
+    assert not len(kb._enumerating("公文处理工作重要吗", content))
 
 
 @pytest.mark.parametrize(
