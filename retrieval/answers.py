@@ -308,6 +308,18 @@ def _gives(shape: re.Pattern[str], text: str, query: str) -> bool:
     return any(not _FIGURE.search(m.group()) or m.group().strip() not in query for m in shape.finditer(text))
 
 
+def model_inputs(features: Sequence[float]) -> list[float]:
+    """What the abstention model weighs: the features and every product of two of them (each
+    with itself too). The signals act together: a low coverage means little when the question's
+    words are all known, much when its most specific word is missing, and a linear model over the
+    features alone cannot say so. Fitted on 4,921 questions, the products keep as many unanswerable
+    questions declined with half the answerable ones declined (README, "abstention")."""
+    out = list(features)
+    for i, a in enumerate(features):
+        out.extend(a * b for b in features[i:])
+    return out
+
+
 def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Sequence[Hit]) -> list[float]:
     """Abstention signals from the question itself, each in [0, 1]:
 

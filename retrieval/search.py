@@ -34,6 +34,7 @@ from .answers import (
     answer_highlight,
     asks_an_exact_fact_not_given,
     choose_part,
+    model_inputs,
     object_highlight,
     paragraph_parts,
     question_features,
@@ -83,14 +84,20 @@ class Settings:
     # each with its parts and synonyms, that the passage has); 0 leaves scores as BM25 makes them
     coord_weight: float = 0.5
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
-    # answered when the logistic model over `answer_features` says so (python -m officebot.retrieval.calibrate)
-    # fitted on 1441 questions of 14 sets, every set but rounds 9, 12, 13 and 14 (python -m
-    # officebot.retrieval.calibrate --target 0.025); the last four weigh `question_features`
-    # (retrieval/answers.py). The asked-fact signals were refined after the fit and the weights
-    # kept: a refit then traded answerable questions declined for off-topic ones answered (README)
-    answer_weights: tuple[float, ...] = (1.21, 1.27, -0.65, 1.39, 1.58, -0.13, 0.07, -0.29, -1.09, -1.23, 0.37)
-    answer_bias: float = -0.69
-    answer_threshold: float = 0.643
+    # answered when the logistic model over `answer_features` and their pairwise products
+    # (`answers.model_inputs`) says so; fitted on all 4,921 questions of the 30 sets of tests/
+    # (python -m officebot.retrieval.calibrate --target 0.035; leave one set out: 0.901 of the
+    # unanswerable questions declined, 0.038 of the answerable ones)
+    answer_weights: tuple[float, ...] = (
+        0.713, 0.905, -0.289, 1.063, 0.999, -0.065, 0.284, 0.001, -0.458, -0.879, 0.687, 0.385, 0.43, 0.041, 0.478,
+        0.296, 0.008, 0.127, 0.055, -0.378, -0.628, 0.19, 0.52, 0.124, 0.567, 0.378, 0.099, 0.139, 0.231, -0.373,
+        -0.635, 0.224, -0.487, 0.092, 0.199, -0.398, 0.052, -0.425, -0.04, -0.132, 0.354, 0.704, 0.448, 0.125, 0.177,
+        0.317, -0.359, -0.654, 0.251, 0.587, 0.352, 0.254, 0.497, -0.383, -0.622, 0.263, -0.166, 0.149, -0.164,
+        -0.002, -0.092, 0.326, 0.047, -0.022, -0.063, -0.088, 0.055, 0.001, 0.015, -0.206, 0.466, -0.458, -0.458,
+        0.124, -0.879, 0.124, 0.687,
+    )
+    answer_bias: float = -1.086
+    answer_threshold: float = 0.5881
 
 
 class KnowledgeBase:
@@ -125,11 +132,12 @@ class KnowledgeBase:
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
-        # what passages enumerate the parts of, by the first two characters: `_enumerating`
-        self._enumerated: dict[str, list[tuple[int, str]]] = {}
+        # what passages enumerate the parts of, by its first two characters, then by the X itself
+        # (a large library says "办公室工作既有…" in many passages): `_enumerating`
+        self._enumerated: dict[str, dict[str, list[int]]] = {}
         for i, subjects in index.enumerated.items():
             for subject in subjects:
-                self._enumerated.setdefault(subject[:2], []).append((i, subject))
+                self._enumerated.setdefault(subject[:2], {}).setdefault(subject, []).append(i)
         # synonym entries of two or more characters by their first two: `_find_synonyms`
         self._phrase_keys: dict[str, list[tuple[int, str, list[str]]]] = {}
         for n, (key, expansions) in enumerate(self.synonyms.table.items()):
@@ -525,13 +533,13 @@ class KnowledgeBase:
             return np.zeros(0, dtype=np.int64)
         topic = [(w, ex) for w, ex in content if not LIST_WORDS.fullmatch(w)]
         asked = {w for w, _ in topic if len(w) >= 2} | {e for _, ex in topic for e in ex if len(e) >= 2}
-        out = set()
+        out: set[int] = set()
         for start in {w[:2] for w in asked}:
-            for i, subject in self._enumerated.get(start, ()):
-                if i not in out and _made_of(subject, asked) and 2 * sum(
+            for subject, passages in self._enumerated.get(start, {}).items():
+                if _made_of(subject, asked) and 2 * sum(
                     1 for w, ex in topic if w in subject or any(e in subject for e in ex)
                 ) >= len(topic):
-                    out.add(i)
+                    out.update(passages)
         return np.array(sorted(out), dtype=np.int64)
 
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
@@ -542,7 +550,10 @@ class KnowledgeBase:
         s = self.settings
         if asks_an_exact_fact_not_given(query, content, hits):
             return False  # a figure, a date, a number to call or a place asked, and not given
-        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, self.answer_features(content, hits, query)))
+        z = s.answer_bias + sum(
+            w * f
+            for w, f in zip(s.answer_weights, model_inputs(self.answer_features(content, hits, query)), strict=True)
+        )
         return 1 / (1 + math.exp(-z)) >= s.answer_threshold
 
     def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> list[float]:

@@ -9,6 +9,7 @@ from officebot.retrieval.answers import (
     answer_highlight,
     asked_facts,
     choose_part,
+    model_inputs,
     paragraph_parts,
     question_features,
     slot_patterns,
@@ -325,7 +326,7 @@ def test_question_features(kb):
     # states itself ("一年") is not its answer
     assert features("工作满十年年休假有几天")[1:3] == [1.0, 1.0]
     assert features("办公室人员年休假一年有几天")[1:3] == [1.0, 1.0]
-    assert len(kb.answer_features(kb.query_terms("x")[2], [], "x")) == len(kb.settings.answer_weights)
+    assert len(model_inputs(kb.answer_features(kb.query_terms("x")[2], [], "x"))) == len(kb.settings.answer_weights)
 
 
 @pytest.mark.parametrize(

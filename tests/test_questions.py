@@ -26,98 +26,98 @@ FLOORS = {
     # 1dd0c6f (README); 0.03 under that first run
     "questions_round26.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.81,
-        "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.97, "false_abstention_max": 0.08,
+        "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.97, "false_abstention_max": 0.05,
     },
     # the round-25 blind set, written from the speeches alone, measured once on the engine of commit
     # a03e019 (README); 0.03 under that first run
     "questions_round25.yaml": {
         "direct_hit@1": 0.92, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.84,
-        "list_hit@1": 0.73, "abstention_near": 0.91, "abstention_off": 0.97, "false_abstention_max": 0.06,
+        "list_hit@1": 0.73, "abstention_near": 0.91, "abstention_off": 0.97, "false_abstention_max": 0.04,
     },
     # the round-24 blind set, written from the speeches alone, measured once on the engine of commit
     # 712fa68 (README) and then on 7f04964 (a third batch of colloquial synonyms, tuned on rounds up
     # to 23 only); 0.03 under the second, which is the first run or one question better
     "questions_round24.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.61, "paraphrase_hit@3": 0.74,
-        "list_hit@1": 0.72, "abstention_near": 0.91, "abstention_off": 0.97, "false_abstention_max": 0.1,
+        "list_hit@1": 0.72, "abstention_near": 0.91, "abstention_off": 0.97, "false_abstention_max": 0.07,
     },
     # the round-23 blind set, written from the speeches alone, measured once on the engine of commit
     # 8454b0d (README); 0.03 under that first run
     "questions_round23.yaml": {
         "direct_hit@1": 0.92, "direct_hit@3": 0.92, "paraphrase_hit@1": 0.57, "paraphrase_hit@3": 0.81,
-        "list_hit@1": 0.84, "abstention_near": 0.89, "abstention_off": 0.84, "false_abstention_max": 0.12,
+        "list_hit@1": 0.84, "abstention_near": 0.89, "abstention_off": 0.82, "false_abstention_max": 0.08,
     },
     # the round-22 blind set, written from the speeches alone, measured once on the engine of commit
     # 1cdbfb5 (README; its answers are those of 67f9833); 0.03 under that first run
     "questions_round22.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.79,
-        "list_hit@1": 0.76, "abstention_near": 0.89, "abstention_off": 0.92, "false_abstention_max": 0.1,
+        "list_hit@1": 0.76, "abstention_near": 0.89, "abstention_off": 0.92, "false_abstention_max": 0.05,
     },
     # the round-21 blind set, written from the speeches alone, measured once on the engine of commit
     # 67f9833 (README); 0.03 under that first run
     "questions_round21.yaml": {
         "direct_hit@1": 0.9, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.71,
-        "list_hit@1": 0.77, "abstention_near": 0.77, "abstention_off": 0.93, "false_abstention_max": 0.14,
+        "list_hit@1": 0.77, "abstention_near": 0.75, "abstention_off": 0.93, "false_abstention_max": 0.08,
     },
     # the round-20 blind set (colloquial chat wording), written from the speeches alone, measured once
     # on the engine of commit a94e00c (README); 0.03 under that first run
     "questions_round20.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.42, "paraphrase_hit@3": 0.62,
-        "list_hit@1": 0.83, "abstention_near": 0.84, "abstention_off": 0.92, "false_abstention_max": 0.2,
+        "list_hit@1": 0.83, "abstention_near": 0.84, "abstention_off": 0.92, "false_abstention_max": 0.12,
     },
     # the round-19 blind set, written from the speeches alone, measured once on the engine of commit
     # a94e00c (README); 0.03 under that first run
     "questions_round19.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.52, "paraphrase_hit@3": 0.74,
-        "list_hit@1": 0.81, "abstention_near": 0.84, "abstention_off": 0.84, "false_abstention_max": 0.1,
+        "list_hit@1": 0.81, "abstention_near": 0.84, "abstention_off": 0.82, "false_abstention_max": 0.04,
     },
     # the round-18 blind set, written from the speeches alone, measured once on the engine of commit
     # 1c0de1e (README); 0.03 under that first run, nothing tuned on it
     "questions_round18.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.67, "paraphrase_hit@3": 0.85,
-        "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.75, "false_abstention_max": 0.07,
+        "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.73, "false_abstention_max": 0.03,
     },
     # the round-17 blind set, written from the speeches alone, measured once on the engine of commit
     # 3b5b30a (README); 0.03 under that first run, nothing tuned on it
     "questions_round17.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.73, "paraphrase_hit@3": 0.82,
-        "list_hit@1": 0.86, "abstention_near": 0.88, "abstention_off": 0.86, "false_abstention_max": 0.09,
+        "list_hit@1": 0.86, "abstention_near": 0.88, "abstention_off": 0.86, "false_abstention_max": 0.04,
     },
     # the round-16 blind set, written from the speeches alone, measured once on the engine of commit
     # b8036ec (README); 0.03 under that first run, nothing tuned on it
     "questions_round16.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.72,
-        "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.86, "false_abstention_max": 0.1,
+        "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.86, "false_abstention_max": 0.06,
     },
     # the round-15 blind set, written from the speeches alone, measured once on the engine of commit
     # cba64da (README); 0.03 under that first run, nothing tuned on it
     "questions_round15.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.5, "paraphrase_hit@3": 0.77,
-        "list_hit@1": 0.68, "abstention_near": 0.82, "abstention_off": 0.91, "false_abstention_max": 0.15,
+        "list_hit@1": 0.68, "abstention_near": 0.82, "abstention_off": 0.88, "false_abstention_max": 0.09,
     },
     # the round-14 blind set, written from the speeches alone, measured once on the engine of commit
     # 75e709d (README); 0.03 under that first run
     "questions_round14.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
-        "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.7, "false_abstention_max": 0.1,
+        "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.60, "false_abstention_max": 0.03,
     },
     # held out: the round-13 blind set, written from the speeches alone after round 12 had been looked
     # at, measured once on the engine of commit ccc8faa (README); 0.03 under that first run
     "questions_round13.yaml": {
         "direct_hit@1": 0.91, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.49, "paraphrase_hit@3": 0.65,
-        "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.88, "false_abstention_max": 0.11,
+        "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.88, "false_abstention_max": 0.05,
     },
     # held out: the round-12 blind set, written from the speeches alone this session, measured once on
     # the engine of commit a19ebdd (README); 0.03 under that first run, nothing tuned on it
     "questions_round12.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
-        "list_hit@1": 0.82, "abstention_near": 0.88, "abstention_off": 0.97, "false_abstention_max": 0.1,
+        "list_hit@1": 0.82, "abstention_near": 0.88, "abstention_off": 0.97, "false_abstention_max": 0.06,
     },
     # the round-11 blind set, written for issue 10's honest estimate after round 10 had been measured
     # twice: 0.03 under its one first run, on the engine of commit 9e5c12f (fitted on since)
     "questions_round11.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.55, "paraphrase_hit@3": 0.77,
-        "list_hit@1": 0.75, "abstention_near": 0.88, "abstention": 0.9, "false_abstention_max": 0.09,
+        "list_hit@1": 0.75, "abstention_near": 0.88, "abstention": 0.9, "false_abstention_max": 0.05,
     },
     # issue 10's first blind set: 0.03 under the figures measured on the final engine (fitted on since)
     "questions_round10.yaml": {
@@ -126,35 +126,35 @@ FLOORS = {
     },
     "questions_round9.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.87,
-        "abstention": 0.77, "false_abstention_max": 0.06,
+        "abstention": 0.77, "false_abstention_max": 0.03,
     },
     "questions.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.8, "paraphrase_hit@3": 0.92,
-        "abstention": 0.97, "false_abstention_max": 0.04,
+        "abstention": 0.97, "false_abstention_max": 0.02,
     },
     "questions_validation.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.82, "paraphrase_hit@3": 0.89,
-        "abstention": 0.97, "false_abstention_max": 0.04,
+        "abstention": 0.97, "false_abstention_max": 0.01,
     },
     "questions_test.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.89, "paraphrase_hit@3": 0.97,
-        "abstention": 0.88, "false_abstention_max": 0.04,
+        "abstention": 0.83, "false_abstention_max": 0.03,
     },
     "questions_blind.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.93, "paraphrase_hit@3": 0.97,
-        "abstention": 0.8, "false_abstention_max": 0.04,
+        "abstention": 0.8, "false_abstention_max": 0.01,
     },
     "questions_final.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
-        "abstention": 0.88, "false_abstention_max": 0.05,
+        "abstention": 0.83, "false_abstention_max": 0.01,
     },
     "questions_round4a.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.79, "paraphrase_hit@3": 0.94,
-        "abstention": 0.87, "false_abstention_max": 0.08,
+        "abstention": 0.87, "false_abstention_max": 0.05,
     },
     "questions_round4b.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.82, "paraphrase_hit@3": 0.91,
-        "abstention": 0.87, "false_abstention_max": 0.02,
+        "abstention": 0.80, "false_abstention_max": 0.01,
     },
     "questions_round5.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.81,
@@ -162,15 +162,15 @@ FLOORS = {
     },
     "questions_round6.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.85, "paraphrase_hit@3": 0.93,
-        "abstention": 0.83, "false_abstention_max": 0.02,
+        "abstention": 0.83, "false_abstention_max": 0.01,
     },
     "questions_round7.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.81, "paraphrase_hit@3": 0.95,
-        "abstention": 0.83, "false_abstention_max": 0.04,
+        "abstention": 0.83, "false_abstention_max": 0.01,
     },
     "questions_round8.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.77, "paraphrase_hit@3": 0.91,
-        "abstention": 0.77, "false_abstention_max": 0.04,
+        "abstention": 0.77, "false_abstention_max": 0.01,
     },
     "questions_dev_neartopic.yaml": {
         "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.75, "abstention": 0.87, "false_abstention_max": 0.05,
