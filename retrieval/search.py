@@ -85,7 +85,7 @@ class Settings:
     coord_weight: float = 0.5
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # answered when the logistic model over `answer_features` and their pairwise products
-    # (`answers.model_inputs`) says so; fitted on all 4,921 questions of the 30 sets of tests/
+    # (`answers.model_inputs`) says so; fitted on the 4,921 questions of the 30 sets of rounds up to 26
     # (python -m officebot.retrieval.calibrate --target 0.035; leave one set out: 0.901 of the
     # unanswerable questions declined, 0.038 of the answerable ones)
     answer_weights: tuple[float, ...] = (
