@@ -738,6 +738,16 @@ class PassageList(Sequence[Passage]):
     def __len__(self) -> int:
         return len(self._made)
 
+    @property
+    def doc_of(self) -> np.ndarray:
+        """Each passage's speech, as a number (the same for the passages of one speech)."""
+        return self._doc_of
+
+    @property
+    def paragraph(self) -> np.ndarray:
+        """Each passage's paragraph number in its speech."""
+        return self._paragraph
+
     def counts_by_doc(self) -> dict[str, int]:
         """Passages per speech id, from the arrays."""
         counts = np.bincount(self._doc_of, minlength=len(self._docs)).tolist()

@@ -45,12 +45,13 @@ ITEM_SHARE = 0.25  # share of the items (against heading and opening) in how wel
 # Questions that ask for the parts of something: how many, which ones, each of them.
 LIST_QUESTION = re.compile(
     r"哪几|哪些|几点|几个|几条|几项|几方面|几句|几种|几类|几大|分别|包括什么|包含什么|有什么要求|"
-    r"哪[一二三两四五六七八九十]+[点个条项方面种类大]"
+    r"哪[一二三两四五六七八九十]+[点个条项方面种类大]|"
+    r"哪[二两三四五六七八九十]"  # "哪四要", "哪三样东西": a count of two or more asks for items
 )
 LIST_WORDS = re.compile(
     r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
     r"哪?几[条类种项个样大]?|各自|"
-    r"做到|做好|需要|应该|应当|必须"
+    r"做到|做好|需要|应该|应当|必须|[二两三四五六七八九十]"
 )
 # A sentence that announces a count of items: "要做到四点：", "我提三点希望和要求", "至少有三个方面"
 _ANNOUNCE = re.compile(r"[一二两三四五六七八九十\d]+(?:点|个方面|方面|条|项|句话)|如下|以下|[：:]$")

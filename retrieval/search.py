@@ -66,6 +66,10 @@ _DEFAULT = object()  # "use the default cache directory"
 # even when it is made of words that are otherwise stopwords
 _QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’]{2,16})[”\"」』’]")
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
+# a question about where a speech ends or begins ("讲话结尾把办公室比作什么", "讲话开头为什么说要压缩
+#会议"): the last or the first paragraph of each speech answers it (`_speech_ends`)
+_CLOSING = re.compile(r"结尾|末尾|结束语|结语|(?:讲话|发言|报告)的?最后|最后(?:一段|一部分|部分)")
+_OPENING = re.compile(r"开头|开篇|开场|(?:讲话|发言|报告)一开始")
 
 
 @dataclass(frozen=True)
@@ -131,6 +135,7 @@ class KnowledgeBase:
         self._per_speech: dict[str, int] | None = None
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
+        self._ends: tuple[np.ndarray, np.ndarray] | None = None  # `_speech_ends`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
         # what passages enumerate the parts of, by its first two characters, then by the X itself
         # (a large library says "办公室工作既有…" in many passages): `_enumerating`
@@ -475,6 +480,10 @@ class KnowledgeBase:
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             defining = index.definitions.get(subject)
             fused[defining] += 0.5 * (fused[defining] > 0)
+        for ask, end in ((_CLOSING, 1), (_OPENING, 0)):
+            if ask.search(query):  # "讲话结尾提了什么希望": the speeches' last paragraphs answer it
+                ends = self._speech_ends()[end]
+                fused[ends] += 0.5 * (fused[ends] > 0)
         if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
             fused[listing] += 0.5 * (fused[listing] > 0)
         parts = self._enumerating(query, content)
@@ -541,6 +550,25 @@ class KnowledgeBase:
                 ) >= len(topic):
                     out.update(passages)
         return np.array(sorted(out), dtype=np.int64)
+
+    def _speech_ends(self) -> tuple[np.ndarray, np.ndarray]:
+        """The passages of each speech's first paragraph and of its last, found once, from the
+        index's arrays when it was read from a file (no passage is made)."""
+        if self._ends is None:
+            passages = self.passages
+            if isinstance(passages, _build.PassageList):
+                doc, paragraph = passages.doc_of, passages.paragraph
+            else:
+                ids: dict[str, int] = {}
+                doc = np.array([ids.setdefault(p.doc_id, len(ids)) for p in passages], dtype=np.int64)
+                paragraph = np.array([p.paragraph for p in passages], dtype=np.int64)
+            n = int(doc.max()) + 1 if len(doc) else 0
+            first = np.full(n, np.iinfo(np.int64).max)
+            last = np.full(n, -1)
+            np.minimum.at(first, doc, paragraph)
+            np.maximum.at(last, doc, paragraph)
+            self._ends = (np.flatnonzero(paragraph == first[doc]), np.flatnonzero(paragraph == last[doc]))
+        return self._ends
 
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,

@@ -146,6 +146,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("事业立身道德立世有哪几点要求", "一要加强学习持恒心\n二要担当奉献讲热心"),
         # the words that ask for the items ("哪几条", "几类", "各自") are not what the list is about
         ("大气谋事包括哪几条", "1.情况要明\n2.眼界要宽\n3.思考要深"),
+        # a count of two or more asks for items, whatever follows it ("哪四“要”", "哪三样")
+        ("坚持事业立身道德立世提了哪四“要”？", "一要加强学习持恒心\n二要担当奉献讲热心"),
     ],
 )
 def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
@@ -176,7 +178,8 @@ def test_a_passage_that_answers_a_list_question_itself_stays_first(kb, query):
 
 def test_outlines_only_compete_for_list_questions(kb):
     assert is_list_question("大气谋事包括哪几个方面") and is_list_question("分别指什么")
-    assert not is_list_question("信息报送时限是多少")
+    assert is_list_question("提了哪四“要”") and is_list_question("比作哪三样东西")
+    assert not is_list_question("信息报送时限是多少") and not is_list_question("条例是哪一年施行的")
     for q in ("信息报送时限是多少", "什么是忠诚", "同事之间有矛盾怎么办"):
         assert all(h.passage.kind == "passage" for h in kb.search(q, k=5).hits)
 
@@ -396,3 +399,32 @@ def test_only_an_exact_fact_not_given_overrides_the_model(kb):
     assert asks("督查通报多长时间发一次")  # a frequency; "半小时内" is a deadline, not one
     # pay named in a complaint asks no figure: the model decides
     assert not asks("办公室天天加班，工资又不高，真觉得不值")
+
+
+# ---- where a speech ends or begins --------------------------------------------------------
+
+
+@pytest.mark.parametrize("query", ["讲话结尾把办公室比作哪几样东西？", "讲话最后把办公室比作什么", "结尾把办公室比作哪三样东西"])
+def test_a_question_about_the_end_of_a_speech_finds_its_last_paragraph(kb, query):
+    hits = kb.search(query, k=3).hits
+    # each speech's closing paragraph comes first; the one that likens the office to things among them
+    for hit in hits[:2]:
+        assert hit.passage.paragraph == max(p.paragraph for p in kb.passages if p.doc_id == hit.passage.doc_id)
+    assert any("大战场" in h.passage.text and "大熔炉" in h.passage.text for h in hits[:2])
+
+
+def test_the_ends_of_speeches_are_the_same_read_from_the_index_file(kb, tmp_path):
+    from officebot.retrieval.build import PassageList
+
+    loaded = KnowledgeBase.load(cache_dir=tmp_path)
+    loaded = KnowledgeBase.load(cache_dir=tmp_path)  # read back from the file this time
+    assert isinstance(loaded.passages, PassageList)
+    built = KnowledgeBase.load(cache_dir=None)
+    assert not isinstance(built.passages, PassageList)
+    for a, b in zip(loaded._speech_ends(), built._speech_ends()):
+        assert a.tolist() == b.tolist() and len(a) > 0
+    first, last = built._speech_ends()
+    for doc in {p.doc_id for p in built.passages}:
+        paragraphs = [p.paragraph for p in built.passages if p.doc_id == doc]
+        assert {built.passages[i].paragraph for i in first if built.passages[i].doc_id == doc} == {min(paragraphs)}
+        assert {built.passages[i].paragraph for i in last if built.passages[i].doc_id == doc} == {max(paragraphs)}
