@@ -77,6 +77,15 @@ def test_the_scipy_kernel_adds_exactly_as_numpy(n, columns):
     assert np.array_equal(ours, theirs)
 
 
+@settings(max_examples=80, deadline=None)
+@given(values=st.lists(st.integers(-(2**62), 2**62), max_size=200), small=st.booleans())
+def test_sorted_unique_is_np_unique(values, small):
+    """The build's sort-and-mask unique gives np.unique's array: values, order and dtype."""
+    a = np.array([v % 1000 for v in values] if small else values, dtype=np.int32 if small else np.int64)
+    ours, theirs = build_module.sorted_unique(a), np.unique(a)
+    assert ours.dtype == theirs.dtype and np.array_equal(ours, theirs)
+
+
 def test_a_small_knowledge_base_starts_without_scipy(tmp_path):
     """scipy.sparse's import (a quarter of a second) is paid only by runs of KERNEL_MIN_DOCS or more."""
     import subprocess
