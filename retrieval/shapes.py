@@ -30,6 +30,10 @@ _END = r"[？?。!！\s]*$"
 _DEFINITION = re.compile(
     r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)" + _END
     + r"|^(?:请问)?(?P<b>.{1,12}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思)" + _END
+    # what X asks of people: "遇事能办要求办公室干部怎么做", "服从上级有什么要求" (the passage that says
+    # "遇事能办，这就要求大家…", "服从上级，就是要尊重上级…" answers it)
+    + r"|^(?:请问)?(?P<c>[^，,？?]{2,12}?)(?:有什么|有哪些|提出了什么|提了什么|提出什么)要求" + _END
+    + r"|^(?:请问)?(?P<d>[^，,？?]{2,12}?)要求[^，,？?]{0,8}?(?:做到什么|做什么|怎么做|怎样做|做到哪些)" + _END
 )
 _CJK2 = r"[\u4e00-\u9fff]{2}"
 # "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从"); so do
@@ -47,7 +51,7 @@ def definition_subject(query: str) -> str:
     m = _DEFINITION.match(query.strip())
     if not m:
         return ""
-    subject = (m.group("a") or m.group("b") or "").strip(" “”\"'")
+    subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or "").strip(" “”\"'")
     return subject if len(subject) >= 2 else ""
 
 
@@ -118,7 +122,7 @@ def topic_name(label: str) -> str:
 
 
 # A passage that says what X is: "X就是…", "X是指…", "所谓X…" (X as `definition_subject` finds it)
-DEFINITION_MARKERS = ("就是", "是指", "即是", "，就是", ",就是")
+DEFINITION_MARKERS = ("就是", "是指", "即是", "，就是", ",就是", "，这就要求", ",这就要求")
 DEFINITION_LEAD = "所谓"
 MAX_SUBJECT = 12
 

@@ -131,14 +131,15 @@ def test_postings():
 
 
 @pytest.mark.parametrize("text", ["落实就是抓好每件事", "所谓落实，是把事办成", "这是指挥的要求", "忠诚，就是对党忠诚",
-                                  "什么是忠诚？忠诚就是效忠", "我们强调忠诚，就是要求对党忠诚", "我们讲的落实就是干"])
+                                  "什么是忠诚？忠诚就是效忠", "我们强调忠诚，就是要求对党忠诚", "我们讲的落实就是干",
+                                  "思路清晰。落实，这就要求大家主动做事", "说到指挥,这就要求"])
 def test_definition_subjects_agree_with_the_pattern(text):
     import re
 
     for query in ("什么是落实", "忠诚是什么意思", "指挥是什么"):
         subject = definition_subject(query)
         pattern = re.compile(rf"(?:^|(?<=[。？！?!；;：:，,、“”\"'‘’（）()《》【】\s的])){re.escape(subject)}"
-                             rf"(?:就是|是指|即是|，就是|,就是)|所谓{re.escape(subject)}")
+                             rf"(?:就是|是指|即是|，就是|,就是|，这就要求|,这就要求)|所谓{re.escape(subject)}")
         assert (subject in definition_subjects(text)) == bool(pattern.search(text)), (query, text)
 
 

@@ -12,7 +12,10 @@ WHO = _INTENTS[0][0]
 @pytest.mark.parametrize(
     ("question", "subject"),
     [("什么是服从", "服从"), ("服从是什么", "服从"), ("服从是什么意思？", "服从"), ("请问什么叫落实", "落实"),
-     ("信息报送是指什么", "信息报送"), ("忠诚指的是什么", "忠诚"), ("何谓精细", "精细"), ("落实是啥", "落实")],
+     ("信息报送是指什么", "信息报送"), ("忠诚指的是什么", "忠诚"), ("何谓精细", "精细"), ("落实是啥", "落实"),
+     # what X asks of people is answered where the speech says what X is ("遇事能办，这就要求大家…")
+     ("遇事能办要求办公室干部怎么做？", "遇事能办"), ("“遇事能办”要求办公室干部怎样做", "遇事能办"),
+     ("服从上级有什么要求？", "服从上级"), ("服从大局要求做到什么", "服从大局")],
 )
 def test_definition_questions(question, subject):
     assert definition_subject(question) == subject
