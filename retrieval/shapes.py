@@ -134,7 +134,7 @@ CLAUSE_START = frozenset("。？！?!；;：:，,、“”\"'‘’（）()《�
 
 def definition_subjects(text: str) -> set[str]:
     """Every X for which the text says what X is, i.e. every string `definition_subject` could
-    return that the pattern X(就是|是指|即是|，就是|,就是)|所谓X matches in the text, X beginning
+    return that the pattern X(就是|是指|即是|，就是|,就是|，这就要求|,这就要求)|所谓X matches in the text, X beginning
     a clause (`CLAUSE_START`)."""
     found: set[str] = set()
     for marker in DEFINITION_MARKERS:
