@@ -782,6 +782,13 @@ class PassageList(Sequence[Passage]):
         """(speech id, paragraph) of passage i, read from the arrays: no passage is made."""
         return self._docs[int(self._doc_of[i])][0], int(self._paragraph[i])
 
+    def text_of(self, i: int) -> str:
+        """The text of passage i, read from the arrays: no passage is made."""
+        made = self._made[i]
+        if made is not None:
+            return made.text
+        return self._blob[int(self._offsets[i]) : int(self._offsets[i + 1])].tobytes().decode("utf-8")
+
     def __getitem__(self, i):  # type: ignore[override]
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]

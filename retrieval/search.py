@@ -88,6 +88,9 @@ class Settings:
     # each with its parts and synonyms, that the passage has); 0 leaves scores as BM25 makes them
     coord_weight: float = 0.5
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
+    # bonus for the best passages that repeat a long stretch of the question word for word
+    # ("党委办公室是党委的什么" -> "党委办公室是党委的“窗口”"): `verbatim_bonus`
+    phrase_weight: float = 0.6
     # answered when the logistic model over `answer_features` and their pairwise products
     # (`answers.model_inputs`) says so; fitted on the 4,921 questions of the 30 sets of rounds up to 26
     # (python -m officebot.retrieval.calibrate --target 0.035; leave one set out: 0.901 of the
@@ -502,6 +505,8 @@ class KnowledgeBase:
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
         want = max(4 * depth, MAX_SEEDS)
         top = top_indices(fused, want)
+        if self.settings.phrase_weight and len(top):
+            top = self._verbatim_bonus(query, fused, top)
         best = _best_one_per_paragraph(fused, self.passages, depth, top, want)
         ranked: list[tuple[float, Passage]] = [(float(fused[i]), self.passages[i]) for i in best]
         # a list question: sections (heading, opening, items) compete with the passages; only the
@@ -528,6 +533,27 @@ class KnowledgeBase:
             hits.append(Hit(len(hits) + 1, score, p, highlight))
         answered = self._covers(content, hits, query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
+
+    def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
+        """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest stretch of the question
+        (its letters and digits, cut at punctuation and at the words that ask) that the passage
+        repeats word for word, beyond what common words share (`PHRASE_FLOOR` characters), and
+        return `top` in the new order. The bonus goes only to passages already among the best,
+        so every other passage stays below them: the order of the rest is unchanged."""
+        phrases = question_phrases(query)
+        if not phrases:
+            return top
+        passages, w = self.passages, self.settings.phrase_weight
+        text_of = passages.text_of if isinstance(passages, _build.PassageList) else (lambda i: passages[i].text)
+        moved = False
+        for i in top[:PHRASE_POOL].tolist():
+            n = longest_shared(phrases, text_of(i), PHRASE_FLOOR)
+            if n > PHRASE_FLOOR:
+                fused[i] += w * min(1.0, (n - PHRASE_FLOOR) / PHRASE_SPAN)
+                moved = True
+        if not moved:
+            return top
+        return top[np.lexsort((top, -fused[top]))]
 
     def _enumerating(self, query: str, content: list[tuple[str, list[str]]]) -> np.ndarray:
         """Passages that enumerate the parts of what a list question asks about: "办公室工作包括哪些
@@ -836,6 +862,31 @@ def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.nd
         return columns
     ranked = sorted(columns, key=lambda t: -weights[t] * float(idf[columns[t]]))
     return {t: columns[t] for t in ranked[:limit]}
+
+
+PHRASE_POOL = 12  # the best passages looked at for a verbatim stretch of the question
+PHRASE_FLOOR = 4  # a shared stretch of up to this many characters is what common words share
+PHRASE_SPAN = 6  # the bonus is full for a stretch PHRASE_FLOOR + PHRASE_SPAN characters long
+_PHRASE_BREAK = re.compile(r"[^0-9a-z\u4e00-\u9fff]+|什么|哪些|哪个|哪种|哪几|哪|啥|谁|几|多少|怎么|怎样|如何|为何|吗|呢")
+
+
+def question_phrases(query: str) -> list[str]:
+    """The stretches of a question between its punctuation and its asking words, in letters-and-
+    digits form, longer than PHRASE_FLOOR characters: "党委办公室是党委的什么" -> ["党委办公室是党委的"]."""
+    return [p for p in _PHRASE_BREAK.split(fold(query)) if len(p) > PHRASE_FLOOR]
+
+
+def longest_shared(phrases: list[str], haystack: str, floor: int = 0) -> int:
+    """The length of the longest substring of any of `phrases` that `haystack` contains, or
+    `floor` if none is longer: each start is tried for one character more than the best so far."""
+    best = floor
+    for phrase in phrases:
+        for i in range(len(phrase) - best):
+            n = best + 1
+            while i + n <= len(phrase) and phrase[i : i + n] in haystack:
+                n += 1
+            best = max(best, n - 1)
+    return best
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:

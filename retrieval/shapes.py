@@ -28,8 +28,9 @@ LIST_ASK = INTENTS[2][0]  # "哪几", "分别", "几点": the question asks for 
 
 _END = r"[？?。!！\s]*$"
 _DEFINITION = re.compile(
-    r"^(?:请问)?(?:什么是|什么叫|何为|何谓)(?P<a>.{1,12}?)" + _END
-    + r"|^(?:请问)?(?P<b>.{1,12}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思)" + _END
+    r"^(?:请问)?(?:什么是|什么叫|何为|何谓|怎么理解|如何理解)(?P<a>.{1,12}?)" + _END
+    + r"|^(?:请问)?(?P<b>[^？?]{1,16}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思"
+    + r"|应该?怎么理解|怎么理解|如何理解)" + _END
     # what X asks of people: "遇事能办要求办公室干部怎么做", "服从上级有什么要求" (the passage that says
     # "遇事能办，这就要求大家…", "服从上级，就是要尊重上级…" answers it)
     + r"|^(?:请问)?(?P<c>[^，,？?]{2,12}?)(?:有什么|有哪些|提出了什么|提了什么|提出什么)要求" + _END
@@ -47,12 +48,25 @@ _CONTAINS = re.compile(r"有|包括|包含|涉及|分为")  # "要求有哪些",
 
 
 def definition_subject(query: str) -> str:
-    """X of a question asking what X is ("什么是落实", "忠诚是什么意思"), else ''."""
-    m = _DEFINITION.match(query.strip())
+    """X of a question asking what X is ("什么是落实", "忠诚是什么意思", "落实到底指什么",
+    "讲话里的落实怎么理解"), else ''. A question followed by a request ("落实是什么？请按讲话原意
+    回答") is read by its first sentence."""
+    query = query.strip()
+    m = _DEFINITION.match(query)
+    if not m:
+        first = _FIRST_QUESTION.match(query)
+        m = _DEFINITION.match(first.group()) if first else None
     if not m:
         return ""
     subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or "").strip(" “”\"'")
+    subject = _SUBJECT_FRAME.sub("", _SUBJECT_ADVERB.sub("", subject)).strip(" “”\"'")
     return subject if len(subject) >= 2 else ""
+
+
+# "落实到底指什么", "落实究竟是什么": the adverb is no part of X; nor is "讲话里的" in "讲话里的落实是什么"
+_SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+$")
+_SUBJECT_FRAME = re.compile(r"^(?:讲话|报告|文中|文章)(?:里|中)?(?:所?(?:说|讲|提|提到|强调))?的")
+_FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
 
 
 def object_subject(query: str) -> str:

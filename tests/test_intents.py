@@ -15,7 +15,11 @@ WHO = _INTENTS[0][0]
      ("信息报送是指什么", "信息报送"), ("忠诚指的是什么", "忠诚"), ("何谓精细", "精细"), ("落实是啥", "落实"),
      # what X asks of people is answered where the speech says what X is ("遇事能办，这就要求大家…")
      ("遇事能办要求办公室干部怎么做？", "遇事能办"), ("“遇事能办”要求办公室干部怎样做", "遇事能办"),
-     ("服从上级有什么要求？", "服从上级"), ("服从大局要求做到什么", "服从大局")],
+     ("服从上级有什么要求？", "服从上级"), ("服从大局要求做到什么", "服从大局"),
+     # an adverb, a frame naming the speech, a request after the question, "how to understand X"
+     ("落实到底指什么？", "落实"), ("落实究竟是什么", "落实"), ("落实具体指的是什么", "落实"),
+     ("讲话里的落实怎么理解", "落实"), ("讲话中所说的忠诚是什么意思", "忠诚"), ("如何理解服从大局？", "服从大局"),
+     ("落实是什么？请按讲话原意回答。", "落实")],
 )
 def test_definition_questions(question, subject):
     assert definition_subject(question) == subject
@@ -28,7 +32,7 @@ def test_definition_questions(question, subject):
      ("对谁忠诚", "忠诚"), ("要对谁忠诚？", "忠诚"), ("忠诚于谁", "忠诚"), ("服从谁", "服从"), ("出了事向谁报告", "报告"),
      ("写材料要注意什么", "注意"), ("要服从哪些", "服从"), ("办公室干部要服从的有哪几样", "服从"),
      ("办公室干部要服从什么，分别是哪几样", "服从"), ("要落实哪几项", "落实"), ("要服从些什么", "服从"),
-     ("平时要注意一些什么", "注意")],
+     ("平时要注意一些什么", "注意"), ("办公室干部要服从什么？分别怎么理解？", "服从")],
 )
 def test_object_questions_are_not_definition_questions(question, verb):
     assert definition_subject(question) == ""
@@ -37,7 +41,7 @@ def test_object_questions_are_not_definition_questions(question, verb):
 
 @pytest.mark.parametrize("question", ["为什么要服从", "办公室为什么重要", "信息报送时限是多少", "讲政治是什么要求",
                                       "这说明了什么问题", "谁是第一责任人", "那些什么", "", "要求有哪些",
-                                      "办公室工作包括哪些", "主要有哪几个方面", "存在哪些问题"])
+                                      "办公室工作包括哪些", "主要有哪几个方面", "存在哪些问题", "怎么理解"])
 def test_other_questions_have_neither_shape(question):
     assert object_subject(question) == ""
     assert definition_subject(question) == "" or question == ""

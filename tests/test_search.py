@@ -8,7 +8,7 @@ import pytest
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.answers import model_inputs
 from officebot.retrieval.index import run_from_docs
-from officebot.retrieval.search import Settings, definition_subject
+from officebot.retrieval.search import Settings, definition_subject, longest_shared, question_phrases
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.text import Tokenizer
 
@@ -141,6 +141,40 @@ def test_a_passage_with_more_of_the_question_words_beats_one_word_said_often():
     question = "同事之间拆台怎么办"
     assert plain.search(question, k=2).hits[0].passage.text == lines[0]
     assert coord.search(question, k=2).hits[0].passage.text == lines[1]
+
+
+def test_a_passage_repeating_the_question_word_for_word_moves_up():
+    """"党委办公室是党委的什么": BM25 prefers the passages that say 党委 and 办公室 most often; the
+    one that says "党委办公室是党委的“窗口”" answers it, and the verbatim bonus puts it first."""
+    lines = ["党委办公室工作重要，党委办公室干部辛苦，秘书是党委的参谋。",
+             "各级党委办公室要做到党委放心，党委办公室要为党委分忧，办公室的同志是党委的助手。",
+             ("我们更要重视个人品行修养，在修身养德上躬身力行、做好表率，以良好的人格魅力赢得认同。"
+              "党委办公室是党委的“窗口”，作为干部，要严以修身、俭以养德。"),
+             "后勤保障要周到细致，让大家安心工作。", "信息报送要及时准确。", "督查督办要抓落实。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    passages = split_passages(paragraphs, "标题", "2024-01-01")
+    tokenizer = Tokenizer()
+    plain = KnowledgeBase([], passages, tokenizer, settings=replace(Settings(), phrase_weight=0.0))
+    verbatim = KnowledgeBase([], passages, tokenizer)
+    question = "党委办公室是党委的什么？"
+    assert plain.search(question, k=3).hits[0].passage.text != lines[2]
+    assert verbatim.search(question, k=3).hits[0].passage.text == lines[2]
+
+
+@pytest.mark.parametrize(
+    ("question", "phrases"),
+    [("党委办公室是党委的什么？", ["党委办公室是党委的"]), ("讲话说要做一个什么“型”的办公室干部", ["讲话说要做一个", "的办公室干部"]),
+     ("信息报送时限是多少", ["信息报送时限是"]), ("为什么", []), ("", [])],
+)
+def test_question_phrases_are_cut_at_punctuation_and_asking_words(question, phrases):
+    assert question_phrases(question) == phrases
+
+
+def test_longest_shared_stretch():
+    assert longest_shared(["党委办公室是党委的"], "其实党委办公室是党委的“窗口”", 4) == 9
+    assert longest_shared(["党委办公室是党委的"], "党委办公室要服务党委", 4) == 5
+    assert longest_shared(["党委办公室是党委的"], "后勤保障", 4) == 4  # nothing longer than the floor
+    assert longest_shared(["abc", "xyzw"], "..xyz..ab", 0) == 3
 
 
 def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
