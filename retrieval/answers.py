@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .shapes import LIST_ASK
+from .shapes import LIST_ASK, definition_subject, definition_subjects
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Hit, Passage, paragraph_key_of
@@ -142,7 +142,9 @@ def paragraph_parts(kb: KnowledgeBase, passage: Passage) -> list[Passage]:
 
 def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Content) -> Passage:
     """The part of the passage's paragraph that answers the question best: the best-scoring part
-    unless another covers more of the question, or fills its asked-for slot more often."""
+    unless another covers more of the question, or fills its asked-for slot more often; but a part
+    that says what the question's subject is stays ("遇事能办要求干部做到什么": "遇事能办，这就要求
+    大家…", not the part whose "要做到有理可依、" fills the slot)."""
     if passage.kind != "passage" or not content:
         return passage
     parts = paragraph_parts(kb, passage)
@@ -152,6 +154,9 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
         merged = "".join(p.text for p in parts)
         if len(merged) <= MAX_MERGED_CHARS:
             return replace(passage, text=merged, part=parts[0].part)
+    subject = definition_subject(query)
+    if subject and subject in definition_subjects(passage.text):
+        return passage  # the part that says what X is answers "X是什么", "X要求做到什么"
     patterns = slot_patterns(query, content, kb.tokenizer.is_word)
     if not patterns:
         return passage

@@ -194,6 +194,15 @@ def test_the_part_that_names_to_whom_is_shown(kb):
         assert "对党忠诚" in top.passage.text, q
 
 
+@pytest.mark.parametrize("q", ["遇事能办要求办公室干部做到什么？", "“遇事能办”要求干部做到什么？"])
+def test_the_part_that_says_what_the_subject_requires_is_shown(kb, q):
+    # the paragraph is cut in two: the first part's "要做到有理可依，动之以情、" fills the slot of
+    # 做到什么, the second says "遇事能办，这就要求大家…", which answers
+    top = kb.search(q, k=3).hits[0]
+    assert len(paragraph_parts(kb, top.passage)) >= 2
+    assert "遇事能办，这就要求" in top.passage.text, q
+
+
 def test_choose_part_on_a_small_knowledge_base():
     first = "什么是守时？守时就是按约定的时间做事。" + "守时是一种美德，守时的人受人尊重。" * 10
     second = "我们强调守时，就是要求对领导守时、对同事守时、对群众守时。" + "这三条都很要紧。" * 5

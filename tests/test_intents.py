@@ -19,7 +19,8 @@ WHO = _INTENTS[0][0]
      # an adverb, a frame naming the speech, a request after the question, "how to understand X"
      ("落实到底指什么？", "落实"), ("落实究竟是什么", "落实"), ("落实具体指的是什么", "落实"),
      ("讲话里的落实怎么理解", "落实"), ("讲话中所说的忠诚是什么意思", "忠诚"), ("如何理解服从大局？", "服从大局"),
-     ("落实是什么？请按讲话原意回答。", "落实")],
+     ("落实是什么？请按讲话原意回答。", "落实"), ("讲话中“落实”指的是什么？", "落实"),
+     ("讲话中“落实”是怎么解释的？", "落实"), ("讲话中怎么定义“忠诚”？", "忠诚")],
 )
 def test_definition_questions(question, subject):
     assert definition_subject(question) == subject
