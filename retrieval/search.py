@@ -56,6 +56,12 @@ ANSWER_DEPTH = 3  # hits the abstention model looks at
 # words that, in a question referring to the speech, ask what it says rather than name a topic
 SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论述", "表述", "描述", "形容", "比方", "比喻", "讲法",
                           "怎么说", "怎么讲", "怎么看", "提到", "提及", "说到", "讲到", "谈到", "举例", "例子"})
+# who gave the speech, named before it ("市委书记讲话里", "区里的讲话中", "书记在讲话中"): the speeches'
+# speakers, by the titles that name them
+_SPEAKER = re.compile(
+    r"(?:^|[，,。？?；;\s])((?:[省市区县]委|[省市区县]里|[省市区县]政府)?(?:书记|[省市区县]长|主任|领导|[省市区县]委|[省市区县]里))"
+    r"(?:的|在|这次|上次)?讲话(?=[里中上说提讲强调指要对把]|$)"
+)
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
@@ -291,6 +297,9 @@ class KnowledgeBase:
         stop = self.tokenizer.stopwords
         if REFERS_TO_SPEECH.search(query):  # "讲话里有什么说法": 说法 asks what the speech says, it is no topic
             stop = stop | SPEECH_FRAME
+            speaker = _SPEAKER.search(query)
+            if speaker:  # "市委书记讲话里“熟事生办”是什么意思": who gave the speech is no topic either
+                stop = stop | set(self.tokenizer.both(speaker.group(1))[1])
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
         folded = fold(query)

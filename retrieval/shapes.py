@@ -65,8 +65,9 @@ def definition_subject(query: str) -> str:
 
 
 # "落实到底指什么", "落实究竟是什么": the adverb is no part of X; nor is "讲话里的" in "讲话里的落实是什么"
+# or "市委书记讲话里" in "市委书记讲话里“熟事生办”是什么意思"
 _SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+$")
-_SUBJECT_FRAME = re.compile(r"^(?:讲话|报告|文中|文章)(?:[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
+_SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)(?:[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
 
 

@@ -170,6 +170,22 @@ def test_question_phrases_are_cut_at_punctuation_and_asking_words(question, phra
     assert question_phrases(question) == phrases
 
 
+@pytest.mark.parametrize(
+    ("question", "dropped"),
+    [("市委书记讲话里“熟事生办”是什么意思？", {"市委书记", "市委", "书记"}), ("区里讲话说组织上会从哪几方面关心大家", {"区里"})],
+)
+def test_the_speaker_of_the_speech_is_no_topic(kb, question, dropped):
+    words, _, content, _ = kb._query_terms(question)
+    assert not dropped & set(words)
+    assert not dropped & {w for w, _ in content}
+
+
+@pytest.mark.parametrize("question", ["怎么写领导讲话", "领导讲话稿怎么写", "书记要求办公室做到什么"])
+def test_a_leader_who_is_the_topic_stays(kb, question):
+    words, _, _, _ = kb._query_terms(question)
+    assert {"领导", "书记"} & set(words)
+
+
 def test_longest_shared_stretch():
     assert longest_shared(["党委办公室是党委的"], "其实党委办公室是党委的“窗口”", 4) == 9
     assert longest_shared(["党委办公室是党委的"], "党委办公室要服务党委", 4) == 5
