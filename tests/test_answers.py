@@ -310,6 +310,10 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("会议在哪个会议室开", ["place"]),
         ("督查通报多长时间发一期", ["frequency", "count"]),
         ("岗前培训一共多少学时", ["count"]),
+        ("公章丢了要走什么程序补刻", ["procedure"]),
+        ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
+        ("人事档案由哪个部门保管", ["handler"]),
+        ("有件事哪个科室都说不归自己管，怎么办", []),  # no one asked for
     ],
 )
 def test_asked_facts(query, kinds):
@@ -346,7 +350,9 @@ def test_question_features(kb):
     ["公章由谁保管", "报销单据需要几个人签字", "请事假超过三天要谁批准", "春节值班表怎么排", "公文标题用什么字体",
      "保密法是哪一年施行的", "公务接待陪餐人数有什么限制",
      # a fact asked that the passage about the topic does not give, however much it shares with it
-     "信息室的电话号码是多少", "这次工作会议在哪个会场开"],
+     "信息室的电话号码是多少", "这次工作会议在哪个会场开",
+     # a procedure or who handles it, which the speeches never give
+     "OA办公系统的密码忘了，应该找谁重置？", "我们办公室的公章不小心弄丢了，要走什么程序补刻？"],
 )
 def test_office_administration_questions_the_speeches_do_not_cover_are_declined(kb, query):
     assert not kb.search(query, k=3).answered
