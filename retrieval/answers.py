@@ -143,8 +143,8 @@ def paragraph_parts(kb: KnowledgeBase, passage: Passage) -> list[Passage]:
 def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Content) -> Passage:
     """The part of the passage's paragraph that answers the question best: the best-scoring part
     unless another covers more of the question, or fills its asked-for slot more often; but a part
-    that says what the question's subject is stays ("遇事能办要求干部做到什么": "遇事能办，这就要求
-    大家…", not the part whose "要做到有理可依、" fills the slot)."""
+    that says what the question's subject is is shown ("遇事能办要求干部做到什么": "遇事能办，这就要求
+    大家…", not the part whose "要做到有理可依、" fills the slot, nor the one that only names it)."""
     if passage.kind != "passage" or not content:
         return passage
     parts = paragraph_parts(kb, passage)
@@ -155,8 +155,12 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
         if len(merged) <= MAX_MERGED_CHARS:
             return replace(passage, text=merged, part=parts[0].part)
     subject = definition_subject(query)
-    if subject and subject in definition_subjects(passage.text):
-        return passage  # the part that says what X is answers "X是什么", "X要求做到什么"
+    if subject:  # the part that says what X is answers "X是什么", "X要求做到什么"
+        if subject in definition_subjects(passage.text):
+            return passage
+        defining = [p for p in parts if subject in definition_subjects(p.text)]
+        if defining:
+            return defining[0]
     patterns = slot_patterns(query, content, kb.tokenizer.is_word)
     if not patterns:
         return passage

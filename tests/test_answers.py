@@ -194,6 +194,14 @@ def test_the_part_that_names_to_whom_is_shown(kb):
         assert "对党忠诚" in top.passage.text, q
 
 
+def test_the_part_that_says_what_the_subject_is_is_shown_over_one_naming_it(kb):
+    # the first part of the paragraph names 问策能对 among four abilities; the second says
+    # "问策能对，就是要把准领导思维…"
+    top = kb.search("讲话中“问策能对”是怎么解释的？", k=3).hits[0]
+    assert len(paragraph_parts(kb, top.passage)) >= 2
+    assert "问策能对，就是要" in top.passage.text
+
+
 @pytest.mark.parametrize("q", ["遇事能办要求办公室干部做到什么？", "“遇事能办”要求干部做到什么？"])
 def test_the_part_that_says_what_the_subject_requires_is_shown(kb, q):
     # the paragraph is cut in two: the first part's "要做到有理可依，动之以情、" fills the slot of
