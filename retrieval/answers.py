@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .shapes import LIST_ASK, definition_subject, definition_subjects
+from .shapes import LIST_ASK, definition_subject
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Hit, Passage, paragraph_key_of
@@ -155,12 +155,11 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
         if len(merged) <= MAX_MERGED_CHARS:
             return replace(passage, text=merged, part=parts[0].part)
     subject = definition_subject(query)
-    if subject:  # the part that says what X is answers "X是什么", "X要求做到什么"
-        if subject in definition_subjects(passage.text):
-            return passage
-        defining = [p for p in parts if subject in definition_subjects(p.text)]
-        if defining:
-            return defining[0]
+    if subject:  # the part that says what X is (the index's definitions) answers "X是什么", "X要求做到什么"
+        defining = set(kb._index.definitions.get(subject).tolist())
+        for p in (passage, *parts):
+            if p.id - kb._first_id in defining:
+                return p
     patterns = slot_patterns(query, content, kb.tokenizer.is_word)
     if not patterns:
         return passage
