@@ -73,7 +73,7 @@ _DEFAULT = object()  # "use the default cache directory"
 _QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’]{2,16})[”\"」』’]")
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 # a question about where a speech ends or begins ("讲话结尾把办公室比作什么", "讲话开头为什么说要压缩
-#会议"): the last or the first paragraph of each speech answers it (`_speech_ends`)
+# 会议"): the last or the first paragraph of each speech answers it (`_speech_ends`)
 _CLOSING = re.compile(r"结尾|末尾|结束语|结语|(?:讲话|发言|报告)的?最后|最后(?:一段|一部分|部分)")
 _OPENING = re.compile(r"开头|开篇|开场|(?:讲话|发言|报告)一开始")
 
@@ -95,7 +95,7 @@ class Settings:
     coord_weight: float = 0.5
     unknown_boost: float = 1.5  # extra weight, in coverage, of a word the speeches never use
     # bonus for the best passages that repeat a long stretch of the question word for word
-    # ("党委办公室是党委的什么" -> "党委办公室是党委的“窗口”"): `verbatim_bonus`
+    # ("党委办公室是党委的什么" -> "党委办公室是党委的“窗口”"): `KnowledgeBase._verbatim_bonus`
     phrase_weight: float = 0.6
     # answered when the logistic model over `answer_features` and their pairwise products
     # (`answers.model_inputs`) says so; fitted on the 4,921 questions of the 30 sets of rounds up to 26
