@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from . import build as _build
+from . import rerank
 from .answers import (
     REFERS_TO_SPEECH,
     answer_highlight,
@@ -108,6 +109,12 @@ class Settings:
         0.317, -0.359, -0.654, 0.251, 0.587, 0.352, 0.254, 0.497, -0.383, -0.622, 0.263, -0.166, 0.149, -0.164,
         -0.002, -0.092, 0.326, 0.047, -0.022, -0.063, -0.088, 0.055, 0.001, 0.015, -0.206, 0.466, -0.458, -0.458,
         0.124, -0.879, 0.124, 0.687,
+    )
+    # the order of the best paragraphs (`retrieval/rerank.py`): a linear model over
+    # `rerank.FEATURES`, fitted by `python -m officebot.retrieval.rerank`; () keeps the first stage's order
+    rerank_weights: tuple[float, ...] = (
+        5.051, 0.065, -0.735, 0.483, -0.656, -1.837, 1.117, 2.561, 3.305, 3.353, 0.285, 0.42, -1.728, 3.819, 0.916,
+        2.622,
     )
     answer_bias: float = -1.086
     answer_threshold: float = 0.5881
@@ -453,77 +460,42 @@ class KnowledgeBase:
         k = max(0, int(k))
         if not self.passages or not query or k == 0:
             return Answer(query, False, [], self.suggest(query))
-        word_terms, bigram_terms, content, groups = self._query_terms(query)
-        if not word_terms and not bigram_terms:
+        stage = self._first_stage(query, k, bool(self.settings.rerank_weights))
+        if stage is None:
             return Answer(query, False, [], self.suggest(query))
-        index = self._index
-        a = self.settings.word_weight
-        # each term's column, looked up once for the passage and the section runs and the highlights
-        word_cols = {t: c for t in word_terms if (c := index.words.vocab.get(t)) is not None}
-        gram_cols = {g: c for g in bigram_terms if (c := index.bigrams.vocab.get(g)) is not None}
-        # a very long question (a pasted paragraph) is searched by its most telling terms, as
-        # Lucene's MoreLikeThis does: the cost of a search then has a bound whatever is asked
-        word_cols = _most_telling(word_cols, word_terms, index.words.idf, MAX_WORD_TERMS)
-        gram_cols = _most_telling(gram_cols, bigram_terms, index.bigrams.idf, MAX_GRAM_TERMS)
-        fused = _fuse(index.words.column_sums(word_cols, word_terms),
-                      index.bigrams.column_sums(gram_cols, bigram_terms), a)
-        if self.settings.coord_weight:
-            # a passage that has more of the question's words gains over one that has a single
-            # rare word many times (BM25 alone lets "同事" x 4 outweigh "同事" + "拆台" + "之间");
-            # worked out for the COORD_POOL best passages, the others count as having none
-            w = self.settings.coord_weight
-            pool = np.sort(top_indices(fused, COORD_POOL)).astype(index.words.docs.dtype)
-            before = fused[pool]
-            fused *= 1 - w
-            fused[pool] = before * (1 - w + w * index.words.group_share(word_cols, groups, pool))
-        matched = fused > 0  # bonuses and section support go only to passages that match by themselves
-        verb = object_subject(query)
-        listing = index.objects.get(verb) if verb else None
-        if self.settings.intent_weight:
-            for (ask, _), shaped in zip(INTENTS, index.intents):
-                if ask.search(query):
-                    if ask is LIST_ASK and listing is not None and len(listing):
-                        # a passage listing the verb's objects is a list answer ("服从什么，分别是哪几样")
-                        shaped = shaped.copy()
-                        shaped[listing] = 1
-                    # masked ufuncs (`where=`) are several times slower than adding a 0/1 mask's multiple
-                    fused += self.settings.intent_weight * (matched & shaped.view(bool))
-        subject = definition_subject(query)
-        if subject:  # "什么是落实": the passage that says "落实就是…" answers it
-            defining = index.definitions.get(subject)
-            fused[defining] += 0.5 * (fused[defining] > 0)
-        for ask, end in ((_CLOSING, 1), (_OPENING, 0)):
-            if ask.search(query):  # "讲话结尾提了什么希望": the speeches' last paragraphs answer it
-                ends = self._speech_ends()[end]
-                fused[ends] += 0.5 * (fused[ends] > 0)
-        if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
-            fused[listing] += 0.5 * (fused[listing] > 0)
-        parts = self._enumerating(query, content)
-        if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
-            fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
-        if self.settings.section_weight:
-            sec = _fuse(index.section_words.column_sums(word_cols, word_terms),
-                        index.section_grams.column_sums(gram_cols, bigram_terms), a)
-            sec *= self.settings.section_weight
-            support = sec.take(index.section_of)
-            support *= matched
-            fused += support
-        # the highlight's weights: a term the passages never use weighs 0 and is left out
-        word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
-        gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
+        content, fused, top = stage.content, stage.fused, stage.top
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
-        want = max(4 * depth, MAX_SEEDS)
-        top = top_indices(fused, want)
-        if self.settings.phrase_weight and len(top):
-            top = self._verbatim_bonus(query, fused, top)
-        best = _best_one_per_paragraph(fused, self.passages, depth, top, want)
-        ranked: list[tuple[float, Passage]] = [(float(fused[i]), self.passages[i]) for i in best]
+        judged: list[tuple[float, Passage]] | None = None  # the first stage's order, if re-ranked
+        if self.settings.rerank_weights:
+            found = self._rerank_stage(stage, depth)
+            ranked: list[tuple[float, Passage]] = []
+            if found is not None:
+                best, matrix = found
+                at = rerank.order(matrix, self.settings.rerank_weights)
+                # the new order takes over the first stage's scores rank by rank
+                ranked = [(float(fused[best[r]]), self.passages[best[j]]) for r, j in enumerate(at)][:depth]
+                judged = [(float(fused[i]), self.passages[i]) for i in best[:depth]]
+        else:
+            best = _best_one_per_paragraph(fused, self.passages, depth, top, stage.want)
+            ranked = [(float(fused[i]), self.passages[i]) for i in best]
         # a list question: sections (heading, opening, items) compete with the passages; only the
         # outlines of passages that scored well enough to matter are looked at (retrieval/outline.py)
         floor = ranked[-1][0] if len(ranked) >= depth else 0.0
         outlines = outline_candidates(self, query, content, fused, floor, top)
-        if outlines:
-            ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])  # stable: passages first among equals
+        if outlines:  # sorted stably: passages first among equals
+            ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])
+            if judged is not None:
+                judged = sorted(judged + outlines, key=lambda sp: -sp[0])
+        hits = self._hits(stage, ranked, depth, True)
+        # whether it is answered is judged on the first stage's order, which the abstention model
+        # was fitted on: the re-ranked best passage holds more of the question's words by design,
+        # and read as evidence that would let more unanswerable questions through
+        answered = self._covers(content, hits if judged is None else self._hits(stage, judged, depth, False), query)
+        return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
+
+    def _hits(self, stage: _Stage, ranked: list[tuple[float, Passage]], depth: int, highlight: bool) -> list[Hit]:
+        """The first `depth` of the ranked passages and outlines, one per paragraph, each shown by
+        the part of its paragraph that answers, with the sentence to highlight (if `highlight`)."""
         hits: list[Hit] = []
         seen: set[tuple] = set()
         for score, p in ranked:
@@ -533,15 +505,115 @@ class KnowledgeBase:
             if key in seen:
                 continue
             seen.add(key)
-            p = choose_part(self, p, query, content)  # the part of a split paragraph that answers
-            if p.kind == "outline":
-                highlight = p.text.split("\n", 1)[0]
+            p = choose_part(self, p, stage.query, stage.content)  # the part of a split paragraph that answers
+            if not highlight:
+                marked = ""
+            elif p.kind == "outline":
+                marked = p.text.split("\n", 1)[0]
             else:
-                highlight = answer_highlight(p, self._highlight(p, word_weights, gram_weights))
-                highlight = object_highlight(p, verb, highlight)
-            hits.append(Hit(len(hits) + 1, score, p, highlight))
-        answered = self._covers(content, hits, query)
-        return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
+                marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights))
+                marked = object_highlight(p, stage.verb, marked)
+            hits.append(Hit(len(hits) + 1, score, p, marked))
+        return hits
+
+    def rerank_candidates(self, query: str) -> tuple[list[Passage], np.ndarray] | None:
+        """The paragraphs the re-ranking orders for a question asked for five answers (the first
+        stage's best, best first) and their `rerank.FEATURES`; None if nothing matches."""
+        stage = self._first_stage(to_simplified((query or "").strip()), 5, True)
+        found = self._rerank_stage(stage, 5) if stage is not None else None
+        return None if found is None else ([self.passages[i] for i in found[0]], found[1])
+
+    def _rerank_stage(self, stage: _Stage, depth: int) -> tuple[list[int], np.ndarray] | None:
+        """The first stage's best paragraphs (RERANK_DEPTH, or `depth` if more) and their features."""
+        n = max(depth, rerank.RERANK_DEPTH)
+        best = _best_one_per_paragraph(stage.fused, self.passages, n, stage.top, stage.want)
+        if not best:
+            return None
+        phrases = question_phrases(stage.query)
+        shared = [longest_shared(phrases, self._haystack(self.passages[i])) if phrases else 0 for i in best]
+        quoted = [q for m in _QUOTED.finditer(fold(stage.query)) if (q := strip_for_match(m.group(1)))]
+        return best, rerank.features(self, stage.content, stage.fused, best, stage.runs, shared, quoted)
+
+    def _first_stage(self, query: str, k: int, keep: bool) -> _Stage | None:
+        """Score every passage for the question: the runs fused, coord, the bonuses of the
+        question's shape, section support and the verbatim stretch; None if no term matches.
+        `keep`: keep what the re-ranking reads of the runs (`rerank.Runs`)."""
+        word_terms, bigram_terms, content, groups = self._query_terms(query)
+        if not word_terms and not bigram_terms:
+            return None
+        index = self._index
+        a = self.settings.word_weight
+        # each term's column, looked up once for the passage and the section runs and the highlights
+        word_cols = {t: c for t in word_terms if (c := index.words.vocab.get(t)) is not None}
+        gram_cols = {g: c for g in bigram_terms if (c := index.bigrams.vocab.get(g)) is not None}
+        # a very long question (a pasted paragraph) is searched by its most telling terms, as
+        # Lucene's MoreLikeThis does: the cost of a search then has a bound whatever is asked
+        word_cols = _most_telling(word_cols, word_terms, index.words.idf, MAX_WORD_TERMS)
+        gram_cols = _most_telling(gram_cols, bigram_terms, index.bigrams.idf, MAX_GRAM_TERMS)
+        grams = index.bigrams.column_sums(gram_cols, bigram_terms)
+        fused = _fuse(index.words.column_sums(word_cols, word_terms), grams, a)
+        base = fused.copy() if keep else fused  # kept for the re-ranking
+        pool = share = np.zeros(0, dtype=index.words.docs.dtype)
+        if self.settings.coord_weight:
+            # a passage that has more of the question's words gains over one that has a single
+            # rare word many times (BM25 alone lets "同事" x 4 outweigh "同事" + "拆台" + "之间");
+            # worked out for the COORD_POOL best passages, the others count as having none
+            w = self.settings.coord_weight
+            pool = np.sort(top_indices(fused, COORD_POOL)).astype(index.words.docs.dtype)
+            before = fused[pool]
+            fused *= 1 - w
+            share = index.words.group_share(word_cols, groups, pool)
+            fused[pool] = before * (1 - w + w * share)
+        matched = fused > 0  # bonuses and section support go only to passages that match by themselves
+        verb = object_subject(query)
+        listing = index.objects.get(verb) if verb else None
+        shaped_as: list[np.ndarray] = []  # passages that got a bonus for the answer's shape (for rerank)
+        if self.settings.intent_weight:
+            for (ask, _), shaped in zip(INTENTS, index.intents):
+                if ask.search(query):
+                    if ask is LIST_ASK and listing is not None and len(listing):
+                        # a passage listing the verb's objects is a list answer ("服从什么，分别是哪几样")
+                        shaped = shaped.copy()
+                        shaped[listing] = 1
+                    # masked ufuncs (`where=`) are several times slower than adding a 0/1 mask's multiple
+                    fused += self.settings.intent_weight * (matched & shaped.view(bool))
+                    shaped_as.append(shaped.view(bool))
+        subject = definition_subject(query)
+        if subject:  # "什么是落实": the passage that says "落实就是…" answers it
+            defining = index.definitions.get(subject)
+            fused[defining] += 0.5 * (fused[defining] > 0)
+            shaped_as.append(defining)
+        for ask, end in ((_CLOSING, 1), (_OPENING, 0)):
+            if ask.search(query):  # "讲话结尾提了什么希望": the speeches' last paragraphs answer it
+                ends = self._speech_ends()[end]
+                fused[ends] += 0.5 * (fused[ends] > 0)
+                shaped_as.append(ends)
+        if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
+            fused[listing] += 0.5 * (fused[listing] > 0)
+            shaped_as.append(listing)
+        parts = self._enumerating(query, content)
+        if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
+            fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
+            shaped_as.append(parts)
+        sections = None
+        if self.settings.section_weight:
+            sec = _fuse(index.section_words.column_sums(word_cols, word_terms),
+                        index.section_grams.column_sums(gram_cols, bigram_terms), a)
+            sections = sec.copy() if keep else None
+            sec *= self.settings.section_weight
+            support = sec.take(index.section_of)
+            support *= matched
+            fused += support
+        # the highlight's weights: a term the passages never use weighs 0 and is left out
+        word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
+        gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
+        depth = max(k, ANSWER_DEPTH)
+        want = max(4 * depth, MAX_SEEDS)
+        top = top_indices(fused, want)
+        if self.settings.phrase_weight and len(top):
+            top = self._verbatim_bonus(query, fused, top)
+        runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
@@ -863,6 +935,21 @@ def _made_of(subject: str, words: set[str]) -> bool:
             covered[at : at + len(w)] = [True] * len(w)
             at = subject.find(w, at + 1)
     return used >= 2 and all(covered)
+
+
+@dataclass
+class _Stage:
+    """What the first stage of a search found (`KnowledgeBase._first_stage`)."""
+
+    query: str
+    content: list[tuple[str, list[str]]]
+    fused: np.ndarray
+    top: np.ndarray
+    want: int
+    verb: str | None
+    word_weights: list[tuple[int, float]]
+    gram_weights: dict[str, float]
+    runs: rerank.Runs
 
 
 def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:

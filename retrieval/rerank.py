@@ -1,0 +1,304 @@
+"""Re-rank the best paragraphs by how they answer the question, not only by how they score.
+
+BM25 ranks a passage that has the question's words anywhere, and a long paragraph that touches a
+bit of everything ("回顾上半年…") often outscores the one whose single sentence says what was asked.
+The first stage (`KnowledgeBase.search`) picks the RERANK_DEPTH best paragraphs; each gets a few
+signals of answering (`FEATURES`): its score and its runs' shares, how much of the question its
+best sentence and its best two sentences hold, whether its headings hold the question, the longest
+stretch of the question it repeats, and so on. A linear model over them (`Settings.rerank_weights`)
+orders the paragraphs, a pairwise logistic regression (RankNet's loss, linear) fitted by
+`python -m officebot.retrieval.rerank` on the project's question sets: the model learns what
+answering looks like, not which passage answers which question (no signal names a passage, its
+place or its length). Only the order changes: the scores the first stage gave stay with the ranks,
+so outlines and everything after compare scores as before.
+"""
+
+from __future__ import annotations
+
+import argparse
+import bisect
+import functools
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .text import bigrams, fold
+
+if TYPE_CHECKING:
+    from .search import KnowledgeBase
+
+RERANK_DEPTH = 5  # paragraphs re-ranked (more when more are shown): ten gained no more on the sets
+
+FEATURES = (
+    "score / best score",
+    "1 / rank",
+    "word run, / its best",
+    "bigram run, / its best",
+    "section support",
+    "share of the question's words (coord)",
+    "coverage of the question's words",
+    "longest verbatim stretch of the question (/12)",
+    "coverage by the best sentence",
+    "coverage by the best two sentences",
+    "share of the question's words present",
+    "the question's most specific word present",
+    "share of the question's bigrams in the best sentence",
+    "coverage by the headings",
+    "has the shape of the answer asked for (a definition, the list, a slot filled in…)",
+    "share of the phrases the question quotes that it has",
+)
+
+
+@dataclass
+class Runs:
+    """What the first stage keeps of its runs for the re-ranking: the fused score right after the
+    runs are mixed (`base`) and the bigram run's part of it (`grams`, scaled as fused), the word
+    run's weight, the section scores before `Settings.section_weight`, and the coord pool's shares."""
+
+    base: np.ndarray
+    grams: np.ndarray
+    word_weight: float
+    sections: np.ndarray | None
+    section_of: np.ndarray
+    pool: np.ndarray
+    share: np.ndarray
+    shaped: list[np.ndarray]  # passages (indices, or a mask) given a bonus for the answer's shape
+
+
+def features(
+    kb: KnowledgeBase,
+    content: list[tuple[str, list[str]]],
+    fused: np.ndarray,
+    candidates: Sequence[int],
+    runs: Runs,
+    shared: Sequence[int],
+    quoted: Sequence[str] = (),
+) -> np.ndarray:
+    """`FEATURES` of each candidate (passage indices, best first); `shared` is the longest stretch
+    of the question each repeats word for word, `quoted` the phrases the question quotes (in
+    `strip_for_match` form)."""
+    passages = kb.passages
+    a = runs.word_weight
+    spec = [(w, ex, kb.tokenizer.specificity(w)) for w, ex in content]
+    total = sum(x for _, _, x in spec) or 1.0
+    most = max(spec, key=lambda t: t[2])[0] if spec else ""
+    asked = set(bigrams("".join(fold(w) for w, _ in content)))
+
+    parts = [bigrams(fold(w)) if len(w) > 2 else [] for w, _, _ in spec]
+
+    def present(text: str) -> list[float]:
+        """How much of each question word the text has: 1 for the word or a synonym; a compound
+        ("信息报送") it has only in parts ("报送信息") by the share of its bigrams there."""
+        out = [0.0] * len(spec)
+        for j, (w, ex, _) in enumerate(spec):
+            if w in text or any(e in text for e in ex):
+                out[j] = 1.0
+            elif parts[j]:
+                out[j] = sum(g in text for g in parts[j]) / len(parts[j])
+        return out
+
+    def cover(has: Sequence[float]) -> float:
+        return sum(x * h for (_, _, x), h in zip(spec, has)) / total
+
+    weight = np.array([x for _, _, x in spec])
+    # `answers.passage_coverage`'s weights: a word the speeches never use counts more, a lone character less
+    vocabulary, boost = kb._vocabulary(), kb.settings.unknown_boost
+    counted = [x * (boost if w not in vocabulary and not ex else 1.0) * (0.5 if len(w) == 1 else 1.0) for w, ex, x in spec]
+    counted_total = sum(counted) or 1.0
+
+    first = float(fused[candidates[0]]) or 1.0
+    at = np.searchsorted(runs.pool, candidates)
+    rows = []
+    for r, i in enumerate(candidates):
+        p = passages[i]
+        hay = kb._haystack(p)
+        found = present(hay)
+        live = [j for j, v in enumerate(found) if v]  # what a sentence may have: what the passage has
+        sentences = kb._sentences(p)[1] or [hay]
+        where = _Sentences(sentences)
+        # how much of each word each sentence has (rows: the words the passage has)
+        has = np.zeros((len(live), len(sentences)))
+        for row, j in enumerate(live):
+            w, ex, _ = spec[j]
+            whole = where.having((w, *ex))
+            has[row, list(whole)] = 1.0
+            if parts[j]:
+                for g in parts[j]:
+                    for at_ in where.having((g,)) - whole:
+                        has[row, at_] += 1 / len(parts[j])
+        live_weight = weight[live] / total
+        by_sentence = live_weight @ has
+        # two sentences together: a word counts if either has it
+        pairs = live_weight @ np.maximum(has[:, :-1], has[:, 1:]) if len(sentences) > 1 else by_sentence
+        grams_here = [g for g in asked if g in hay]
+        j = at[r]
+        share = float(runs.share[j]) if j < len(runs.pool) and runs.pool[j] == i else 0.0
+        grams = float(runs.grams[i])
+        section = float(runs.sections[runs.section_of[i]]) if runs.sections is not None else 0.0
+        # `answers.passage_coverage` from what was found: a two-character word found only as a
+        # string must be one of the passage's words (it may straddle two)
+        words = None
+        coverage = 0.0
+        for j in live:
+            w, ex, _ = spec[j]
+            if found[j] < 1:
+                continue
+            if not (len(w) != 2 and w in hay) and not any(e in hay for e in ex):
+                words = words if words is not None else kb._passage_words(p)
+                if w not in words:
+                    continue
+            coverage += counted[j]
+        head = _heading(tuple(p.section))
+        rows.append([
+            float(fused[i]) / first,
+            1 / (r + 1),
+            (float(runs.base[i]) - grams) / a if a else 0.0,
+            grams / (1 - a) if a < 1 else 0.0,
+            section,
+            share,
+            coverage / counted_total,
+            min(shared[r], 12) / 12,
+            float(by_sentence.max()) if len(by_sentence) else 0.0,
+            float(pairs.max()) if len(pairs) else 0.0,
+            sum(found) / len(spec) if spec else 0.0,
+            float(bool(most) and most in hay),
+            where.most(grams_here) / len(asked) if asked else 0.0,
+            cover(present(head)) if head else 0.0,
+            float(any(s[i] if s.dtype == bool else i in s for s in runs.shaped)),
+            sum(q in hay for q in quoted) / len(quoted) if quoted else 0.0,
+        ])
+    return np.array(rows, dtype=float)
+
+
+@functools.lru_cache(maxsize=4096)
+def _heading(section: tuple[str, ...]) -> str:
+    """A passage's headings, folded (the same few sections come up again and again)."""
+    return fold("".join(section))
+
+
+class _Sentences:
+    """Which of a passage's sentences hold a string: the occurrences in the sentences joined, each
+    within one sentence (a stretch across two is no sentence's)."""
+
+    def __init__(self, sentences: Sequence[str]):
+        self.text = "".join(sentences)
+        self.starts = list(itertools.accumulate((len(x) for x in sentences[:-1]), initial=0))
+        self.ends = [a + len(x) for a, x in zip(self.starts, sentences)]
+
+    def having(self, keys: Sequence[str]) -> set[int]:
+        out: set[int] = set()
+        for key in keys:
+            if not key:
+                continue
+            k = self.text.find(key)
+            while k >= 0:
+                s = bisect.bisect_right(self.starts, k) - 1
+                if k + len(key) <= self.ends[s]:
+                    out.add(s)
+                k = self.text.find(key, k + 1)
+        return out
+
+    def most(self, keys: Sequence[str]) -> int:
+        """The most of `keys` that one sentence holds."""
+        count = [0] * len(self.starts)
+        for key in keys:
+            for s in self.having((key,)):
+                count[s] += 1
+        return max(count, default=0)
+
+
+def order(matrix: np.ndarray, weights: Sequence[float]) -> list[int]:
+    """The candidates' positions, best first by the model (ties: the first stage's order)."""
+    score = matrix @ np.asarray(weights, dtype=float)
+    return sorted(range(len(score)), key=lambda j: (-score[j], j))
+
+
+# ---- fitting --------------------------------------------------------------------------------
+
+
+def collect(kb: KnowledgeBase, paths: list[Path]) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
+    """For every answerable question of the sets: its set, kind, the candidates' features and
+    whether each holds the answer (as `office-bot eval` judges a hit)."""
+    from .evaluate import contains_answer, load_questions
+
+    out = []
+    for g, path in enumerate(paths):
+        for q in load_questions(path):
+            if q.kind == "unanswerable":
+                continue
+            found = kb.rerank_candidates(q.q)
+            if found is None:
+                continue
+            passages, matrix = found
+            labels = np.array([contains_answer(p.text, q.answer, q.kind == "list") for p in passages], dtype=float)
+            out.append((g, q.kind, matrix, labels))
+    return out
+
+
+def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-5) -> np.ndarray:
+    """Weights of a pairwise logistic regression: for every question, each candidate that holds the
+    answer against each that does not, no bias (the pairs are symmetric); L2 by `l2` x pairs,
+    solved by Newton's method (a handful of features, so each step is exact)."""
+    diffs = []
+    for _, _, matrix, labels in rows:
+        pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+        if len(pos) and len(neg):
+            diffs.append((matrix[pos][:, None, :] - matrix[neg][None, :, :]).reshape(-1, matrix.shape[1]))
+    if not diffs:
+        return np.zeros(len(FEATURES))
+    x = np.vstack(diffs)  # the answer minus a non-answer: label 1 (its mirror, label 0, adds nothing new)
+    w = np.zeros(x.shape[1])
+    ridge = l2 * len(x) * np.eye(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - 1) + ridge @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def hits_at_one(rows, weights) -> dict[str, tuple[int, int, int]]:
+    """Per kind: questions, answered at rank 1 by the first stage, and after re-ranking."""
+    out: dict[str, list[int]] = {}
+    for _, kind, matrix, labels in rows:
+        n = out.setdefault(kind, [0, 0, 0])
+        n[0] += 1
+        n[1] += int(labels[0])
+        n[2] += int(labels[order(matrix, weights)[0]])
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    from .calibrate import ROOT
+    from .search import KnowledgeBase, Settings
+
+    ap = argparse.ArgumentParser(description="Fit the re-ranking model on question sets (nothing is written).")
+    ap.add_argument("sets", nargs="*", type=Path)
+    ap.add_argument("--l2", type=float, default=1e-5)
+    args = ap.parse_args(argv)
+    paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
+    kb = KnowledgeBase.load(cache_dir=None, settings=Settings(rerank_weights=()))
+    rows = collect(kb, paths)
+    held: dict[str, list[int]] = {}
+    for g in range(len(paths)):  # leave one set out
+        w = fit([r for r in rows if r[0] != g], args.l2)
+        for kind, (n, a, b) in hits_at_one([r for r in rows if r[0] == g], w).items():
+            t = held.setdefault(kind, [0, 0, 0])
+            t[0] += n
+            t[1] += a
+            t[2] += b
+    for kind, (n, a, b) in sorted(held.items()):
+        print(f"{kind:12s} {n:5d} questions  hit@1 {a / n:.4f} -> {b / n:.4f} (leave one set out)")
+    w = fit(rows, args.l2)
+    print("rerank_weights = (" + ", ".join(f"{x:.3f}" for x in w) + ")")
+
+
+if __name__ == "__main__":
+    main()

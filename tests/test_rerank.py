@@ -1,0 +1,83 @@
+"""The re-ranking of the best paragraphs (retrieval/rerank.py): its features, its fit, and what it
+may and may not change in an answer."""
+
+import numpy as np
+import pytest
+from officebot.retrieval import KnowledgeBase, rerank
+from officebot.retrieval.search import Settings
+
+
+@pytest.fixture(scope="module")
+def first_stage(tmp_path_factory):
+    """The same knowledge, searched without re-ranking."""
+    return KnowledgeBase.load(settings=Settings(rerank_weights=()), cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+def _keys(answer):
+    return [(h.passage.doc_id, h.passage.paragraph) for h in answer.hits]
+
+
+def test_features_of_the_candidates(kb):
+    passages, matrix = kb.rerank_candidates("同事之间闹矛盾了怎么相处")
+    assert matrix.shape == (len(passages), len(rerank.FEATURES))
+    assert len(passages) >= rerank.RERANK_DEPTH
+    assert len({(p.doc_id, p.paragraph) for p in passages}) == len(passages)  # one per paragraph
+    assert matrix[0, 0] == 1.0  # the best score over itself
+    assert np.all(np.diff(matrix[:, 0]) <= 1e-9)  # best first
+    assert np.all(np.diff(matrix[:, 1]) < 0)  # 1 / rank
+    assert np.all((matrix >= 0) & (matrix <= 1.0 + 1e-9))  # every feature is a share or a ratio
+    assert kb.rerank_candidates("") is None
+    assert kb.rerank_candidates("？？？") is None
+
+
+def test_order_follows_the_weights_and_keeps_ties_in_place():
+    m = np.array([[1.0, 0.0], [0.5, 1.0], [0.2, 1.0]])
+    assert rerank.order(m, (1.0, 0.0)) == [0, 1, 2]
+    assert rerank.order(m, (0.0, 1.0)) == [1, 2, 0]  # 1 and 2 tie: the first stage's order
+    assert rerank.order(m, (1.0, 1.0)) == [1, 2, 0]
+
+
+def test_fit_finds_the_feature_that_marks_the_answer():
+    rng = np.random.default_rng(3)
+    rows = []
+    for g in range(60):
+        m = rng.random((5, 3))
+        answer = int(rng.integers(5))
+        m[answer, 1] += 0.6  # feature 1 tells the answer; 0 and 2 are noise
+        labels = np.zeros(5)
+        labels[answer] = 1
+        rows.append((g % 3, "paraphrase", m, labels))
+    w = rerank.fit(rows)
+    assert w[1] > 2 * abs(w[0]) and w[1] > 2 * abs(w[2])
+    n, before, after = rerank.hits_at_one(rows, w)["paraphrase"]
+    assert n == 60 and after >= before + 20
+    assert np.all(rerank.fit([]) == 0)  # nothing to learn from
+
+
+@pytest.mark.parametrize(("question", "answer"), [
+    ("同事之间互相拆台会有什么后果", "一起倒台"),
+    ("制度都有了为什么还出问题", "在注重规范中求精细"),
+    ("上面的精神怎么往下传，下面的情况又怎么往上报", "强化左右沟通协调"),
+    ("办公室的活是不是大到给领导出主意、小到打扫卫生都得管", "小至搞好室内卫生"),
+])
+def test_reranking_brings_the_answer_up(kb, first_stage, question, answer):
+    """Questions in staff's words whose answer the first stage ranks second or lower."""
+    assert answer not in first_stage.search(question, k=5).hits[0].passage.text
+    assert answer in kb.search(question, k=5).hits[0].passage.text
+
+
+@pytest.mark.parametrize("question", [
+    "信息报送时限是多少", "我刚调到办公室，写材料总写不好怎么办", "公章丢了怎么补办", "番茄炒蛋怎么做",
+    "服从什么", "什么是忠诚", "办公室工作包括哪些", "党委办公室的工作分别有哪几个方面", "停电的时候家里点蜡烛怎么放比较安全",
+])
+def test_reranking_changes_the_order_not_the_verdict(kb, first_stage, question):
+    """The first stage's best paragraphs in another order, with the first stage's scores rank by
+    rank, and outlines where they were; whether it is answered is decided as without re-ranking."""
+    a, b = kb.search(question, k=5), first_stage.search(question, k=5)
+    assert a.answered == b.answered
+    candidates = {(p.doc_id, p.paragraph) for p in kb.rerank_candidates(question)[0]}
+    assert {(h.passage.doc_id, h.passage.paragraph) for h in a.hits if h.passage.kind == "passage"} <= candidates
+    assert [(h.rank, h.passage.text) for h in a.hits if h.passage.kind == "outline"] == [
+        (h.rank, h.passage.text) for h in b.hits if h.passage.kind == "outline"]
+    assert [h.score for h in a.hits] == [h.score for h in b.hits]
+    assert [h.rank for h in a.hits] == list(range(1, len(a.hits) + 1))
