@@ -20,7 +20,7 @@ import numpy as np
 
 from .answers import model_inputs
 from .evaluate import load_questions
-from .search import KnowledgeBase
+from .search import KnowledgeBase, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -73,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--knowledge", help="knowledge directory")
     args = parser.parse_args(argv)
     paths = args.sets or [p for p in sorted((ROOT / "tests").glob("questions*.yaml")) if p.name not in HELD_OUT]
-    kb = KnowledgeBase.load(args.knowledge)
+    # whether a question is answered is judged on the first stage's hits (before the re-ranking,
+    # retrieval/rerank.py): the features are read from those
+    kb = KnowledgeBase.load(args.knowledge, settings=Settings(rerank_weights=()))
     x, y, groups = collect(kb, paths)
 
     abstained = false = unanswerable = answerable = 0
