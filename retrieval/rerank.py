@@ -112,28 +112,30 @@ def features(
 
     first = float(fused[candidates[0]]) or 1.0
     at = np.searchsorted(runs.pool, candidates)
+    hays = [kb._haystack(passages[i]) for i in candidates]
+    # the candidates' sentences, all in one table: each string is looked for once
+    lists = [kb._sentences(passages[i])[1] or [hay] for i, hay in zip(candidates, hays)]
+    where = _Sentences([x for sentences in lists for x in sentences])
+    bounds = list(itertools.accumulate(map(len, lists), initial=0))
     rows = []
     for r, i in enumerate(candidates):
-        p = passages[i]
-        hay = kb._haystack(p)
+        p, hay = passages[i], hays[r]
+        lo, hi = bounds[r], bounds[r + 1]
         found = present(hay)
         live = [j for j, v in enumerate(found) if v]  # what a sentence may have: what the passage has
-        sentences = kb._sentences(p)[1] or [hay]
-        where = _Sentences(sentences)
         # how much of each word each sentence has (rows: the words the passage has)
-        has = np.zeros((len(live), len(sentences)))
+        has = np.zeros((len(live), hi - lo))
         for row, j in enumerate(live):
             w, ex, _ = spec[j]
-            whole = where.having((w, *ex))
+            whole = where.having((w, *ex), lo, hi)
             has[row, list(whole)] = 1.0
-            if parts[j]:
-                for g in parts[j]:
-                    for at_ in where.having((g,)) - whole:
-                        has[row, at_] += 1 / len(parts[j])
+            for g in parts[j]:
+                for at_ in where.having((g,), lo, hi) - whole:
+                    has[row, at_] += 1 / len(parts[j])
         live_weight = weight[live] / total
         by_sentence = live_weight @ has
         # two sentences together: a word counts if either has it
-        pairs = live_weight @ np.maximum(has[:, :-1], has[:, 1:]) if len(sentences) > 1 else by_sentence
+        pairs = live_weight @ np.maximum(has[:, :-1], has[:, 1:]) if hi - lo > 1 else by_sentence
         grams_here = [g for g in asked if g in hay]
         j = at[r]
         share = float(runs.share[j]) if j < len(runs.pool) and runs.pool[j] == i else 0.0
@@ -166,7 +168,7 @@ def features(
             float(pairs.max()) if len(pairs) else 0.0,
             sum(found) / len(spec) if spec else 0.0,
             float(bool(most) and most in hay),
-            where.most(grams_here) / len(asked) if asked else 0.0,
+            where.most(grams_here, lo, hi) / len(asked) if asked else 0.0,
             cover(present(head)) if head else 0.0,
             float(any(s[i] if s.dtype == bool else i in s for s in runs.shaped)),
             sum(q in hay for q in quoted) / len(quoted) if quoted else 0.0,
@@ -181,32 +183,39 @@ def _heading(section: tuple[str, ...]) -> str:
 
 
 class _Sentences:
-    """Which of a passage's sentences hold a string: the occurrences in the sentences joined, each
-    within one sentence (a stretch across two is no sentence's)."""
+    """Which sentences hold a string: its occurrences in the sentences joined, each within one
+    sentence (a stretch across two is no sentence's), found once per string."""
 
     def __init__(self, sentences: Sequence[str]):
         self.text = "".join(sentences)
         self.starts = list(itertools.accumulate((len(x) for x in sentences[:-1]), initial=0))
         self.ends = [a + len(x) for a, x in zip(self.starts, sentences)]
+        self.found: dict[str, list[int]] = {}
 
-    def having(self, keys: Sequence[str]) -> set[int]:
-        out: set[int] = set()
-        for key in keys:
-            if not key:
-                continue
-            k = self.text.find(key)
+    def _of(self, key: str) -> list[int]:
+        out = self.found.get(key)
+        if out is None:
+            out = []
+            k = self.text.find(key) if key else -1
             while k >= 0:
                 s = bisect.bisect_right(self.starts, k) - 1
-                if k + len(key) <= self.ends[s]:
-                    out.add(s)
+                if k + len(key) <= self.ends[s] and (not out or out[-1] != s):
+                    out.append(s)
                 k = self.text.find(key, k + 1)
+            self.found[key] = out
         return out
 
-    def most(self, keys: Sequence[str]) -> int:
-        """The most of `keys` that one sentence holds."""
-        count = [0] * len(self.starts)
+    def having(self, keys: Sequence[str], lo: int = 0, hi: int | None = None) -> set[int]:
+        """The sentences from `lo` to `hi` (numbered from `lo`) that hold any of `keys`."""
+        hi = len(self.starts) if hi is None else hi
+        return {s - lo for key in keys for s in self._of(key) if lo <= s < hi}
+
+    def most(self, keys: Sequence[str], lo: int = 0, hi: int | None = None) -> int:
+        """The most of `keys` that one sentence from `lo` to `hi` holds."""
+        hi = len(self.starts) if hi is None else hi
+        count = [0] * (hi - lo)
         for key in keys:
-            for s in self.having((key,)):
+            for s in self.having((key,), lo, hi):
                 count[s] += 1
         return max(count, default=0)
 
