@@ -81,3 +81,14 @@ def test_reranking_changes_the_order_not_the_verdict(kb, first_stage, question):
         (h.rank, h.passage.text) for h in b.hits if h.passage.kind == "outline"]
     assert [h.score for h in a.hits] == [h.score for h in b.hits]
     assert [h.rank for h in a.hits] == list(range(1, len(a.hits) + 1))
+
+
+def test_sentences_table_finds_strings_within_one_sentence():
+    table = rerank._Sentences(["办公室要服务领导。", "服务基层，", "领导满意。"])
+    assert table.having(("服务",)) == {0, 1}
+    assert table.having(("领导",)) == {0, 2}
+    assert table.having(("领导。服务",)) == set()  # across two sentences: no sentence's
+    assert table.having(("服务", "满意"), 1, 3) == {0, 1}  # numbered from `lo`
+    assert table.having(("",)) == set()
+    assert table.most(["服务", "领导", "办公室"]) == 3
+    assert table.most(["服务", "领导"], 1, 3) == 1
