@@ -7,7 +7,7 @@ signals of answering (`FEATURES`): its score and its runs' shares, how much of t
 best sentence and its best two sentences hold, whether its headings hold the question, the longest
 stretch of the question it repeats, and so on. A linear model over them (`Settings.rerank_weights`)
 orders the paragraphs, a pairwise logistic regression (RankNet's loss, linear) fitted by
-`python -m officebot.retrieval.rerank` on the project's question sets: the model learns what
+`python -m officebot.retrieval.rerank_fit` on the project's question sets: the model learns what
 answering looks like, not which passage answers which question (no signal names a passage, its
 place or its length). Only the order changes: the scores the first stage gave stay with the ranks,
 so outlines and everything after compare scores as before.
@@ -15,13 +15,11 @@ so outlines and everything after compare scores as before.
 
 from __future__ import annotations
 
-import argparse
 import bisect
 import functools
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -224,90 +222,3 @@ def order(matrix: np.ndarray, weights: Sequence[float]) -> list[int]:
     """The candidates' positions, best first by the model (ties: the first stage's order)."""
     score = matrix @ np.asarray(weights, dtype=float)
     return sorted(range(len(score)), key=lambda j: (-score[j], j))
-
-
-# ---- fitting --------------------------------------------------------------------------------
-
-
-def collect(kb: KnowledgeBase, paths: list[Path]) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
-    """For every answerable question of the sets: its set, kind, the candidates' features and
-    whether each holds the answer (as `office-bot eval` judges a hit)."""
-    from .evaluate import contains_answer, load_questions
-
-    out = []
-    for g, path in enumerate(paths):
-        for q in load_questions(path):
-            if q.kind == "unanswerable":
-                continue
-            found = kb.rerank_candidates(q.q)
-            if found is None:
-                continue
-            passages, matrix = found
-            labels = np.array([contains_answer(p.text, q.answer, q.kind == "list") for p in passages], dtype=float)
-            out.append((g, q.kind, matrix, labels))
-    return out
-
-
-def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-5) -> np.ndarray:
-    """Weights of a pairwise logistic regression: for every question, each candidate that holds the
-    answer against each that does not, no bias (the pairs are symmetric); L2 by `l2` x pairs,
-    solved by Newton's method (a handful of features, so each step is exact)."""
-    diffs = []
-    for _, _, matrix, labels in rows:
-        pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
-        if len(pos) and len(neg):
-            diffs.append((matrix[pos][:, None, :] - matrix[neg][None, :, :]).reshape(-1, matrix.shape[1]))
-    if not diffs:
-        return np.zeros(len(FEATURES))
-    x = np.vstack(diffs)  # the answer minus a non-answer: label 1 (its mirror, label 0, adds nothing new)
-    w = np.zeros(x.shape[1])
-    ridge = l2 * len(x) * np.eye(x.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - 1) + ridge @ w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
-
-
-def hits_at_one(rows, weights) -> dict[str, tuple[int, int, int]]:
-    """Per kind: questions, answered at rank 1 by the first stage, and after re-ranking."""
-    out: dict[str, list[int]] = {}
-    for _, kind, matrix, labels in rows:
-        n = out.setdefault(kind, [0, 0, 0])
-        n[0] += 1
-        n[1] += int(labels[0])
-        n[2] += int(labels[order(matrix, weights)[0]])
-    return {k: (a, b, c) for k, (a, b, c) in out.items()}
-
-
-def main(argv: list[str] | None = None) -> None:
-    from .calibrate import ROOT
-    from .search import KnowledgeBase, Settings
-
-    ap = argparse.ArgumentParser(description="Fit the re-ranking model on question sets (nothing is written).")
-    ap.add_argument("sets", nargs="*", type=Path)
-    ap.add_argument("--l2", type=float, default=1e-5)
-    args = ap.parse_args(argv)
-    paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
-    kb = KnowledgeBase.load(cache_dir=None, settings=Settings(rerank_weights=()))
-    rows = collect(kb, paths)
-    held: dict[str, list[int]] = {}
-    for g in range(len(paths)):  # leave one set out
-        w = fit([r for r in rows if r[0] != g], args.l2)
-        for kind, (n, a, b) in hits_at_one([r for r in rows if r[0] == g], w).items():
-            t = held.setdefault(kind, [0, 0, 0])
-            t[0] += n
-            t[1] += a
-            t[2] += b
-    for kind, (n, a, b) in sorted(held.items()):
-        print(f"{kind:12s} {n:5d} questions  hit@1 {a / n:.4f} -> {b / n:.4f} (leave one set out)")
-    w = fit(rows, args.l2)
-    print("rerank_weights = (" + ", ".join(f"{x:.3f}" for x in w) + ")")
-
-
-if __name__ == "__main__":
-    main()

@@ -3,7 +3,7 @@ may and may not change in an answer."""
 
 import numpy as np
 import pytest
-from officebot.retrieval import KnowledgeBase, rerank
+from officebot.retrieval import KnowledgeBase, rerank, rerank_fit
 from officebot.retrieval.search import Settings
 
 
@@ -47,11 +47,11 @@ def test_fit_finds_the_feature_that_marks_the_answer():
         labels = np.zeros(5)
         labels[answer] = 1
         rows.append((g % 3, "paraphrase", m, labels))
-    w = rerank.fit(rows)
+    w = rerank_fit.fit(rows)
     assert w[1] > 2 * abs(w[0]) and w[1] > 2 * abs(w[2])
-    n, before, after = rerank.hits_at_one(rows, w)["paraphrase"]
+    n, before, after = rerank_fit.hits_at_one(rows, w)["paraphrase"]
     assert n == 60 and after >= before + 20
-    assert np.all(rerank.fit([]) == 0)  # nothing to learn from
+    assert np.all(rerank_fit.fit([]) == 0)  # nothing to learn from
 
 
 @pytest.mark.parametrize(("question", "answer"), [

@@ -1,0 +1,102 @@
+"""Fit the re-ranking model (retrieval/rerank.py): which of the best paragraphs answers?
+
+    python -m officebot.retrieval.rerank_fit [--l2 1e-5] [SET.yaml ...]
+
+Reads question sets (default: every tests/questions*.yaml), takes for each answerable question the
+paragraphs the re-ranking orders and their `rerank.FEATURES` (searched without re-ranking), and
+which of them hold the answer (as `office-bot eval` judges a hit); fits a pairwise logistic
+regression over them and prints hit@1 before and after re-ranking, each set judged by a model
+fitted on the others (leave one set out), then the weights fitted on all. Copy the printed weights
+into `Settings.rerank_weights` (retrieval/search.py) when they should change; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+from .calibrate import ROOT
+from .evaluate import contains_answer, load_questions
+from .rerank import FEATURES, order
+from .search import KnowledgeBase, Settings
+
+
+def collect(kb: KnowledgeBase, paths: list[Path]) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
+    """For every answerable question of the sets: its set, kind, the candidates' features and
+    whether each holds the answer (as `office-bot eval` judges a hit)."""
+    out = []
+    for g, path in enumerate(paths):
+        for q in load_questions(path):
+            if q.kind == "unanswerable":
+                continue
+            found = kb.rerank_candidates(q.q)
+            if found is None:
+                continue
+            passages, matrix = found
+            labels = np.array([contains_answer(p.text, q.answer, q.kind == "list") for p in passages], dtype=float)
+            out.append((g, q.kind, matrix, labels))
+    return out
+
+
+def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-5) -> np.ndarray:
+    """Weights of a pairwise logistic regression: for every question, each candidate that holds the
+    answer against each that does not, no bias (the pairs are symmetric); L2 by `l2` x pairs,
+    solved by Newton's method (a handful of features, so each step is exact)."""
+    diffs = []
+    for _, _, matrix, labels in rows:
+        pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+        if len(pos) and len(neg):
+            diffs.append((matrix[pos][:, None, :] - matrix[neg][None, :, :]).reshape(-1, matrix.shape[1]))
+    if not diffs:
+        return np.zeros(len(FEATURES))
+    x = np.vstack(diffs)  # the answer minus a non-answer: label 1 (its mirror, label 0, adds nothing new)
+    w = np.zeros(x.shape[1])
+    ridge = l2 * len(x) * np.eye(x.shape[1])
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - 1) + ridge @ w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def hits_at_one(rows, weights) -> dict[str, tuple[int, int, int]]:
+    """Per kind: questions, answered at rank 1 by the first stage, and after re-ranking."""
+    out: dict[str, list[int]] = {}
+    for _, kind, matrix, labels in rows:
+        n = out.setdefault(kind, [0, 0, 0])
+        n[0] += 1
+        n[1] += int(labels[0])
+        n[2] += int(labels[order(matrix, weights)[0]])
+    return {k: (a, b, c) for k, (a, b, c) in out.items()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description="Fit the re-ranking model on question sets (nothing is written).")
+    ap.add_argument("sets", nargs="*", type=Path)
+    ap.add_argument("--l2", type=float, default=1e-5)
+    args = ap.parse_args(argv)
+    paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
+    kb = KnowledgeBase.load(cache_dir=None, settings=Settings(rerank_weights=()))
+    rows = collect(kb, paths)
+    held: dict[str, list[int]] = {}
+    for g in range(len(paths)):  # leave one set out
+        w = fit([r for r in rows if r[0] != g], args.l2)
+        for kind, (n, a, b) in hits_at_one([r for r in rows if r[0] == g], w).items():
+            t = held.setdefault(kind, [0, 0, 0])
+            t[0] += n
+            t[1] += a
+            t[2] += b
+    for kind, (n, a, b) in sorted(held.items()):
+        print(f"{kind:12s} {n:5d} questions  hit@1 {a / n:.4f} -> {b / n:.4f} (leave one set out)")
+    w = fit(rows, args.l2)
+    print("rerank_weights = (" + ", ".join(f"{x:.3f}" for x in w) + ")")
+
+
+if __name__ == "__main__":
+    main()
