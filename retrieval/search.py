@@ -121,6 +121,11 @@ class Settings:
     answer_bias: float = -1.086
     answer_threshold: float = 0.5881
 
+    def __post_init__(self) -> None:
+        if self.rerank_weights and len(self.rerank_weights) != len(rerank.FEATURES):
+            raise ValueError(f"rerank_weights: {len(self.rerank_weights)} weights for {len(rerank.FEATURES)} "
+                             "signals (rerank.FEATURES); refit with python -m officebot.retrieval.rerank_fit")
+
 
 class KnowledgeBase:
     """Speeches chunked into passages and indexed for search; read-only once built."""

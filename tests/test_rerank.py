@@ -92,3 +92,10 @@ def test_sentences_table_finds_strings_within_one_sentence():
     assert table.having(("",)) == set()
     assert table.most(["服务", "领导", "办公室"]) == 3
     assert table.most(["服务", "领导"], 1, 3) == 1
+
+
+def test_weights_must_match_the_signals():
+    with pytest.raises(ValueError, match="rerank_weights"):
+        Settings(rerank_weights=(1.0, 2.0))
+    assert len(Settings().rerank_weights) == len(rerank.FEATURES)
+    assert Settings(rerank_weights=()).rerank_weights == ()
