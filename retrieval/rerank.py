@@ -2,7 +2,7 @@
 
 BM25 ranks a passage that has the question's words anywhere, and a long paragraph that touches a
 bit of everything ("回顾上半年…") often outscores the one whose single sentence says what was asked.
-The first stage (`KnowledgeBase.search`) picks the RERANK_DEPTH best paragraphs; each gets a few
+The first stage (`KnowledgeBase._first_stage`) picks the RERANK_DEPTH best paragraphs; each gets a few
 signals of answering (`FEATURES`): its score and its runs' shares, how much of the question its
 best sentence and its best two sentences hold, whether its headings hold the question, the longest
 stretch of the question it repeats, and so on. A linear model over them (`Settings.rerank_weights`)
@@ -29,7 +29,7 @@ from .text import bigrams, fold
 if TYPE_CHECKING:
     from .search import KnowledgeBase
 
-RERANK_DEPTH = 5  # paragraphs re-ranked (more when more are shown): ten gained no more on the sets
+RERANK_DEPTH = 5  # paragraphs re-ranked (more when more are shown): ten did no better on the sets
 
 FEATURES = (
     "score / best score",
