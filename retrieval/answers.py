@@ -65,17 +65,23 @@ def passage_forms(kb: KnowledgeBase, passage: Passage):
     return kb._haystack(passage), kb._passage_words(passage)
 
 
+def coverage_weight(kb: KnowledgeBase, word: str, expansions: Sequence[str]) -> float:
+    """A question word's weight in coverage: how specific it is, more for a word the speeches never
+    use and that no synonym reaches, less for a lone character."""
+    weight = kb.tokenizer.specificity(word)
+    if word not in kb._vocabulary() and not expansions:
+        weight *= kb.settings.unknown_boost
+    if len(word) == 1:
+        weight *= 0.5
+    return weight
+
+
 def _coverage(kb: KnowledgeBase, content: Content, haystack: str, words) -> float:
     if not content:
         return 0.0
-    vocabulary = kb._vocabulary()
     total = covered = 0.0
     for w, expansions in content:
-        weight = kb.tokenizer.specificity(w)
-        if w not in vocabulary and not expansions:
-            weight *= kb.settings.unknown_boost
-        if len(w) == 1:
-            weight *= 0.5
+        weight = coverage_weight(kb, w, expansions)
         total += weight
         if w in words or (len(w) != 2 and w in haystack) or any(e in haystack or e in words for e in expansions):
             covered += weight

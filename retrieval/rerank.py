@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .answers import coverage_weight
 from .text import bigrams, fold
 
 if TYPE_CHECKING:
@@ -103,9 +104,7 @@ def features(
         return sum(x * h for (_, _, x), h in zip(spec, has)) / total
 
     weight = np.array([x for _, _, x in spec])
-    # `answers.passage_coverage`'s weights: a word the speeches never use counts more, a lone character less
-    vocabulary, boost = kb._vocabulary(), kb.settings.unknown_boost
-    counted = [x * (boost if w not in vocabulary and not ex else 1.0) * (0.5 if len(w) == 1 else 1.0) for w, ex, x in spec]
+    counted = [coverage_weight(kb, w, ex) for w, ex, _ in spec]  # as `answers.passage_coverage` weighs
     counted_total = sum(counted) or 1.0
 
     first = float(fused[candidates[0]]) or 1.0
@@ -135,8 +134,8 @@ def features(
         # two sentences together: a word counts if either has it
         pairs = live_weight @ np.maximum(has[:, :-1], has[:, 1:]) if hi - lo > 1 else by_sentence
         grams_here = [g for g in asked if g in hay]
-        j = at[r]
-        share = float(runs.share[j]) if j < len(runs.pool) and runs.pool[j] == i else 0.0
+        slot = at[r]  # the candidate's place in the coord pool, if it is there
+        share = float(runs.share[slot]) if slot < len(runs.pool) and runs.pool[slot] == i else 0.0
         grams = float(runs.grams[i])
         section = float(runs.sections[runs.section_of[i]]) if runs.sections is not None else 0.0
         # `answers.passage_coverage` from what was found: a two-character word found only as a

@@ -626,8 +626,8 @@ class KnowledgeBase:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
         stretch of the question (its letters and digits, cut at punctuation and at the words that
         ask) that the passage repeats word for word, beyond what common words share (`PHRASE_FLOOR`
-        characters), and return `top` in the new order. The bonus goes only to passages already among the best,
-        so every other passage stays below them: the order of the rest is unchanged."""
+        characters), and return `top` in the new order. The bonus goes only to passages already
+        among the best, so every other passage stays below them: the order of the rest is unchanged."""
         phrases = question_phrases(query)
         if not phrases:
             return top
