@@ -251,7 +251,7 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     *((re.compile(rf"(?:多少|几)[{units}]"), re.compile(_NUMBER + rf"[{units}]"))
       for units in ("集", "部篇本", "页张", "件项", "位", "期批轮届", "菜", "岁")),
 ]
-N_QUESTION_FEATURES = 4
+N_QUESTION_FEATURES = 5
 # a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
 # content, whatever words it uses; "讲话稿" (a kind of document) is not such a reference
 REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
@@ -350,7 +350,9 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
       that the best passage has no sign of ("公文正文用几号字" and no "号字" in it);
     - whether it asks for such a fact and no sentence of the best passage that holds a word of the
       question has its shape (the fact is not given where the question's topic is);
-    - whether it asks what the speeches say ("讲话里怎么说的"): a question about their content.
+    - whether it asks what the speeches say ("讲话里怎么说的"): a question about their content;
+    - whether it meets the best passage only through the passage's figures of speech
+      (`meets_only_figures`): "蜡烛是用什么原料做的" and the "蜡烛"觉悟 of a speech.
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
     if not passages or not content:
@@ -363,7 +365,50 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     missing = any(not _gives(shape, best.text, query) for shape in asked)
     unplaced = _unplaced(query, content, best, asked)
     refers = bool(REFERS_TO_SPEECH.search(query))
-    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0]
+    figures = meets_only_figures(content, best)
+    return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
+            1.0 if figures else 0.0]
+
+
+# a figure of speech: a short quoted phrase ("“蜡烛”觉悟", "不放“马后炮”"; not a numbered slogan, "“五个
+# 坚持”", nor a quoted saying, "“一切行动听指挥”"), or what a clause likens to ("像一颗钉子一样牢牢固定在
+# 自己的工作上": 一颗钉子; "犹如…": the rest of the clause)
+_QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6})[”\"’」]")
+_LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
+                      r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
+
+
+def figure_spans(text: str) -> list[tuple[int, int]]:
+    """Where the text speaks in figures: its short quoted phrases and what its clauses liken to."""
+    spans = [m.span(1) for m in _QUOTED.finditer(text)]
+    spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _LIKENED.finditer(text))
+    return spans
+
+
+def meets_only_figures(content: Content, passage: Passage) -> bool:
+    """Whether every topical word of the question that the passage has (two characters or more,
+    or through a synonym) is there only inside a figure of speech (`figure_spans`). A question about
+    the literal thing ("蜡烛是用什么原料做的", "象棋的马后炮怎么走") shares only the figure with the
+    passage; one about the figure's point shares more ("办公室干部要有什么样的蜡烛觉悟": 觉悟). The
+    abstention model weighs it with the rest: a question that asks what the figure means ("讲话里
+    “弹好钢琴”是什么意思") meets only the figure too, and is answered."""
+    text = passage.text
+    spans = None
+    figurative = False
+    for word, expansions in _topical(content):
+        if len(word) < 2 or word not in text:
+            if any(e and e in text for e in expansions):
+                return False
+            continue
+        if spans is None:
+            spans = figure_spans(text)
+        at = text.find(word)
+        while at >= 0:
+            if not any(a <= at and at + len(word) <= b for a, b in spans):
+                return False
+            at = text.find(word, at + 1)
+        figurative = True
+    return figurative
 
 
 def object_highlight(passage: Passage, verb: str, highlight: str) -> str:

@@ -38,13 +38,23 @@ def collect(kb: KnowledgeBase, paths: list[Path]) -> tuple[np.ndarray, np.ndarra
     return np.array(rows, dtype=float), np.array(labels), np.array(groups)
 
 
-def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.003, steps: int = 6000, rate: float = 0.5) -> np.ndarray:
-    """Weights and, last, the bias of an L2-regularised logistic regression (gradient descent)."""
+def fit(x: np.ndarray, y: np.ndarray, l2: float = 0.003, steps: int = 50) -> np.ndarray:
+    """Weights and, last, the bias of an L2-regularised logistic regression: the minimum of the mean
+    log loss plus l2/2 times the squared weights (the bias free), by Newton's method, which reaches
+    it in a few steps where gradient descent took thousands."""
     xb = np.hstack([x, np.ones((len(x), 1))])
-    w = np.zeros(xb.shape[1])
+    n, d = xb.shape
+    ridge = np.full(d, l2)
+    ridge[-1] = 0.0
+    w = np.zeros(d)
     for _ in range(steps):
         p = 1 / (1 + np.exp(-xb @ w))
-        w -= rate * (xb.T @ (p - y) / len(y) + l2 * np.r_[w[:-1], 0.0])
+        gradient = xb.T @ (p - y) / n + ridge * w
+        hessian = (xb.T * (p * (1 - p))) @ xb / n + np.diag(ridge) + 1e-9 * np.eye(d)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
     return w
 
 

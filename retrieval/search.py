@@ -99,16 +99,17 @@ class Settings:
     # ("党委办公室是党委的什么" -> "党委办公室是党委的“窗口”"): `KnowledgeBase._verbatim_bonus`
     phrase_weight: float = 0.6
     # answered when the logistic model over `answer_features` and their pairwise products
-    # (`answers.model_inputs`) says so; fitted on the 4,921 questions of the 30 sets of rounds up to 26
-    # (python -m officebot.retrieval.calibrate --target 0.035; leave one set out: 0.901 of the
-    # unanswerable questions declined, 0.038 of the answerable ones)
+    # (`answers.model_inputs`) says so; fitted on the 9,892 questions of the 49 sets of rounds up to 45
+    # (python -m officebot.retrieval.calibrate --target 0.0325; leave one set out: 0.891 of the
+    # unanswerable questions declined, 0.033 of the answerable ones; rounds 46 and 47 came after)
     answer_weights: tuple[float, ...] = (
-        0.713, 0.905, -0.289, 1.063, 0.999, -0.065, 0.284, 0.001, -0.458, -0.879, 0.687, 0.385, 0.43, 0.041, 0.478,
-        0.296, 0.008, 0.127, 0.055, -0.378, -0.628, 0.19, 0.52, 0.124, 0.567, 0.378, 0.099, 0.139, 0.231, -0.373,
-        -0.635, 0.224, -0.487, 0.092, 0.199, -0.398, 0.052, -0.425, -0.04, -0.132, 0.354, 0.704, 0.448, 0.125, 0.177,
-        0.317, -0.359, -0.654, 0.251, 0.587, 0.352, 0.254, 0.497, -0.383, -0.622, 0.263, -0.166, 0.149, -0.164,
-        -0.002, -0.092, 0.326, 0.047, -0.022, -0.063, -0.088, 0.055, 0.001, 0.015, -0.206, 0.466, -0.458, -0.458,
-        0.124, -0.879, 0.124, 0.687,
+        0.638, 0.849, -0.292, 1.02, 0.829, -0.154, 0.245, 0.031, -0.393, -0.814, 0.795, -0.349, 0.348, 0.405, 0.026,
+        0.47, 0.248, -0.015, 0.123, 0.057, -0.365, -0.599, 0.21, -0.108, 0.519, 0.104, 0.575, 0.335, 0.067, 0.141,
+        0.238, -0.325, -0.575, 0.237, -0.108, -0.461, 0.111, 0.162, -0.402, 0.035, -0.377, -0.059, -0.158, 0.407,
+        -0.214, 0.698, 0.417, 0.134, 0.163, 0.304, -0.292, -0.571, 0.303, -0.135, 0.471, 0.278, 0.215, 0.403, -0.36,
+        -0.61, 0.34, -0.107, -0.219, 0.092, -0.182, 0.005, -0.082, 0.459, -0.215, 0.067, 0.014, -0.041, -0.066, 0.058,
+        0.0, 0.031, 0.037, -0.167, 0.55, -0.193, -0.393, -0.393, 0.223, -0.0, -0.814, 0.223, -0.0, 0.795, 0.01,
+        -0.349,
     )
     # the order of the best paragraphs (`retrieval/rerank.py`): a linear model over
     # `rerank.FEATURES`, fitted by `python -m officebot.retrieval.rerank_fit` on the 45 sets up to round 39
@@ -118,8 +119,8 @@ class Settings:
         5.051, 0.065, -0.735, 0.483, -0.656, -1.837, 1.117, 2.561, 3.305, 3.353, 0.285, 0.42, -1.728, 3.819, 0.916,
         2.623,
     )
-    answer_bias: float = -1.086
-    answer_threshold: float = 0.5881
+    answer_bias: float = -0.784
+    answer_threshold: float = 0.5922
 
     def __post_init__(self) -> None:
         if self.rerank_weights and len(self.rerank_weights) != len(rerank.FEATURES):

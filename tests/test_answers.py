@@ -9,6 +9,8 @@ from officebot.retrieval.answers import (
     answer_highlight,
     asked_facts,
     choose_part,
+    figure_spans,
+    meets_only_figures,
     model_inputs,
     paragraph_parts,
     question_features,
@@ -334,7 +336,7 @@ def test_question_features(kb):
         _, _, content = kb.query_terms(q)
         return question_features(kb, q, content, answer.hits)
 
-    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0]  # 号字 nowhere, a format asked
+    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0]  # 号字 nowhere, a format asked
     # a question about what the speeches say; "讲话稿" is a kind of document, not a reference
     assert features("讲话里打了个什么比方")[3] == 1.0
     assert features("领导讲话稿一般写多少字")[3] == 0.0
@@ -344,13 +346,51 @@ def test_question_features(kb):
     # a phone number is five digits or more: a year ("2021年") in the passage is not one
     assert features("区委办信息室的电话号码是多少")[1] == 1.0
     # asked, and "半小时内" stands in the sentence about reporting
-    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0]
+    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0, 0.0]
     assert features("同事之间有矛盾怎么办")[1:3] == [0.0, 0.0]
     # a count is asked in a unit ("几天": days, not the "十年" of "十年冷"), and a figure the question
     # states itself ("一年") is not its answer
     assert features("工作满十年年休假有几天")[1:3] == [1.0, 1.0]
     assert features("办公室人员年休假一年有几天")[1:3] == [1.0, 1.0]
     assert len(model_inputs(kb.answer_features(kb.query_terms("x")[2], [], "x"))) == len(kb.settings.answer_weights)
+
+
+def test_figure_spans_are_quoted_phrases_and_likening_clauses():
+    text = "要发扬燃烧自己照亮别人的“蜡烛”精神，像一颗钉子一样牢牢固定在自己的工作上，不放“马后炮”。"
+    spans = [text[a:b] for a, b in figure_spans(text)]
+    assert "蜡烛" in spans and "马后炮" in spans
+    assert "一颗钉子" in spans  # what the clause likens to, not the rest of it ("工作")
+    assert not any("燃烧自己" in s or "工作" in s for s in spans)
+    other = "团结犹如一座大厦，要靠大家"
+    assert [other[a:b] for a, b in figure_spans(other)] == ["一座大厦"]
+    assert figure_spans("信息报送要及时准确。") == []
+
+
+def test_meets_only_figures(kb):
+    def passage(text):
+        return Passage(id=0, doc_id="d", title="t", date="", section=(), paragraph=0, part=0, text=text)
+
+    figurative = passage("要多下“及时雨”，不放“马后炮”。要像一颗钉子一样牢牢固定在自己的工作上。")
+    # the literal thing: the question shares only the figures with the passage
+    assert meets_only_figures([("象棋", []), ("马后炮", []), ("杀法", [])], figurative)
+    assert meets_only_figures([("钉子", []), ("轮胎", [])], figurative)
+    # a word the passage has outside a figure, or through a synonym, is a real meeting
+    assert not meets_only_figures([("马后炮", []), ("工作", [])], figurative)
+    assert not meets_only_figures([("马后炮", []), ("岗位", ["工作"])], figurative)
+    # no word in common at all is not "only figures"
+    assert not meets_only_figures([("轮胎", [])], figurative)
+    # a word both inside and outside a figure is met plainly
+    assert not meets_only_figures([("钉子", [])], passage("钉子要钉牢，像“钉子”一样。"))
+
+
+def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_model(kb):
+    # the speeches' "马后炮" and "钉子" are figures; these questions ask about chess and tyres
+    for q in ("中国象棋的马后炮怎么下", "汽车轮胎扎了一颗钉子，还能继续开多远"):
+        answer = kb.search(q, k=5)
+        assert kb.answer_features(kb.query_terms(q)[2], answer.hits, q)[-1] == 1.0, q
+    assert not kb.search("象棋里的马后炮杀法具体怎么走", k=5).answered
+    # what the figure means is what the speech says: answered
+    assert kb.search("讲话里说不放马后炮是什么意思", k=5).answered
 
 
 @pytest.mark.parametrize(
