@@ -195,7 +195,8 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"\d{2,4}\s*年|[〇零一二三四五六七八九]{4}年|\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
     ("amount",
      re.compile(r"多少钱|多少元|几块钱|标准是多少|每人每[餐天晚]|每[餐晚]|补助|补贴|报销|报账|费用|金额|加几分|多少分|"
-                r"几分|多少平|面积|工资|奖金|津贴|[^，。？?\s]{1,3}费(?:是多少|怎么算|有没有|标准|多少)|有没有[^，。？?\s]{1,4}费"),
+                r"几分|多少平|面积|工资|奖金|津贴|[^，。？?\s]{1,3}费(?:是多少|(?:怎么|如何)计?算|有没有|标准|多少)|有没有[^，。？?\s]{1,4}费|"
+                r"(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费"),
      re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
     ("frequency",
      re.compile(r"(?:多长时间|多久|几天|几个月|几年|多少天)[^，。？?]{0,6}一[次期回]|一年[^，。？?]{0,4}(?:几|多少)[次期回]|"
@@ -289,8 +290,8 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # about the question's topic that has none of it does not answer, however much else it shares
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
-_ASKS_IN_WORDS = re.compile(r"多少|多长|多久|几(?!乎)|哪[一个天年月里儿]|何时|什么时候|什么地方|比例|号码|怎么算|标准|"
-                            r"有没有[^，。？?\s]{1,4}费")
+_ASKS_IN_WORDS = re.compile(r"多少|多长|多久|几(?!乎)|哪[一个天年月里儿]|何时|什么时候|什么地方|比例|号码|(?:怎么|如何)计?算|标准|"
+                            r"有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费")
 
 
 def _topical(content: Content) -> Content:

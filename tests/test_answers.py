@@ -315,6 +315,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("领导交下来的事有几件拖了好久", []),  # 有几件: a few, not how many
         ("加班费怎么算", ["amount"]),
         ("周末加班有没有加班费", ["amount"]),
+        ("加班费怎么计算", ["amount"]),  # 怎么算, 如何计算 alike
+        ("节假日加班能拿加班费吗", ["amount"]),
         ("办会不就是布置个会场吗，还要管哪些事", []),  # names a place, asks for none
         ("对单位忠诚具体体现在什么地方", []),
         ("会议在哪个会议室开", ["place"]),
