@@ -188,7 +188,7 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
 # format, a procedure, a rank.
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
-     re.compile(r"哪一?年|哪一?天|几月|何时|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
+     re.compile(r"哪一?年|哪一?天|几月|(?<!任)何时|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
                 r"(?:施行|实施|生效|出台|印发|修订|发布|公布|颁布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效|"
                 r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)|"
                 r"(?:定在|安排在|改到|推迟到|放在)(?:什么时候|哪天|哪一天|几号|几月)|什么时候(?:召开|举行|举办)"),
@@ -203,13 +203,14 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"每[年月周季][^，。？?]{0,4}(?:几|多少)次|频次|频率"),
      re.compile(r"每[年月周季天日]|[\d一二两三四五六七八九十半]+\s*(?:个)?[年月周季天日]一[次期回]|定期|每隔")),
     ("count",
-     re.compile(r"几条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
+     re.compile(r"几条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
                 r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|几)(?:[集部篇页张本件位项期批轮届]|学时|课时|学分)(?=[？?吗呢，,。\s]|$)"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁)|"
                 r"第一时间|随时|马上|立即")),
     ("share",
      re.compile(r"比例|百分之几|百分比|占比|几成|比率"),
-     re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成")),
+     # "一分部署、九分落实": a proportion in parts
+     re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成|[一二三四五六七八九十]分[^，。；,;]{1,6}[一二三四五六七八九十]分")),
     ("contact",
      re.compile(r"电话(?:号码)?(?:是)?多少|号码|热线|邮箱|传真|网址"),
      re.compile(r"\d{5,}|\d{3,4}-\d{6,8}|@|www|http")),  # a number of five digits or more, not a year
@@ -265,7 +266,8 @@ QUESTION_FRAME = re.compile(
 
 # "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number; "哪几条"
 # asks which ones, not how many
-_FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十|哪)几")
+_FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十|哪)几|(?:[里的们中批]|科室?|单位)几(?=个人|个同事)|"
+                  r"几(?=个人(?:之间|互相|都|各|一起))|(?:拖|过|没|缓|压|晚|迟)几(?=天|日)|了几(?=次|回|遍)")
 
 
 def asked_facts(query: str) -> list[str]:
@@ -283,6 +285,8 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
             if name == "count":
                 shape = next((unit for asks, unit in COUNT_UNITS if asks.search(asking)), shape)
             shapes.append((name, shape))
+    if any(name == "frequency" for name, _ in shapes):  # "多久听一次汇报": how often, not how long
+        shapes = [(name, shape) for name, shape in shapes if name != "count"]
     return shapes
 
 
@@ -290,7 +294,7 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # about the question's topic that has none of it does not answer, however much else it shares
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
-_ASKS_IN_WORDS = re.compile(r"多少|多长|多久|几(?!乎)|哪[一个天年月里儿]|何时|什么时候|什么地方|比例|号码|(?:怎么|如何)计?算|标准|"
+_ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|(?:怎么|如何)计?算|标准|"
                             r"有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费")
 
 

@@ -309,7 +309,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("活动怎么报名", ["procedure"]),
         ("在办公室要把心放在哪里", []),
         ("密码工作是党的哪几条线", []),  # which ones, not how many
-        ("督查通报多久发一次", ["frequency", "count"]),
+        ("督查通报多久发一次", ["frequency"]),
         ("会议定在什么时候", ["date"]),
         ("这部电视剧一共有多少集？", ["count"]),
         ("领导交下来的事有几件拖了好久", []),  # 有几件: a few, not how many
@@ -320,7 +320,17 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("办会不就是布置个会场吗，还要管哪些事", []),  # names a place, asks for none
         ("对单位忠诚具体体现在什么地方", []),
         ("会议在哪个会议室开", ["place"]),
-        ("督查通报多长时间发一期", ["frequency", "count"]),
+        ("督查通报多长时间发一期", ["frequency"]),  # how often, not how long
+        ("各级党委对办公室的工作多久要听一次汇报", ["frequency"]),
+        # 几 as "a few", 多长远 and 任何时候 ask for no figure
+        ("科室里几个人互相防着，怎么办", []),
+        ("几个人之间互相猜疑，工作还能干好吗", []),
+        ("我想先拖几天再说，可以吗", []),
+        ("过几天上级检查组要来，接待要注意什么", []),
+        ("报了几次都没人管", []),
+        ("给领导出主意要有多长远的眼光", []),
+        ("在任何时候都要守住哪几样", []),
+        ("这次会议需要几个人参加", ["count"]),  # asked: how many people
         ("岗前培训一共多少学时", ["count"]),
         ("公章丢了要走什么程序补刻", ["procedure"]),
         ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
