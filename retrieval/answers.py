@@ -188,11 +188,12 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
 # format, a procedure, a rank.
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
-     re.compile(r"哪一?年|哪一?天|几月|(?<!任)何时|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
+     re.compile(r"哪一?年|哪一?天|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|几点(?:钟|开|上班|下班|供应|到|前|之前|以前)|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
                 r"(?:施行|实施|生效|出台|印发|修订|发布|公布|颁布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效|"
                 r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)|"
                 r"(?:定在|安排在|改到|推迟到|放在)(?:什么时候|哪天|哪一天|几号|几月)|什么时候(?:召开|举行|举办)"),
-     re.compile(r"\d{2,4}\s*年|[〇零一二三四五六七八九]{4}年|\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日")),
+     re.compile(r"\d{2,4}\s*年|[〇零一二三四五六七八九]{4}年|\d{1,2}\s*月|[一二三四五六七八九十]+月[一二三四五六七八九十]+日|"
+                r"\d{1,2}\s*(?:[:：]\d{2}|点)|[一二三四五六七八九十]{1,3}点(?:钟|半|整|[零一二三四五六七八九十]{1,3}分)")),
     ("amount",
      re.compile(r"多少钱|多少元|几块钱|标准是多少|每人每[餐天晚]|每[餐晚]|补助|补贴|报销|报账|费用|金额|加几分|多少分|"
                 r"几分|多少平|面积|工资|奖金|津贴|[^，。？?\s]{1,3}费(?:是多少|(?:怎么|如何)计?算|有没有|标准|多少)|有没有[^，。？?\s]{1,4}费|"
@@ -203,7 +204,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"每[年月周季][^，。？?]{0,4}(?:几|多少)次|频次|频率"),
      re.compile(r"每[年月周季天日]|[\d一二两三四五六七八九十半]+\s*(?:个)?[年月周季天日]一[次期回]|定期|每隔")),
     ("count",
-     re.compile(r"几条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
+     re.compile(r"几条|多少条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
                 r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|几)(?:[集部篇页张本件位项期批轮届]|学时|课时|学分)(?=[？?吗呢，,。\s]|$)"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁)|"
                 r"第一时间|随时|马上|立即")),
@@ -246,7 +247,7 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"几次|多少次"), re.compile(_NUMBER + r"次")),
     (re.compile(r"几个人|多少人|几名|多少名|名额"), re.compile(_NUMBER + r"(?:人|名)")),
     (re.compile(r"多少字|(?<!哪)几个字"), re.compile(_NUMBER + r"字")),
-    (re.compile(r"几条"), re.compile(_NUMBER + r"条")),
+    (re.compile(r"几条|多少条"), re.compile(_NUMBER + r"条")),
     (re.compile(r"多少个"), re.compile(r"[\d一二两三四五六七八九十百千万]+\s*个")),
     (re.compile(r"(?:多少|几)(?:学时|课时)"), re.compile(_NUMBER + r"(?:学时|课时|小时)")),
     # a unit (or units that answer for one another) asked with 多少/几 is given with a number
@@ -266,13 +267,13 @@ QUESTION_FRAME = re.compile(
 
 # "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number; "哪几条"
 # asks which ones, not how many
-_FEW = re.compile(r"(?:这|那|近|前|头|好|最近|过去|十|哪)几|(?:[里的们中批]|科室?|单位)几(?=个人|个同事)|"
+_FEW = re.compile(r"(?:这|那|近|(?<!提)前|头|好|最近|过去|十|哪)几|(?:[里的们中批]|科室?|单位)几(?=个人|个同事)|"
                   r"几(?=个人(?:之间|互相|都|各|一起))|(?:拖|过|没|缓|压|晚|迟)几(?=天|日)|了几(?=次|回|遍)")
 
 
 def asked_facts(query: str) -> list[str]:
     """Kinds of fact the question asks for (see `ASKED_FACTS`)."""
-    return [name for name, _ in _asked_shapes(query)]
+    return list(dict.fromkeys(name for name, _ in _asked_shapes(query)))
 
 
 def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
@@ -282,9 +283,9 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     asking = _FEW.sub("数", query)
     for name, ask, shape in ASKED_FACTS:
         if ask.search(asking):
-            if name == "count":
-                shape = next((unit for asks, unit in COUNT_UNITS if asks.search(asking)), shape)
-            shapes.append((name, shape))
+            # a count in each unit asked ("提前几天…安排几个人": days and people), else any count
+            units = [unit for asks, unit in COUNT_UNITS if asks.search(asking)] if name == "count" else []
+            shapes.extend((name, unit) for unit in units or [shape])
     if any(name == "frequency" for name, _ in shapes):  # "多久听一次汇报": how often, not how long
         shapes = [(name, shape) for name, shape in shapes if name != "count"]
     return shapes

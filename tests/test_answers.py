@@ -331,6 +331,12 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("给领导出主意要有多长远的眼光", []),
         ("在任何时候都要守住哪几样", []),
         ("这次会议需要几个人参加", ["count"]),  # asked: how many people
+        ("会议通知一般要提前几天发出去", ["count"]),  # 提前几天 asks; 前几天 ("a few days ago") does not
+        ("前几天领导批评了我", []),
+        ("每个单位每月要报送多少条信息", ["count"]),
+        ("档案应该在什么时间之前移交归档", ["date"]),
+        ("机关食堂中午几点开饭", ["date"]),  # a time of day
+        ("讲话讲了几点要求", []),  # several points, not a time
         ("岗前培训一共多少学时", ["count"]),
         ("公章丢了要走什么程序补刻", ["procedure"]),
         ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
@@ -340,6 +346,14 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
 )
 def test_asked_facts(query, kinds):
     assert asked_facts(query) == kinds
+
+
+def test_every_count_asked_must_be_given():
+    # days and people are both asked: a passage that gives a number of days only does not answer
+    from officebot.retrieval.answers import _asked_shapes
+    shapes = [shape for _, shape in _asked_shapes("值班表提前几天排好，一个班安排几个人")]
+    assert len(shapes) == 2
+    assert any(shape.search("提前3天") for shape in shapes) and any(shape.search("安排2人") for shape in shapes)
 
 
 def test_question_features(kb):
