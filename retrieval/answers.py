@@ -314,10 +314,39 @@ def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pat
     return any(not any(_gives(shape, s, query) for s in near) for shape in asked)
 
 
+# "中央八项规定具体是哪八条": a number of items asked (four or more: fewer are often told in one
+# phrase), and how many items a text lists: the most in one sentence ("服务领导、服务基层、服务群众"),
+# or its markers ("一是…二是…", "第一…", "1.…", "（一）…", a line each in an outline)
+_ITEMS_ASKED = re.compile(r"哪([四五六七八九十])(?:[条项种点样类大件位]|个(?![字词]))")  # "哪八个字": a phrase
+_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
+_ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]|(?:^|\n|[。；;])\s*\d{1,2}[.、．]|[（(][一二三四五六七八九十][）)]|\n")
+ITEMS_SLACK = 2  # lists are told loosely: "哪六大类" with five named and "等" is still an answer
+
+
+def listed_items(text: str) -> int:
+    """How many items the text lists, at most (see `_ITEMS_ASKED`)."""
+    in_a_sentence = max((s.count("、") + 1 for s in re.split(r"[。；;！!？?\n]", text) if "、" in s), default=0)
+    return max(in_a_sentence, len(_ITEM_MARK.findall(text)))
+
+
+def asks_for_items_not_listed(query: str, hits: Sequence[Hit]) -> bool:
+    """Whether the question asks for N items ("哪八条", N of four or more) and none of the best three
+    hits (passages or outlines) lists nearly as many: the speeches name 中央八项规定 but never
+    list it."""
+    m = _ITEMS_ASKED.search(query)
+    if not m or not hits:
+        return False
+    wanted = _NUMERALS[m.group(1)]
+    return max(listed_items(h.passage.text) for h in hits[:3]) < wanted - ITEMS_SLACK
+
+
 def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hit]) -> bool:
     """Whether the question asks for a figure, a date, a number to call or a place that no
     sentence of the best passage about its topic gives: such a question is declined whatever
-    else the passage shares with it ("区委办信息室的电话号码是多少")."""
+    else the passage shares with it ("区委办信息室的电话号码是多少"); or a number of items that
+    none of the best hits lists (`asks_for_items_not_listed`)."""
+    if asks_for_items_not_listed(query, hits):
+        return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", query)):
         return False

@@ -348,6 +348,22 @@ def test_asked_facts(query, kinds):
     assert asked_facts(query) == kinds
 
 
+def test_listed_items():
+    from officebot.retrieval.answers import listed_items
+    assert listed_items("办公室的核心是“三个服务”。即服务领导、服务基层、服务群众。") == 3
+    assert listed_items("一是抓落实，二是抓督查，三是抓反馈，四是抓总结。") == 4
+    assert listed_items("要严格执行中央八项规定精神。") == 0
+
+
+def test_a_number_of_items_that_no_hit_lists_is_not_an_answer(kb):
+    # the speeches name 中央八项规定 and never list it
+    assert not kb.search("中央八项规定具体是哪八条", k=5).answered
+    # five of the six kinds are named and "等" closes the list: close enough
+    assert kb.search("纪律处分条例规定的纪律有哪六大类", k=5).answered
+    # "哪八个字" asks for a phrase, not eight items
+    assert kb.search("市委书记讲话结尾用了哪八个字表达事业艰难要靠奋斗", k=5).answered
+
+
 def test_every_count_asked_must_be_given():
     # days and people are both asked: a passage that gives a number of days only does not answer
     from officebot.retrieval.answers import _asked_shapes
