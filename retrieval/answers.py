@@ -226,7 +226,10 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("place",
      # "布置个会场" and "体现在什么地方" ask for no place
      re.compile(r"(?:地点|会场|场地)(?:在|是)?(?:哪|什么地方)|(?:哪个|什么)(?:地点|会场|场地|会议室)|"
-                r"(?:在哪里?|在什么地方|哪个地方)(?:开|召开|举行|举办)"),
+                r"(?:在哪里?|在什么地方|哪个地方)(?:开|召开|举行|举办)|"
+                # a region asked: "西点军校位于哪个州", "街亭在今天的哪个省", "哪个国家的人发明的"
+                # (not a city: "推动哪个城市的发展" is answered by its name, 泸州, with no 市)
+                r"(?:位于|在|属于)[^，。？?]{0,4}哪(?:个|一)?(?:省|州|县|国家|国)|哪(?:个|一)?(?:省份|国家)"),
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
     ("rank",
      re.compile(r"什么级别|哪个级别|几级|职级|级别|编制|职称"),
@@ -239,6 +242,14 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
 ]
 # a count asks in a unit: "有几天" is answered by a number of days, not by the "十年" of "板凳宁做十年冷"
 _NUMBER = r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?"
+# a region is given by its kind: a province by "…省", a state by "…州"; a country by its name
+_REGION = r"[\u4e00-\u9fff]{1,6}"
+PLACE_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
+    (re.compile(r"哪(?:个|一)?省"), re.compile(_REGION + r"省")),
+    (re.compile(r"哪(?:个|一)?州"), re.compile(_REGION + r"州")),
+    (re.compile(r"哪(?:个|一)?县"), re.compile(_REGION + r"县")),
+    (re.compile(r"哪(?:个|一)?国"), re.compile(r"(?<!全)(?:中|美|英|法|德|俄|日|韩|意)国|[\u4e00-\u9fff]{1,4}(?<!全)国(?!家)")),
+]
 COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"),
      re.compile(_NUMBER + r"(?:天|日|工作日)|第一时间|随时|马上|立即|当[天日]")),
@@ -284,7 +295,8 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     for name, ask, shape in ASKED_FACTS:
         if ask.search(asking):
             # a count in each unit asked ("提前几天…安排几个人": days and people), else any count
-            units = [unit for asks, unit in COUNT_UNITS if asks.search(asking)] if name == "count" else []
+            table = COUNT_UNITS if name == "count" else PLACE_UNITS if name == "place" else []
+            units = [unit for asks, unit in table if asks.search(asking)]
             shapes.extend((name, unit) for unit in units or [shape])
     if any(name == "frequency" for name, _ in shapes):  # "多久听一次汇报": how often, not how long
         shapes = [(name, shape) for name, shape in shapes if name != "count"]

@@ -337,6 +337,9 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("档案应该在什么时间之前移交归档", ["date"]),
         ("机关食堂中午几点开饭", ["date"]),  # a time of day
         ("讲话讲了几点要求", []),  # several points, not a time
+        ("西点军校位于美国哪个州", ["place"]),  # a region, given as "…州"
+        ("火柴是哪个国家的人发明的", ["place"]),
+        ("讲话里提到要推动哪个城市的发展", []),  # a city is named without 市 (泸州): not a region asked
         ("岗前培训一共多少学时", ["count"]),
         ("公章丢了要走什么程序补刻", ["procedure"]),
         ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
@@ -362,6 +365,14 @@ def test_a_number_of_items_that_no_hit_lists_is_not_an_answer(kb):
     assert kb.search("纪律处分条例规定的纪律有哪六大类", k=5).answered
     # "哪八个字" asks for a phrase, not eight items
     assert kb.search("市委书记讲话结尾用了哪八个字表达事业艰难要靠奋斗", k=5).answered
+
+
+def test_a_region_asked_is_given_by_its_kind(kb):
+    # the speech names 美国西点军校 but no state; "全国" is no country
+    assert not kb.search("美国西点军校位于哪个州", k=5).answered
+    from officebot.retrieval.answers import _asked_shapes
+    (shape,) = [s for _, s in _asked_shapes("这是哪个国家的做法")]
+    assert shape.search("美国西点军校") and not shape.search("全国党委秘书长会议")
 
 
 def test_every_count_asked_must_be_given():
