@@ -11,7 +11,8 @@ MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二
 INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     # who / which person / which example
     # (not "对谁忠诚", "忠诚于谁", "向谁报告": those ask for the object of a verb, see `object_subject`)
-    (re.compile(r"(?<![对向为给于跟与同和])谁|哪个人|哪位|什么人|哪个古人|例子|典故|故事|举了"),
+    # ("哪个历史人物", "三国哪个人物", "哪位哲人": a kind of person between)
+    (re.compile(r"(?<![对向为给于跟与同和])谁|哪个人|哪位|什么人|哪个古人|哪(?:个|一位)[^，。？?的]{1,4}(?:人物|人)|例子|典故|故事|举了"),
      re.compile(r"《[^》]+》|比如|例如|曾经说过|说过|古人|俗话说|[赵孙诸马苏康栗][^\s，。]{1,2}(?:说|曾|的)")),
     # why
     (re.compile(r"为什么|为啥|为何|原因|怎么回事|咋回事"),

@@ -51,7 +51,9 @@ def test_other_questions_have_neither_shape(question):
 
 
 @pytest.mark.parametrize(("question", "who"), [("对谁忠诚", False), ("忠诚于谁", False), ("向谁报告", False),
-                                              ("这句话是谁说的", True), ("谁是第一责任人", True), ("举了哪个例子", True)])
+                                              ("这句话是谁说的", True), ("谁是第一责任人", True), ("举了哪个例子", True),
+                                              ("讲话拿哪个历史人物说明光说不练的危害", True), ("哪位哲人说过", True),
+                                              ("哪个科室负责", False)])
 def test_the_who_intent_does_not_take_to_whom_for_who(question, who):
     assert bool(WHO.search(question)) is who
 
