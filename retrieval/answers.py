@@ -231,6 +231,11 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 # (not a city: "推动哪个城市的发展" is answered by its name, 泸州, with no 市)
                 r"(?:位于|在|属于)[^，。？?]{0,4}哪(?:个|一)?(?:省|州|县|国家|国)|哪(?:个|一)?(?:省份|国家)"),
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
+    # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
+    ("difference",
+     re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同"),
+     re.compile(r"区别|区分|不同|不是[^，。；]{0,12}而是|而[是要应]|但|却|相比|比|更|不仅|不只|则|反之|转变|从[^，。；]{1,12}到|"
+                r"分别|各自|、[^，。；]{1,8}、|变[^，。；]{1,10}为|化[^，。；]{1,10}为")),
     ("rank",
      re.compile(r"什么级别|哪个级别|几级|职级|级别|编制|职称"),
      re.compile(r"级别|正科|副科|正处|副处|职级|编制|职称")),
@@ -305,9 +310,9 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 
 # the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
 # about the question's topic that has none of it does not answer, however much else it shares
-EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place"})
+EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "difference"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
-_ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|(?:怎么|如何)计?算|标准|"
+_ASKS_IN_WORDS = re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|(?:怎么|如何)计?算|标准|"
                             r"有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费")
 
 
@@ -362,8 +367,12 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", query)):
         return False
-    exact = [shape for name, shape in _asked_shapes(query) if name in EXACT_FACTS]
-    return _unplaced(query, content, passages[0], exact)
+    shapes = _asked_shapes(query)
+    exact = [shape for name, shape in shapes if name in EXACT_FACTS and name != "difference"]
+    # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
+    contrast = [shape for name, shape in shapes if name == "difference"]
+    return _unplaced(query, content, passages[0], exact) or (
+        bool(contrast) and all(_unplaced(query, content, p, contrast) for p in passages[:3]))
 
 
 _FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")

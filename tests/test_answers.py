@@ -340,6 +340,9 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("西点军校位于美国哪个州", ["place"]),  # a region, given as "…州"
         ("火柴是哪个国家的人发明的", ["place"]),
         ("讲话里提到要推动哪个城市的发展", []),  # a city is named without 市 (泸州): not a region asked
+        ("请示和报告有什么区别", ["difference"]),
+        ("党员和普通老百姓在纪律上有什么不同", ["difference"]),
+        ("不同类型的事情分别怎么办", []),  # 不同 describes, it asks no difference
         ("岗前培训一共多少学时", ["count"]),
         ("公章丢了要走什么程序补刻", ["procedure"]),
         ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
@@ -373,6 +376,14 @@ def test_a_region_asked_is_given_by_its_kind(kb):
     from officebot.retrieval.answers import _asked_shapes
     (shape,) = [s for _, s in _asked_shapes("这是哪个国家的做法")]
     assert shape.search("美国西点军校") and not shape.search("全国党委秘书长会议")
+
+
+def test_a_difference_asked_must_be_drawn_in_one_of_the_best_passages(kb):
+    # the speech has "请示报告" as one example of discipline and never contrasts the two
+    assert not kb.search("请示和报告这两个文种有什么区别", k=5).answered
+    # "变“要我干”为“我要干”" draws it; so does "要比普通老百姓…更"
+    assert kb.search("别人要我干和我自己想干有啥区别，讲话怎么说", k=5).answered
+    assert kb.search("党员和普通老百姓在纪律上有什么区别", k=5).answered
 
 
 def test_every_count_asked_must_be_given():
