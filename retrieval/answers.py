@@ -185,10 +185,12 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
 # What a question can ask for besides ideas and attitudes (which is what the speeches are made of),
 # and what a passage that gives it looks like. A question near the topic that the speeches do not
 # cover usually asks for one of these: a date a rule took effect, an amount, a count or a period, a
-# format, a procedure, a rank.
+# format, a procedure, a rank, where a place is, how two things differ.
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
-     re.compile(r"哪一?年|哪一?天|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|几点(?:钟|开|上班|下班|供应|到|前|之前|以前)|什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
+     re.compile(r"哪一?年|哪一?天|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
+                r"几点(?:钟|开|上班|下班|供应|到|前|之前|以前)|"  # a time of day; "讲了几点" is points
+                r"什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
                 r"(?:施行|实施|生效|出台|印发|修订|发布|公布|颁布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效|"
                 r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)|"
                 r"(?:定在|安排在|改到|推迟到|放在)(?:什么时候|哪天|哪一天|几号|几月)|什么时候(?:召开|举行|举办)"),
@@ -253,7 +255,7 @@ PLACE_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"哪(?:个|一)?省"), re.compile(_REGION + r"省")),
     (re.compile(r"哪(?:个|一)?州"), re.compile(_REGION + r"州")),
     (re.compile(r"哪(?:个|一)?县"), re.compile(_REGION + r"县")),
-    (re.compile(r"哪(?:个|一)?国"), re.compile(r"(?<!全)(?:中|美|英|法|德|俄|日|韩|意)国|[\u4e00-\u9fff]{1,4}(?<!全)国(?!家)")),
+    (re.compile(r"哪(?:个|一)?国"), re.compile(r"[\u4e00-\u9fff]{1,4}(?<!全)国(?!家)")),  # 美国, not 全国 or 国家
 ]
 COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"),
@@ -308,12 +310,14 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     return shapes
 
 
-# the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
-# about the question's topic that has none of it does not answer, however much else it shares
+# the kinds of fact whose shape is exact (a figure, a date, a number to call, a place) or plain (a
+# difference drawn): a passage about the question's topic that has none of it does not answer,
+# however much else it shares
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "difference"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
-_ASKS_IN_WORDS = re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|(?:怎么|如何)计?算|标准|"
-                            r"有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费")
+_ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
+                            r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
+                            r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同")
 
 
 def _topical(content: Content) -> Content:
@@ -360,8 +364,9 @@ def asks_for_items_not_listed(query: str, hits: Sequence[Hit]) -> bool:
 def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hit]) -> bool:
     """Whether the question asks for a figure, a date, a number to call or a place that no
     sentence of the best passage about its topic gives: such a question is declined whatever
-    else the passage shares with it ("区委办信息室的电话号码是多少"); or a number of items that
-    none of the best hits lists (`asks_for_items_not_listed`)."""
+    else the passage shares with it ("区委办信息室的电话号码是多少"); or a difference that no sentence
+    of the best three passages draws ("请示和报告有什么区别"); or a number of items that none of the
+    best hits lists (`asks_for_items_not_listed`)."""
     if asks_for_items_not_listed(query, hits):
         return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
