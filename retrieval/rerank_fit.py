@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from .calibrate import ROOT
+from .calibrate import fit as logistic_fit
 from .evaluate import contains_answer, load_questions
 from .rerank import FEATURES, order
 from .search import KnowledgeBase, Settings
@@ -42,8 +43,8 @@ def collect(kb: KnowledgeBase, paths: list[Path]) -> list[tuple[int, str, np.nda
 
 def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-5) -> np.ndarray:
     """Weights of a pairwise logistic regression: for every question, each candidate that holds the
-    answer against each that does not, no bias (the pairs are symmetric); L2 by `l2` x pairs,
-    solved by Newton's method (a handful of features, so each step is exact)."""
+    answer against each that does not. The differences (label 1) and their mirrors (label 0) go to
+    `calibrate.fit`, the abstention model's L2 logistic regression; by symmetry its bias is 0."""
     diffs = []
     for _, _, matrix, labels in rows:
         pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
@@ -51,18 +52,8 @@ def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-5) -
             diffs.append((matrix[pos][:, None, :] - matrix[neg][None, :, :]).reshape(-1, matrix.shape[1]))
     if not diffs:
         return np.zeros(len(FEATURES))
-    x = np.vstack(diffs)  # the answer minus a non-answer: label 1 (its mirror, label 0, adds nothing new)
-    w = np.zeros(x.shape[1])
-    ridge = l2 * len(x) * np.eye(x.shape[1])
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - 1) + ridge @ w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + ridge
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
+    x = np.vstack(diffs)  # the answer minus a non-answer
+    return logistic_fit(np.vstack([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))], l2)[:-1]
 
 
 def hits_at_one(rows, weights) -> dict[str, tuple[int, int, int]]:

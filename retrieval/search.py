@@ -35,6 +35,7 @@ from .answers import (
     answer_highlight,
     asks_an_exact_fact_not_given,
     choose_part,
+    coverage_weight,
     model_inputs,
     object_highlight,
     paragraph_parts,
@@ -494,16 +495,20 @@ class KnowledgeBase:
             ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])
             if judged is not None:
                 judged = sorted(judged + outlines, key=lambda sp: -sp[0])
-        hits = self._hits(stage, ranked, depth, True)
+        chosen: dict[tuple, Passage] = {}  # the part shown of each passage, worked out once
+        hits = self._hits(stage, ranked, depth, True, chosen)
         # whether it is answered is judged on the first stage's order, which the abstention model
         # was fitted on: the re-ranked best passage holds more of the question's words by design,
         # and read as evidence that would let more unanswerable questions through
-        answered = self._covers(content, hits if judged is None else self._hits(stage, judged, depth, False), query)
+        answered = self._covers(
+            content, hits if judged is None else self._hits(stage, judged, depth, False, chosen), query)
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query))
 
-    def _hits(self, stage: _Stage, ranked: list[tuple[float, Passage]], depth: int, highlight: bool) -> list[Hit]:
+    def _hits(self, stage: _Stage, ranked: list[tuple[float, Passage]], depth: int, highlight: bool,
+              chosen: dict[tuple, Passage]) -> list[Hit]:
         """The first `depth` of the ranked passages and outlines, one per paragraph, each shown by
-        the part of its paragraph that answers, with the sentence to highlight (if `highlight`)."""
+        the part of its paragraph that answers (kept in `chosen` for a second call),
+        with the sentence to highlight (if `highlight`)."""
         hits: list[Hit] = []
         seen: set[tuple] = set()
         for score, p in ranked:
@@ -513,7 +518,10 @@ class KnowledgeBase:
             if key in seen:
                 continue
             seen.add(key)
-            p = choose_part(self, p, stage.query, stage.content)  # the part of a split paragraph that answers
+            part = (key, p.id)
+            if part not in chosen:  # the part of a split paragraph that answers
+                chosen[part] = choose_part(self, p, stage.query, stage.content)
+            p = chosen[part]
             if not highlight:
                 marked = ""
             elif p.kind == "outline":
@@ -750,14 +758,9 @@ class KnowledgeBase:
         i = passage.id - self._first_id
         haystack = self._haystack(passage)
         words = _Words(self._index.words, i)
-        vocabulary = self._vocabulary()
         total = covered = 0.0
         for w, expansions in content:
-            idf = self.tokenizer.specificity(w)
-            if w not in vocabulary and not expansions:
-                idf *= self.settings.unknown_boost  # a word the speeches never use: likely off-topic
-            if len(w) == 1:
-                idf *= 0.5  # a lone character says little about the topic
+            idf = coverage_weight(self, w, expansions)  # more for a word the speeches never use
             total += idf
             # a word counts if the passage has it as a word, or as a string (a lone character, or 3+
             # characters: two-character strings straddle words too often), or through a synonym
