@@ -432,16 +432,20 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
 
 
 # a figure of speech: a short quoted phrase ("“蜡烛”觉悟", "不放“马后炮”"; not a numbered slogan, "“五个
-# 坚持”", nor a quoted saying, "“一切行动听指挥”"), or what a clause likens to ("像一颗钉子一样牢牢固定在
-# 自己的工作上": 一颗钉子; "犹如…": the rest of the clause)
+# 坚持”", nor a quoted saying, "“一切行动听指挥”") with the clause that describes it ("燃烧自己照亮别人的
+# “蜡烛”觉悟": the candle's burning is the figure's too), or what a clause likens to ("像一颗钉子一样牢牢
+# 固定在自己的工作上": 一颗钉子; "犹如…": the rest of the clause)
 _QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6})[”\"’」]")
+_DESCRIBED = re.compile(r"([^，。；：、！？,;:!?“”\"]{2,16})的(?=[“\"‘「][^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6}[”\"’」])")
 _LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
                       r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
 
 
 def figure_spans(text: str) -> list[tuple[int, int]]:
-    """Where the text speaks in figures: its short quoted phrases and what its clauses liken to."""
+    """Where the text speaks in figures: its short quoted phrases (with the clause before "的" that
+    describes one) and what its clauses liken to."""
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
+    spans.extend(m.span(1) for m in _DESCRIBED.finditer(text))
     spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _LIKENED.finditer(text))
     return spans
 

@@ -424,7 +424,11 @@ def test_figure_spans_are_quoted_phrases_and_likening_clauses():
     spans = [text[a:b] for a, b in figure_spans(text)]
     assert "蜡烛" in spans and "马后炮" in spans
     assert "一颗钉子" in spans  # what the clause likens to, not the rest of it ("工作")
-    assert not any("燃烧自己" in s or "工作" in s for s in spans)
+    # the clause that describes a quoted figure, up to its "的" (from the last comma: "要发扬" too)
+    assert any("燃烧自己照亮别人" in s for s in spans)
+    assert not any("工作" in s or "精神" in s for s in spans)
+    slogan = "要落实好“五个坚持”的要求"  # a numbered slogan is no figure, nor what describes it
+    assert figure_spans(slogan) == []
     other = "团结犹如一座大厦，要靠大家"
     assert [other[a:b] for a, b in figure_spans(other)] == ["一座大厦"]
     assert figure_spans("信息报送要及时准确。") == []

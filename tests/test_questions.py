@@ -166,7 +166,7 @@ FLOORS = {
     # 1dd0c6f (README); 0.03 under that first run
     "questions_round26.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.81,
-        "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.97, "false_abstention_max": 0.05,
+        "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.93, "false_abstention_max": 0.05,
     },
     # the round-25 blind set, written from the speeches alone, measured once on the engine of commit
     # a03e019 (README); 0.03 under that first run
