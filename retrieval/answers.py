@@ -284,9 +284,11 @@ QUESTION_FRAME = re.compile(
 
 
 # "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number; "哪几条"
-# asks which ones, not how many
+# asks which ones, not how many; "报了几次都没人管" is a few times, "一共进行了几次北伐？" (the
+# question ends with it) asks how many
 _FEW = re.compile(r"(?:这|那|近|(?<!提)前|头|好|最近|过去|十|哪)几|(?:[里的们中批]|科室?|单位)几(?=个人|个同事)|"
-                  r"几(?=个人(?:之间|互相|都|各|一起))|(?:拖|过|没|缓|压|晚|迟)几(?=天|日)|了几(?=次|回|遍)")
+                  r"几(?=个人(?:之间|互相|都|各|一起))|(?:拖|过|没|缓|压|晚|迟)几(?=天|日)|"
+                  r"了几(?=[次回遍])(?![次回遍][^，,。；;！!？?]{0,6}[？?])")
 
 
 def asked_facts(query: str) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .text import ASKING_COUNTS
 from .types import Corpus, Speech, SpeechText
 
 MANIFEST = "manifest.yaml"
@@ -415,7 +416,7 @@ def read_layer(directory: Path, problems: Problems, required: bool = True) -> tu
         speeches=speeches,
         synonyms=synonym_table(read_synonym_entries(directory / SYNONYMS, problems)),
         userdict=read_word_list(directory / USERDICT, problems, counted=True),
-        stopwords=set(read_word_list(directory / STOPWORDS, problems)),
+        stopwords=set(read_word_list(directory / STOPWORDS, problems)) | ASKING_COUNTS,
     )
     return manifest, corpus
 

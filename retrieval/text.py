@@ -21,6 +21,16 @@ from pathlib import Path
 
 import numpy as np
 
+# words that ask how many or which ("哪几种", "几类", "多少项", "哪位"): they only frame the question,
+# as 哪些 and 几个 (knowledge/stopwords.txt) do, whatever measure word jieba glues to 哪, 几 or 多少;
+# counted as words of the question, they were rare words no passage has ("分成哪几种“品”" declined).
+# Added to every knowledge directory's stopwords (`knowledge.read_layer`)
+MEASURE_WORDS = (
+    "个", "位", "名", "种", "类", "项", "条", "点", "样", "级", "步", "层", "次", "件", "批", "句", "字", "段",
+    "招", "回", "遍", "组", "套", "块", "方面", "部分", "环节", "阶段", "大类", "大项", "大块", "类型", "类别", "方式",
+)
+ASKING_COUNTS = frozenset(p + m for p in ("哪", "几", "哪几", "多少") for m in MEASURE_WORDS)
+
 
 def _import_jieba():
     """jieba, imported without pkg_resources: jieba uses it only to open its own data files,

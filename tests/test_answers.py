@@ -328,6 +328,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("我想先拖几天再说，可以吗", []),
         ("过几天上级检查组要来，接待要注意什么", []),
         ("报了几次都没人管", []),
+        ("被领导连着批了几回，现在干什么都提不起劲", []),
+        ("诸葛亮一生一共进行了几次北伐？", ["count"]),  # the question ends with it: how many
         ("给领导出主意要有多长远的眼光", []),
         ("在任何时候都要守住哪几样", []),
         ("这次会议需要几个人参加", ["count"]),  # asked: how many people

@@ -208,6 +208,24 @@ def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
     assert kb.search("哪几个“不能因为”", k=2).hits[0].passage.text == lines[0]
 
 
+@pytest.mark.parametrize("question, asking", [
+    ("按德和才来分，人可以分成哪几种“品”？", "哪几种"),
+    ("信息分为几类", "几类"),
+    ("学习要向哪几类人学", "几类"),
+    ("一共分为哪几个方面", "哪几个"),
+])
+def test_words_that_ask_how_many_or_which_are_no_topic(kb, question, asking):
+    """哪/几/哪几/多少 + a measure word frames the question whatever jieba glues together: kept as a
+    word, "哪几种" was a rare word no passage has, read as the question's topic."""
+    assert asking in kb.tokenizer.both(question)[0]  # jieba keeps it whole
+    assert asking not in [w for w, _ in kb.query_terms(question)[2]]
+
+
+def test_which_kinds_finds_the_passage_that_grades_them(kb):
+    top = kb.search("按德和才来分，人可以分成哪几种“品”？", k=3).hits[0].passage
+    assert "有德有才" in top.text
+
+
 def test_a_question_word_its_parts_and_synonyms_are_one_group(kb):
     words, _, _, groups = kb._query_terms("办公室的同事")
     assert {groups[t] for t in ("办公", "公室", "办公室") if t in words} == {"办公室"}
