@@ -291,6 +291,35 @@ _FEW = re.compile(r"(?:这|那|近|(?<!提)前|头|好|最近|过去|十|哪)几
                   r"了几(?=[次回遍])(?![次回遍][^，,。；;！!？?]{0,6}[？?])")
 
 
+# a clause that asks: a question word, a question particle or a question mark
+_INTERROGATIVE = re.compile(r"什么|哪|怎|几|多少|多久|多长|吗|呢|[？?]|啥|咋|是否|能否|可否|有没有|是不是|要不要|能不能|"
+                            r"可不可以|会不会|该不该|行不行|对不对|如何|为何|何时|谁")
+_CLAUSE = re.compile(r"[^，。；,;！!？?]*[，。；,;！!？?]*")
+SHORT_ASK = 7  # an asking clause of this many characters or fewer asks about the clause before it
+_CJK = re.compile(r"[^\u4e00-\u9fff]")
+_TOLD = re.compile(r"我|咱")  # a clause in the first person tells the asker's situation
+
+
+def asking_part(query: str) -> str:
+    """The clauses of the question that ask, for the kinds of fact asked: a situation told before the
+    question asks nothing ("说实话我就把这份工作当饭碗，按时上下班拿工资，这有什么不对吗": no pay asked;
+    "有件急事还差一个签字环节，同事说先办了回头再补，我该听吗": no procedure). A short asking clause has no
+    topic of its own and asks about the clause before it ("值班记录的保存期限，有规定吗"), unless that
+    clause tells the asker's own story ("领导却让我签字，怎么办": no procedure asked). The whole
+    question when it is one clause or none asks."""
+    clauses = [c for c in _CLAUSE.findall(query) if c.strip()]
+    if len(clauses) <= 1:
+        return query
+    keep: list[int] = []
+    for i, clause in enumerate(clauses):
+        if _INTERROGATIVE.search(clause):
+            short = len(_CJK.sub("", clause)) <= SHORT_ASK
+            if i and i - 1 not in keep and short and not _TOLD.search(clauses[i - 1]):
+                keep.append(i - 1)
+            keep.append(i)
+    return "".join(clauses[i] for i in keep) if keep else query
+
+
 def asked_facts(query: str) -> list[str]:
     """Kinds of fact the question asks for (see `ASKED_FACTS`)."""
     return list(dict.fromkeys(name for name, _ in _asked_shapes(query)))
@@ -300,7 +329,7 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     """The kinds and shapes of the facts the question asks for; a count in the unit it asks in
     when it names one."""
     shapes = []
-    asking = _FEW.sub("数", query)
+    asking = _FEW.sub("数", asking_part(query))
     for name, ask, shape in ASKED_FACTS:
         if ask.search(asking):
             # a count in each unit asked ("提前几天…安排几个人": days and people), else any count
@@ -372,7 +401,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     if asks_for_items_not_listed(query, hits):
         return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
-    if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", query)):
+    if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
         return False
     shapes = _asked_shapes(query)
     exact = [shape for name, shape in shapes if name in EXACT_FACTS and name != "difference"]

@@ -8,6 +8,7 @@ from officebot.retrieval.answers import (
     MAX_MERGED_CHARS,
     answer_highlight,
     asked_facts,
+    asking_part,
     choose_part,
     figure_spans,
     meets_only_figures,
@@ -419,6 +420,23 @@ def test_question_features(kb):
     assert features("工作满十年年休假有几天")[1:3] == [1.0, 1.0]
     assert features("办公室人员年休假一年有几天")[1:3] == [1.0, 1.0]
     assert len(model_inputs(kb.answer_features(kb.query_terms("x")[2], [], "x"))) == len(kb.settings.answer_weights)
+
+
+@pytest.mark.parametrize("question, part, facts", [
+    # a situation told before the question asks for no fact
+    ("有件急事还差一个签字环节，同事说先办了回头再补，我该听吗？", "同事说先办了回头再补，我该听吗？", []),
+    ("手续太繁琐了，能不能跳过几步先把事办了？", "能不能跳过几步先把事办了？", []),
+    ("我觉得这事不归我管，领导却让我签字，怎么办？", "怎么办？", []),
+    # a short asking clause asks about the clause before it
+    ("值班记录的保存期限，有规定吗？", "值班记录的保存期限，有规定吗？", ["count"]),
+    ("出差住宿费报销标准，每天多少钱？", "出差住宿费报销标准，每天多少钱？", ["amount"]),
+    # one clause, or none that asks: the whole question
+    ("用公章需要谁签字审批", "用公章需要谁签字审批", ["procedure"]),
+    ("我想申请调到业务科室去。", "我想申请调到业务科室去。", ["procedure"]),
+])
+def test_only_the_clauses_that_ask_ask_for_a_fact(question, part, facts):
+    assert asking_part(question) == part
+    assert asked_facts(question) == facts
 
 
 def test_figure_spans_are_quoted_phrases_and_likening_clauses():
