@@ -341,6 +341,10 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("机关食堂中午几点开饭", ["date"]),  # a time of day
         ("讲话讲了几点要求", []),  # several points, not a time
         ("西点军校位于美国哪个州", ["place"]),  # a region, given as "…州"
+        ("领导签批文件应当用什么颜色的笔", ["format", "procedure"]),  # a colour is a format
+        ("密级标识应该贴在什么位置", ["format"]),  # where on the page
+        ("给领导出谋划策在办公室工作里排在什么位置", []),  # a rank, no place on a page
+        ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
         ("讲话里提到要推动哪个城市的发展", []),  # a city is named without 市 (泸州): not a region asked
         ("请示和报告有什么区别", ["difference"]),
