@@ -52,9 +52,9 @@ _CONTAINS = re.compile(r"有|包括|包含|涉及|分为")  # "要求有哪些",
 
 def definition_subject(query: str) -> str:
     """X of a question asking what X is ("什么是落实", "忠诚是什么意思", "落实到底指什么",
-    "讲话里的落实怎么理解"), else ''. A question followed by a request ("落实是什么？请按讲话原意
-    回答") is read by its first sentence."""
-    query = query.strip()
+    "讲话里的落实怎么理解", "讲话中说，落实是什么"), else ''. A question followed by a request
+    ("落实是什么？请按讲话原意回答") is read by its first sentence."""
+    query = _LEAD.sub("", query.strip())
     m = _DEFINITION.match(query)
     if not m:
         first = _FIRST_QUESTION.match(query)
@@ -71,6 +71,9 @@ def definition_subject(query: str) -> str:
 _SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+$")
 _SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
+# "讲话中说，落实是什么": a clause that names the speech and ends at a comma only leads into the question
+_LEAD = re.compile(r"^(?:请问)?(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)[里中]?"
+                   r"(?:所?(?:说|讲|提到|指出|认为|强调|写道)(?:的)?)?[，,：:]\s*")
 
 
 def object_subject(query: str) -> str:

@@ -22,7 +22,9 @@ WHO = _INTENTS[0][0]
      ("落实是什么？请按讲话原意回答。", "落实"), ("讲话中“落实”指的是什么？", "落实"),
      ("讲话中“落实”是怎么解释的？", "落实"), ("讲话中怎么定义“忠诚”？", "忠诚"),
      ("市委书记讲话里“熟事生办”是什么意思？", "熟事生办"), ("讲话给“落实”下的定义是什么？", "落实"),
-     ("讲话对落实的定义是什么", "落实")],
+     ("讲话对落实的定义是什么", "落实"),
+     # a clause naming the speech leads into the question
+     ("讲话中说，落实是什么？", "落实"), ("讲话中，什么是服从？", "服从"), ("市委书记讲话里提到：忠诚是什么", "忠诚")],
 )
 def test_definition_questions(question, subject):
     assert definition_subject(question) == subject
