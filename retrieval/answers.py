@@ -398,10 +398,13 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     sentence of the best passage about its topic gives: such a question is declined whatever
     else the passage shares with it ("区委办信息室的电话号码是多少"); or a difference that no sentence
     of the best three passages draws ("请示和报告有什么区别"); or a number of items that none of the
-    best hits lists (`asks_for_items_not_listed`)."""
+    best hits lists (`asks_for_items_not_listed`); or a rule's details that none of the best three
+    passages so much as names (`asks_for_details_not_named`)."""
     if asks_for_items_not_listed(query, hits):
         return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
+    if asks_for_details_not_named(query, passages[:3]):
+        return True
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
         return False
     shapes = _asked_shapes(query)
@@ -410,6 +413,18 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     contrast = [shape for name, shape in shapes if name == "difference"]
     return _unplaced(query, content, passages[0], exact) or (
         bool(contrast) and all(_unplaced(query, content, p, contrast) for p in passages[:3]))
+
+
+# the details of a rule: its conditions, quota, rewards, penalties, scoring
+_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|处分|处罚|罚则|待遇|条件|资格")
+
+
+def asks_for_details_not_named(query: str, passages: Sequence[Passage]) -> bool:
+    """Whether the question asks for a rule's details (its conditions, quota, rewards, penalties,
+    scoring: "“双争”活动评上有什么奖励", "报考条件是什么") that none of the passages so much as names:
+    the speeches call for the 双争 activity and never say how it is scored or rewarded."""
+    asked = set(_DETAILS.findall(asking_part(query)))
+    return bool(asked and passages) and not any(word in p.text for word in asked for p in passages)
 
 
 _FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")

@@ -9,6 +9,7 @@ from officebot.retrieval.answers import (
     answer_highlight,
     asked_facts,
     asking_part,
+    asks_for_details_not_named,
     choose_part,
     figure_spans,
     meets_only_figures,
@@ -441,6 +442,22 @@ def test_question_features(kb):
 def test_only_the_clauses_that_ask_ask_for_a_fact(question, part, facts):
     assert asking_part(question) == part
     assert asked_facts(question) == facts
+
+
+def test_a_rules_details_asked_must_be_named():
+    def passage(text):
+        return Passage(id=0, doc_id="d", title="t", date="", section=(), paragraph=0, part=0, text=text)
+
+    calls = passage("要深入开展“双争”活动，争当满意单位、争做业务能手。")
+    hardship = passage("把艰苦付出当作成就事业的条件、当作个人难得的成长机遇。")
+    assert asks_for_details_not_named("“双争”活动评上业务能手有什么奖励？", [calls])
+    assert asks_for_details_not_named("报考美国西点军校需要满足哪些条件？", [calls])
+    # named by one of the passages: the question is left to the rest of the rules and the model
+    assert not asks_for_details_not_named("讲话说要把艰苦付出当作什么条件？", [calls, hardship])
+    # asked only in the story told before the question
+    assert not asks_for_details_not_named("我评上了业务能手也没拿到奖励，讲话怎么看这种付出？", [calls])
+    assert not asks_for_details_not_named("“双争”活动是什么？", [calls])
+    assert not asks_for_details_not_named("有什么奖励？", [])
 
 
 def test_figure_spans_are_quoted_phrases_and_likening_clauses():
