@@ -415,14 +415,16 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
         bool(contrast) and all(_unplaced(query, content, p, contrast) for p in passages[:3]))
 
 
-# the details of a rule: its conditions, quota, rewards, penalties, scoring
-_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|处分|处罚|罚则|待遇|条件|资格")
+# the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
+# (the elements, sections, template it must have)
+_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|处分|处罚|罚则|待遇|条件|资格|要素|栏目|模板")
 
 
 def asks_for_details_not_named(query: str, passages: Sequence[Passage]) -> bool:
     """Whether the question asks for a rule's details (its conditions, quota, rewards, penalties,
-    scoring: "“双争”活动评上有什么奖励", "报考条件是什么") that none of the passages so much as names:
-    the speeches call for the 双争 activity and never say how it is scored or rewarded."""
+    scoring: "“双争”活动评上有什么奖励", "报考条件是什么") or a document's required form (its elements,
+    sections, template: "会议通知应包含哪些要素") that none of the passages so much as names: the
+    speeches call for the 双争 activity and never say how it is scored or rewarded."""
     asked = set(_DETAILS.findall(asking_part(query)))
     return bool(asked and passages) and not any(word in p.text for word in asked for p in passages)
 

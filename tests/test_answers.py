@@ -452,6 +452,7 @@ def test_a_rules_details_asked_must_be_named():
     hardship = passage("把艰苦付出当作成就事业的条件、当作个人难得的成长机遇。")
     assert asks_for_details_not_named("“双争”活动评上业务能手有什么奖励？", [calls])
     assert asks_for_details_not_named("报考美国西点军校需要满足哪些条件？", [calls])
+    assert asks_for_details_not_named("一份规范的会议通知应当包含哪些要素？", [calls])
     # named by one of the passages: the question is left to the rest of the rules and the model
     assert not asks_for_details_not_named("讲话说要把艰苦付出当作什么条件？", [calls, hardship])
     # asked only in the story told before the question
