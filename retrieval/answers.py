@@ -356,14 +356,19 @@ def _topical(content: Content) -> Content:
     return [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
 
 
-def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pattern[str]]) -> bool:
+def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pattern[str]], least: int = 2) -> bool:
     """Whether the question asks for a fact (`asked`: the shapes from `_asked_shapes`) and no
-    sentence of the passage that holds a word of the question has its shape ("多久要报" is
-    answered by "半小时内电话报告", in one sentence)."""
+    sentence of the passage that holds `least` of the question's words (or as many as the passage
+    has, if fewer; a word with its synonyms) has its shape ("多久要报" is answered by "半小时内电话
+    报告", in one sentence). Two words, not one: "机关干部工作满十年，年休假有几天" is not answered by
+    a sentence that has 工作 and a number of days; a difference (`least` 1) is drawn about any of
+    them."""
     if not asked:
         return False
-    terms = [t for w, e in _topical(content) for t in [w, *e] if t]
-    near = [s for s in split_sentences(passage.text) if any(t in s for t in terms)]
+    groups = [[t for t in (w, *e) if t] for w, e in _topical(content)]
+    text = passage.text
+    need = max(1, min(least, sum(any(t in text for t in g) for g in groups)))
+    near = [s for s in split_sentences(text) if sum(any(t in s for t in g) for g in groups) >= need]
     return any(not any(_gives(shape, s, query) for s in near) for shape in asked)
 
 
@@ -412,7 +417,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
     contrast = [shape for name, shape in shapes if name == "difference"]
     return _unplaced(query, content, passages[0], exact) or (
-        bool(contrast) and all(_unplaced(query, content, p, contrast) for p in passages[:3]))
+        bool(contrast) and all(_unplaced(query, content, p, contrast, least=1) for p in passages[:3]))
 
 
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
@@ -471,9 +476,10 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     key_word, expansions = max(_topical(content), key=lambda we: kb.tokenizer.specificity(we[0]))
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
-    asked = [shape for _, shape in _asked_shapes(query)]
+    shapes = _asked_shapes(query)
+    asked = [shape for _, shape in shapes]
     missing = any(not _gives(shape, best.text, query) for shape in asked)
-    unplaced = _unplaced(query, content, best, asked)
+    unplaced = _unplaced(query, content, best, asked, 1 if all(name == "difference" for name, _ in shapes) else 2)
     refers = bool(REFERS_TO_SPEECH.search(query))
     figures = meets_only_figures(content, best)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,

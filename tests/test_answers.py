@@ -510,7 +510,11 @@ def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_m
      # a fact asked that the passage about the topic does not give, however much it shares with it
      "信息室的电话号码是多少", "这次工作会议在哪个会场开",
      # a procedure or who handles it, which the speeches never give
-     "OA办公系统的密码忘了，应该找谁重置？", "我们办公室的公章不小心弄丢了，要走什么程序补刻？"],
+     "OA办公系统的密码忘了，应该找谁重置？", "我们办公室的公章不小心弄丢了，要走什么程序补刻？",
+     # the figure stands in no sentence that holds two of the question's words (工作 and 天 will not do)
+     "机关干部工作满十年，年休假有几天？", "到档案室借阅档案需要办什么手续？",
+     # a rule's details or a document's form, which no passage names
+     "“双争”活动评上业务能手有什么奖励？", "一份规范的会议通知应当包含哪些要素？"],
 )
 def test_office_administration_questions_the_speeches_do_not_cover_are_declined(kb, query):
     assert not kb.search(query, k=3).answered
