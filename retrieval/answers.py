@@ -219,7 +219,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"\d{5,}|\d{3,4}-\d{6,8}|@|www|http")),  # a number of five digits or more, not a year
     ("format",
      re.compile(r"几号字|字号|字体|行距|页边距|排版|编排|版式|版头|页码|格式|用什么纸|纸张|"
-                r"(?:放|标|标注|贴|印|盖|写|摆|打)在.{0,8}(?:什么|哪个|哪一?个?)位置|(?:什么|啥|哪种|哪个)颜色"),
+                r"(?:放|标|标注|贴|印|盖|写|摆|打)在.{0,8}(?:什么|哪一?个?)位置|(?:什么|啥|哪种|哪个)颜色"),
      re.compile(r"号字|字体|宋体|仿宋|黑体|楷体|行距|磅|厘米|毫米|版式|页码|A4|[红黑蓝白绿黄紫灰金银]色")),
     ("procedure",
      re.compile(r"手续|(?:什么|哪些|审批|办理|申请)流程|流程是怎样|审批|步骤|怎么申请|如何申请|申请|登记|签字|签批|"
@@ -356,17 +356,21 @@ def _topical(content: Content) -> Content:
     return [we for we in content if not QUESTION_FRAME.fullmatch(we[0])] or content
 
 
-def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pattern[str]], least: int = 2) -> bool:
+def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pattern[str]], least: int = 2,
+              key: int | None = None) -> bool:
     """Whether the question asks for a fact (`asked`: the shapes from `_asked_shapes`) and no
-    sentence of the passage that holds `least` of the question's words (or as many as the passage
-    has, if fewer; a word with its synonyms) has its shape ("多久要报" is answered by "半小时内电话
-    报告", in one sentence). Two words, not one: "机关干部工作满十年，年休假有几天" is not answered by
-    a sentence that has 工作 and a number of days; a difference (`least` 1) is drawn about any of
-    them."""
+    sentence of the passage that holds a word of the question (a word with its synonyms) has its
+    shape ("多久要报" is answered by "半小时内电话报告", in one sentence). When the passage lacks the
+    question's most specific word (`key`, its place among the topical words), the sentence must
+    hold `least` of its words (or as many as the passage has, if fewer): "机关干部工作满十年，年休假
+    有几天" is not answered by a sentence with 工作 and a number of days; a difference (`least` 1)
+    is drawn about any of them."""
     if not asked:
         return False
     groups = [[t for t in (w, *e) if t] for w, e in _topical(content)]
     text = passage.text
+    if key is not None and any(t in text for t in groups[key]):
+        least = 1  # the passage is about what is asked: the fact may stand by any of its words
     need = max(1, min(least, sum(any(t in text for t in g) for g in groups)))
     near = [s for s in split_sentences(text) if sum(any(t in s for t in g) for g in groups) >= need]
     return any(not any(_gives(shape, s, query) for s in near) for shape in asked)
@@ -398,7 +402,16 @@ def asks_for_items_not_listed(query: str, hits: Sequence[Hit]) -> bool:
     return max(listed_items(h.passage.text) for h in hits[:3]) < wanted - ITEMS_SLACK
 
 
-def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hit]) -> bool:
+def _key_word(content: Content, specificity: Callable[[str], float] | None) -> int | None:
+    """The place among the topical words (`_topical`) of the question's most specific word."""
+    topical = _topical(content)
+    if specificity is None or not topical:
+        return None
+    return max(range(len(topical)), key=lambda j: specificity(topical[j][0]))
+
+
+def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hit],
+                                 specificity: Callable[[str], float] | None = None) -> bool:
     """Whether the question asks for a figure, a date, a number to call or a place that no
     sentence of the best passage about its topic gives: such a question is declined whatever
     else the passage shares with it ("区委办信息室的电话号码是多少"); or a difference that no sentence
@@ -416,7 +429,8 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     exact = [shape for name, shape in shapes if name in EXACT_FACTS and name != "difference"]
     # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
     contrast = [shape for name, shape in shapes if name == "difference"]
-    return _unplaced(query, content, passages[0], exact) or (
+    # `specificity` (the tokenizer's) finds the question's most specific word (`_unplaced`)
+    return _unplaced(query, content, passages[0], exact, key=_key_word(content, specificity)) or (
         bool(contrast) and all(_unplaced(query, content, p, contrast, least=1) for p in passages[:3]))
 
 
@@ -479,7 +493,8 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     shapes = _asked_shapes(query)
     asked = [shape for _, shape in shapes]
     missing = any(not _gives(shape, best.text, query) for shape in asked)
-    unplaced = _unplaced(query, content, best, asked, 1 if all(name == "difference" for name, _ in shapes) else 2)
+    least = 1 if all(name == "difference" for name, _ in shapes) else 2
+    unplaced = _unplaced(query, content, best, asked, least, _key_word(content, kb.tokenizer.specificity))
     refers = bool(REFERS_TO_SPEECH.search(query))
     figures = meets_only_figures(content, best)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,

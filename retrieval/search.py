@@ -698,7 +698,7 @@ class KnowledgeBase:
         if not hits or not content:
             return False
         s = self.settings
-        if asks_an_exact_fact_not_given(query, content, hits):
+        if asks_an_exact_fact_not_given(query, content, hits, self.tokenizer.specificity):
             return False  # a figure, a date, a number to call or a place asked, and not given
         z = s.answer_bias + sum(
             w * f

@@ -511,8 +511,9 @@ def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_m
      "信息室的电话号码是多少", "这次工作会议在哪个会场开",
      # a procedure or who handles it, which the speeches never give
      "OA办公系统的密码忘了，应该找谁重置？", "我们办公室的公章不小心弄丢了，要走什么程序补刻？",
-     # the figure stands in no sentence that holds two of the question's words (工作 and 天 will not do)
-     "机关干部工作满十年，年休假有几天？", "到档案室借阅档案需要办什么手续？",
+     # the passage lacks the question's key word, and the figure stands in no sentence that holds two
+     # of its words (工作 and a number of days will not do)
+     "机关干部工作满十年，年休假有几天？", "从科员提拔副科级，至少需要任职满几年？",
      # a rule's details or a document's form, which no passage names
      "“双争”活动评上业务能手有什么奖励？", "一份规范的会议通知应当包含哪些要素？"],
 )
@@ -564,11 +565,27 @@ def test_a_highlight_that_is_only_a_label_carries_on_to_what_explains_it():
     assert answer_highlight(p, long) == long
 
 
+def test_a_fact_asked_stands_near_two_words_unless_the_passage_has_the_key_word():
+    from officebot.retrieval.answers import _asked_shapes, _unplaced
+
+    p = Passage(id=0, doc_id="d", title="t", date="", section=(), paragraph=0, part=0,
+                text="紧急信息要第一手掌握。凡是重大事件，半小时内电话报告。工作满一年的人要轮岗。")
+    urgent = [("急茬", ["紧急信息"]), ("报", [])]
+    asked = [shape for _, shape in _asked_shapes("遇到急茬多久要报")]
+    # the passage is about the key word (急茬, through its synonym): "半小时内" beside 报 answers
+    assert not _unplaced("遇到急茬多久要报", urgent, p, asked, key=0)
+    # without it, the figure must stand by two of the question's words
+    assert _unplaced("遇到急茬多久要报", urgent, p, asked)
+    leave = [("工作", []), ("年休假", [])]
+    asked = [shape for _, shape in _asked_shapes("工作满十年年休假有几天")]
+    assert _unplaced("工作满十年年休假有几天", leave, p, asked, key=1)  # a number of years is no number of days
+
+
 def test_only_an_exact_fact_not_given_overrides_the_model(kb):
     from officebot.retrieval.answers import asks_an_exact_fact_not_given
 
     def asks(q):
-        return asks_an_exact_fact_not_given(q, kb.query_terms(q)[2], kb.search(q, k=5).hits)
+        return asks_an_exact_fact_not_given(q, kb.query_terms(q)[2], kb.search(q, k=5).hits, kb.tokenizer.specificity)
 
     assert asks("区委办信息室的电话号码是多少")  # a number to call; the passage has none
     assert not asks("重大突发性事件多长时间内要电话报告")  # "半小时内" given where the topic is
