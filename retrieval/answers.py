@@ -299,6 +299,8 @@ _CLAUSE = re.compile(r"[^，。；,;！!？?]*[，。；,;！!？?]*")
 SHORT_ASK = 7  # an asking clause of this many characters or fewer asks about the clause before it
 _CJK = re.compile(r"[^\u4e00-\u9fff]")
 _TOLD = re.compile(r"我|咱")  # a clause in the first person tells the asker's situation
+# "有件事不归哪个科室管", "说不清该归哪个科管": 哪 of something that is nobody's, or not known whose
+_NOBODYS = re.compile(r"((?:不|说不清|搞不清|弄不清|分不清|不知道|不清楚|没法定)(?:该|应该|应当|应)?(?:归|属于|由))哪")
 
 
 def asking_part(query: str) -> str:
@@ -307,7 +309,9 @@ def asking_part(query: str) -> str:
     "有件急事还差一个签字环节，同事说先办了回头再补，我该听吗": no procedure). A short asking clause has no
     topic of its own and asks about the clause before it ("值班记录的保存期限，有规定吗"), unless that
     clause tells the asker's own story ("领导却让我签字，怎么办": no procedure asked). The whole
-    question when it is one clause or none asks."""
+    question when it is one clause or none asks. "不知道归哪个科管" says whose it is not known, and
+    asks nothing (`_NOBODYS`)."""
+    query = _NOBODYS.sub(r"\1某", query)
     clauses = [c for c in _CLAUSE.findall(query) if c.strip()]
     if len(clauses) <= 1:
         return query
