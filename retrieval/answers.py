@@ -346,10 +346,10 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     return shapes
 
 
-# the kinds of fact whose shape is exact (a figure, a date, a number to call, a place) or plain (a
-# difference drawn): a passage about the question's topic that has none of it does not answer,
-# however much else it shares
-EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "difference"})
+# the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
+# about the question's topic that has none of it does not answer, however much else it shares (a
+# difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
+EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
@@ -430,7 +430,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
         return False
     shapes = _asked_shapes(query)
-    exact = [shape for name, shape in shapes if name in EXACT_FACTS and name != "difference"]
+    exact = [shape for name, shape in shapes if name in EXACT_FACTS]
     # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
     contrast = [shape for name, shape in shapes if name == "difference"]
     # `specificity` (the tokenizer's) finds the question's most specific word (`_unplaced`)
@@ -491,14 +491,15 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     if not passages or not content:
         return [0.0] * N_QUESTION_FEATURES
     best = passages[0]
-    key_word, expansions = max(_topical(content), key=lambda we: kb.tokenizer.specificity(we[0]))
+    key = _key_word(content, kb.tokenizer.specificity)
+    key_word, expansions = _topical(content)[key]
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
     shapes = _asked_shapes(query)
     asked = [shape for _, shape in shapes]
     missing = any(not _gives(shape, best.text, query) for shape in asked)
     least = 1 if all(name == "difference" for name, _ in shapes) else 2
-    unplaced = _unplaced(query, content, best, asked, least, _key_word(content, kb.tokenizer.specificity))
+    unplaced = _unplaced(query, content, best, asked, least, key)
     refers = bool(REFERS_TO_SPEECH.search(query))
     figures = meets_only_figures(content, best)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
