@@ -46,7 +46,16 @@ from .heap import keep_large_blocks
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
 from .outline import LIST_WORDS, MAX_SEEDS, is_list_question, outline_candidates
-from .shapes import INTENTS, LIST_ASK, definition_subject, object_heads, object_subject, topic_name
+from .shapes import (
+    INTENTS,
+    LIST_ASK,
+    definition_subject,
+    likened_subject,
+    likens,
+    object_heads,
+    object_subject,
+    topic_name,
+)
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech, paragraph_key_of
 
@@ -610,6 +619,15 @@ class KnowledgeBase:
         if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
             fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
             shaped_as.append(parts)
+        likened = likened_subject(query)
+        if likened:  # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; the
+            # best-scoring passages (MAX_SEEDS) are read for it, whatever the size of the library
+            text_of = self._text_of()
+            found = [i for i in top_indices(fused, MAX_SEEDS).tolist() if likens(text_of(i), likened)]
+            if found:
+                liken = np.array(found, dtype=np.int64)
+                fused[liken] += 0.5
+                shaped_as.append(liken)
         sections = None
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_sums(word_cols, word_terms),
@@ -639,8 +657,8 @@ class KnowledgeBase:
         phrases = question_phrases(query)
         if not phrases:
             return top
-        passages, w = self.passages, self.settings.phrase_weight
-        text_of = passages.text_of if isinstance(passages, _build.PassageList) else (lambda i: passages[i].text)
+        w = self.settings.phrase_weight
+        text_of = self._text_of()
         moved = False
         for i in top[:PHRASE_POOL].tolist():
             n = longest_shared(phrases, text_of(i), PHRASE_FLOOR)
@@ -650,6 +668,12 @@ class KnowledgeBase:
         if not moved:
             return top
         return top[np.lexsort((top, -fused[top]))]
+
+    def _text_of(self):
+        """A passage's text by its number, read without making the passage when the index was read
+        from a file."""
+        passages = self.passages
+        return passages.text_of if isinstance(passages, _build.PassageList) else (lambda i: passages[i].text)
 
     def _enumerating(self, query: str, content: list[tuple[str, list[str]]]) -> np.ndarray:
         """Passages that enumerate the parts of what a list question asks about: "办公室工作包括哪些

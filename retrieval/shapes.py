@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
@@ -31,7 +32,7 @@ _END = r"[？?。!！\s]*$"
 _DEFINITION = re.compile(
     r"^(?:请问)?(?:(?:讲话|文中|文章)[里中]?)?(?:什么是|什么叫|何为|何谓|怎么理解|如何理解|怎么定义|如何定义|怎么解释|如何解释)"
     r"(?P<a>.{1,12}?)" + _END
-    + r"|^(?:请问)?(?P<b>[^？?]{1,16}?)(?:是什么意思|的意思是什么|是什么|是指什么|指的是什么|指什么|是啥|什么意思"
+    + r"|^(?:请问)?(?P<b>[^？?]{1,16}?)(?:是什么意思|的意思是什么|的?(?:含义|涵义|内涵)是什么|是什么(?:含义|内涵)|有什么(?:含义|内涵)|是什么|是指什么|指的是什么|指什么|是啥|什么意思"
     + r"|应该?怎么理解|怎么理解|如何理解|是怎么解释的|是如何解释的|怎么解释|如何解释|是怎么定义的|怎么定义|如何定义"
     + r"|下的定义是什么|的定义是什么|下了什么定义)" + _END
     # what X asks of people: "遇事能办要求办公室干部怎么做", "服从上级有什么要求" (the passage that says
@@ -171,3 +172,54 @@ def definition_subjects(text: str) -> set[str]:
         found.update(rest[:n] for n in range(2, min(MAX_SUBJECT, len(rest)) + 1))
         j = text.find(DEFINITION_LEAD, j + 1)
     return found
+
+
+# ---- what something is likened to: "讲话把办公室比作什么", "党委办公室被称为党委的什么" ---------------
+_LIKEN = (r"(?:比作|比成|比喻[为成作]?|比为|喻为|喻作|看作|看成|当作|当成|称为|称作|叫做|誉为|形容为|形容成|"
+          r"定位为|定位成)")
+_LIKENED = re.compile(
+    rf"把(?P<a>[^，,？?。]{{2,16}}?){_LIKEN}(?P<ra>[^，,？?。]{{0,8}})"
+    rf"|(?P<b>[^，,？?。把]{{2,20}}?)被?{_LIKEN}(?P<rb>[^，,？?。]{{0,8}})"
+    r"|(?P<c>[^，,？?。把]{2,16}?)是(?P<rc>[^，,？?。是]{1,8}的(?:什么|啥|哪))"
+)
+_ASKING = re.compile(r"什么|啥|哪")
+# "讲话中", "讲话结尾", "市委书记在讲话里": the frame is no part of what is likened
+_LIKEN_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告|文中|文章))?(?:[里中]|结尾|最后|开头|末尾)?(?:[把将])?")
+# "办公室在机关运转中的位置": what is likened is the thing, not its place or role
+_LIKEN_CUT = re.compile(r"(?<=..)(?:在|的|中|对|里|于|为|这|和|与|及|、|”)")
+_LIKEN_TAIL = re.compile(r"(?:要|应该?|分别|都|也|又|还|就|可以|能|常|常常|通常|经常)+$")
+
+
+def likened_subject(query: str) -> str:
+    """X of a question asking what X is likened to or called ("讲话把办公室比作什么", "党委办公室被
+    称为党委的什么", "学习要当作哪几种东西", "办公室是党委的什么"), else ''. Its answer likens X
+    to something: "办公室是推动机关正常运转的“中枢”", "要把学习当作一种责任" (`likens`)."""
+    query = _LEAD.sub("", query.strip())
+    for m in _LIKENED.finditer(query):
+        rest = m.group("ra") or m.group("rb") or m.group("rc") or ""
+        if not _ASKING.search(rest):
+            continue
+        subject = (m.group("a") or m.group("b") or m.group("c") or "").strip(" “”\"'")
+        subject = _LIKEN_FRAME.sub("", subject).strip(" “”\"'")
+        cut = _LIKEN_CUT.search(subject)
+        subject = _LIKEN_TAIL.sub("", subject[: cut.start()] if cut else subject)
+        if len(subject) >= 2 and not _ASKING.search(subject):
+            return subject
+    return ""
+
+
+@functools.lru_cache(maxsize=256)
+def _likening(subject: str) -> re.Pattern[str]:
+    x = re.escape(subject)
+    return re.compile(
+        rf"{x}[^。；！？;!?]{{0,8}}?是(?:[^，。；！？,;!?]{{0,14}}?“[^”]{{1,12}}”|一[个座所面块把条种])"
+        rf"|{x}[^，。；！？,;!?]{{0,4}}?(?:被|堪)?{_LIKEN}"
+        rf"|{x}[^，。；！？,;!?]{{0,6}}?(?:就像|好比|犹如|如同|好像|恰似|像是)"
+    )
+
+
+def likens(text: str, subject: str) -> bool:
+    """Whether a text likens `subject` to something or says what it is called: "X是…的“Z”" (a
+    quoted name, within a clause of X or the next: "密码工作方面，这是党的“生命线”"), "X是一个…",
+    "把X当作…", "X被称为…", "X就像…"."""
+    return subject in text and _likening(subject).search(text) is not None

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 from officebot.retrieval.shapes import INTENTS as _INTENTS
-from officebot.retrieval.shapes import definition_subject, enumerated_subjects, object_heads, object_subject
+from officebot.retrieval.shapes import (
+    definition_subject,
+    enumerated_subjects,
+    likened_subject,
+    likens,
+    object_heads,
+    object_subject,
+)
 
 WHO = _INTENTS[0][0]
 
@@ -22,7 +29,8 @@ WHO = _INTENTS[0][0]
      ("落实是什么？请按讲话原意回答。", "落实"), ("讲话中“落实”指的是什么？", "落实"),
      ("讲话中“落实”是怎么解释的？", "落实"), ("讲话中怎么定义“忠诚”？", "忠诚"),
      ("市委书记讲话里“熟事生办”是什么意思？", "熟事生办"), ("讲话给“落实”下的定义是什么？", "落实"),
-     ("讲话对落实的定义是什么", "落实"),
+     ("讲话对落实的定义是什么", "落实"), ("讲话中“落实”的含义是什么？", "落实"), ("忠诚有什么内涵", "忠诚"),
+     ("服从上级是什么含义", "服从上级"),
      # a clause naming the speech leads into the question
      ("讲话中说，落实是什么？", "落实"), ("讲话中，什么是服从？", "服从"), ("市委书记讲话里提到：忠诚是什么", "忠诚")],
 )
@@ -128,3 +136,36 @@ def test_what_is_enumerated_is_made_of_two_asked_words(subject, words, made):
     from officebot.retrieval.search import _made_of
 
     assert _made_of(subject, words) is made
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [("讲话把办公室比作什么", "办公室"), ("讲话中党委办公室被称为党委的什么？", "党委办公室"),
+     ("讲话把办公室在机关运转中的位置比作什么？", "办公室"), ("学习要当作哪几种东西", "学习"),
+     ("讲话说要把学习当作哪几样东西？", "学习"), ("密码工作被称为党的哪“三条线”？", "密码工作"),
+     ("讲话中“有德有才”“有才无德”分别被比作什么？", "有德有才"), ("办公室是党委的什么", "办公室"),
+     # not asking what it is likened to: why it is called so, what it is, what it applies to
+     ("办公室为什么被称为党委的窗口", ""), ("什么是服从", ""), ("服从什么", ""), ("办公室是什么", ""),
+     ("办公室工作包括哪些", "")],
+)
+def test_likened_subject_is_what_a_question_asks_the_likeness_of(question, subject):
+    assert likened_subject(question) == subject
+
+
+@pytest.mark.parametrize(
+    ("text", "subject", "found"),
+    [("党委办公室是党委的“窗口”，我们更要重视个人品行修养", "党委办公室", True),
+     ("在密码工作方面，这是党的“生命线、保障线、指挥线”，底线就是", "密码工作", True),
+     ("同志们，办公室是一个大战场，考验我们的信念", "办公室", True),
+     ("要把学习当作一种责任、一种追求", "学习", True),
+     ("办公室工作头绪多、环节多，要精细做事。", "办公室", False),  # named, but likened to nothing
+     ("党委办公室要切实增强“身在其位、参谋其政”的意识。", "党委办公室", False),
+     ("学习。另一句里才说它是“钥匙”", "学习", False)],  # the likeness must be in X's sentence
+)
+def test_likens_finds_a_text_likening_the_subject(text, subject, found):
+    assert likens(text, subject) is found
+
+
+def test_what_the_party_office_is_called_finds_the_window(kb):
+    answer = kb.search("讲话中党委办公室被称为党委的什么？", 3)
+    assert "党委办公室是党委的“窗口”" in answer.hits[0].passage.text
