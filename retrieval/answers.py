@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .shapes import LIST_ASK, definition_subject
+from .shapes import LIST_ASK, counted_items, definition_subject
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Hit, Passage, paragraph_key_of
@@ -123,6 +123,9 @@ def slot_patterns(
         elif not prep and len(left) == 2 and m.start("wh") == m.start() + 2:
             # "服从什么": the verb + a filler, as an item of a list
             patterns.append(re.compile(rf"{re.escape(left)}(?!{_WH}){_FILLER}{{1,6}}[、，,；;]"))
+    counted = counted_items(query)  # "哪“三容”": three items with 容
+    if counted is not None:
+        patterns.append(counted)
     return patterns
 
 

@@ -49,6 +49,7 @@ from .outline import LIST_WORDS, MAX_SEEDS, is_list_question, outline_candidates
 from .shapes import (
     INTENTS,
     LIST_ASK,
+    counted_items,
     definition_subject,
     likened_subject,
     likens,
@@ -619,15 +620,18 @@ class KnowledgeBase:
         if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
             fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
             shaped_as.append(parts)
-        likened = likened_subject(query)
-        if likened:  # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; the
-            # best-scoring passages (MAX_SEEDS) are read for it, whatever the size of the library
+        # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; "要做到哪“三容”":
+        # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
+        # shape, whatever the size of the library.
+        likened, counted = likened_subject(query), counted_items(query)
+        if likened or counted:
             text_of = self._text_of()
-            found = [i for i in top_indices(fused, MAX_SEEDS).tolist() if likens(text_of(i), likened)]
+            found = [i for i in top_indices(fused, MAX_SEEDS).tolist()
+                     if (likened and likens(text_of(i), likened)) or (counted and counted.search(text_of(i)))]
             if found:
-                liken = np.array(found, dtype=np.int64)
-                fused[liken] += 0.5
-                shaped_as.append(liken)
+                shaped = np.array(found, dtype=np.int64)
+                fused[shaped] += 0.5
+                shaped_as.append(shaped)
         sections = None
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_sums(word_cols, word_terms),

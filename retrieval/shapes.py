@@ -223,3 +223,29 @@ def likens(text: str, subject: str) -> bool:
     quoted name, within a clause of X or the next: "密码工作方面，这是党的“生命线”"), "X是一个…",
     "把X当作…", "X被称为…", "X就像…"."""
     return subject in text and _likening(subject).search(text) is not None
+
+
+# ---- items named by a shared character: "哪“三容”" -> "容言、容事、容人", "哪几“事”" -> "想事、理事、做事、管事"
+_NUMERALS = "两二三四五六七八九十"
+_COUNTED = re.compile(rf"(?:(?P<n>[{_NUMERALS}])|哪几个?|几个?)(?P<q>[“\"]?)(?P<x>[\u4e00-\u9fff])(?P<e>[”\"]?)")
+# a measure word or a word that asks is not the shared character ("哪几个方面", "三点", "几大")
+_MEASURES = set("个点条项种句样方件类层次位名年天月字步大段部篇张本份回遍批套群组门处些什么哪多")
+_AFTER_COUNTED = re.compile(r"[”\"？?，,。！!\s]|是|分别|指|都|呢|各|包括|具体|$")
+_ITEM = r"[^、，。；,;：:\s]"
+
+
+def counted_items(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for items named by a shared character looks like: "要做到哪
+    “三容”" -> an enumeration of three items with 容 ("做到容言、容事、容人"), "主动做到哪几“事”" ->
+    two or more items with 事 ("想事、理事、做事、管事"); None if the question asks no such thing.
+    The character follows a numeral (or 哪几) directly, quoted, or ends the phrase ("三容是什么")."""
+    for m in _COUNTED.finditer(query):
+        x = m.group("x")
+        if x in _MEASURES or (m.group("q") and not m.group("e")):
+            continue
+        if not m.group("e") and not _AFTER_COUNTED.match(query, m.end()):
+            continue
+        n = max(2, _NUMERALS.index(m.group("n")) + 1) if m.group("n") else 2  # 两, 二: 2; 三: 3…
+        x = re.escape(x)
+        return re.compile(rf"(?:{_ITEM}{{0,8}}{x}{_ITEM}{{0,2}}、){{{n - 1},}}{_ITEM}{{0,8}}{x}")
+    return None

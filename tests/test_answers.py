@@ -605,10 +605,11 @@ def test_only_an_exact_fact_not_given_overrides_the_model(kb):
 @pytest.mark.parametrize("query", ["讲话结尾把办公室比作哪几样东西？", "讲话最后把办公室比作什么", "结尾把办公室比作哪三样东西"])
 def test_a_question_about_the_end_of_a_speech_finds_its_last_paragraph(kb, query):
     hits = kb.search(query, k=3).hits
-    # each speech's closing paragraph comes first; the one that likens the office to things among them
-    for hit in hits[:2]:
-        assert hit.passage.paragraph == max(p.paragraph for p in kb.passages if p.doc_id == hit.passage.doc_id)
-    assert any("大战场" in h.passage.text and "大熔炉" in h.passage.text for h in hits[:2])
+    # the closing paragraph that likens the office to things comes first (what likens the office
+    # elsewhere, "办公室是落实上级决策的“第一关”", may come next, before the other speech's end)
+    top = hits[0].passage
+    assert top.paragraph == max(p.paragraph for p in kb.passages if p.doc_id == top.doc_id)
+    assert "大战场" in top.text and "大熔炉" in top.text
 
 
 def test_the_ends_of_speeches_are_the_same_read_from_the_index_file(kb, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from officebot.retrieval.shapes import INTENTS as _INTENTS
 from officebot.retrieval.shapes import (
+    counted_items,
     definition_subject,
     enumerated_subjects,
     likened_subject,
@@ -169,3 +170,27 @@ def test_likens_finds_a_text_likening_the_subject(text, subject, found):
 def test_what_the_party_office_is_called_finds_the_window(kb):
     answer = kb.search("讲话中党委办公室被称为党委的什么？", 3)
     assert "党委办公室是党委的“窗口”" in answer.hits[0].passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "found"),
+    [("讲话中说要做到哪“三容”？", "要做到容言、容事、容人。", True),
+     ("三容是什么", "要做到容言、容事、容人。", True),
+     ("遇事能办要求大家主动做到哪几“事”？", "要求大家主动“想事、理事、做事、管事”，真正", True),
+     ("遇事能办要求办公室干部主动做到哪“四事”？", "要求大家主动“想事、理事、做事、管事”，真正", True),
+     ("要做到哪“五事”？", "要求大家主动“想事、理事、做事、管事”，真正", False),  # four items are not five
+     ("要做到哪“三容”？", "包容是一种宽广的胸怀，容得下人。", False)],  # no enumeration
+)
+def test_counted_items_is_an_enumeration_sharing_the_character(question, text, found):
+    pattern = counted_items(question)
+    assert pattern is not None and bool(pattern.search(text)) is found
+
+
+@pytest.mark.parametrize("question", ["哪几个方面", "讲了几点", "三大纪律是什么", "哪几件事", "两个维护是什么"])
+def test_measure_words_are_not_counted_items(question):
+    assert counted_items(question) is None
+
+
+def test_the_three_tolerances_are_found(kb):
+    answer = kb.search("讲话说要做到哪“三容”？", 3)
+    assert "容言、容事、容人" in answer.hits[0].passage.text
