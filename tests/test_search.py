@@ -147,11 +147,12 @@ def test_a_passage_with_more_of_the_question_words_beats_one_word_said_often():
 
 def test_a_passage_repeating_the_question_word_for_word_moves_up():
     """"党委办公室是党委的什么": BM25 prefers the passages that say 党委 and 办公室 most often; the
-    one that says "党委办公室是党委的“窗口”" answers it, and the verbatim bonus puts it first."""
+    one that says "党委办公室是党委的窗口" answers it, and the verbatim bonus puts it first (unquoted,
+    the window is no likening for `shapes.likens`, which would put it first by itself)."""
     lines = ["党委办公室工作重要，党委办公室干部辛苦，秘书是党委的参谋。",
              "各级党委办公室要做到党委放心，党委办公室要为党委分忧，办公室的同志是党委的助手。",
              ("我们更要重视个人品行修养，在修身养德上躬身力行、做好表率，以良好的人格魅力赢得认同。"
-              "党委办公室是党委的“窗口”，作为干部，要严以修身、俭以养德。"),
+              "党委办公室是党委的窗口，作为干部，要严以修身、俭以养德。"),
              "后勤保障要周到细致，让大家安心工作。", "信息报送要及时准确。", "督查督办要抓落实。"]
     paragraphs, _ = build_paragraphs("d", lines)
     passages = split_passages(paragraphs, "标题", "2024-01-01")
