@@ -55,6 +55,8 @@ from .shapes import (
     likens,
     object_heads,
     object_subject,
+    role_subject,
+    states,
     topic_name,
 )
 from .text import Tokenizer, bigrams, fold, strip_for_match
@@ -623,11 +625,12 @@ class KnowledgeBase:
         # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; "要做到哪“三容”":
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
-        likened, counted = likened_subject(query), counted_items(query)
-        if likened or counted:
+        likened, role, counted = likened_subject(query), role_subject(query), counted_items(query)
+        if likened or role or counted:
             text_of = self._text_of()
             found = [i for i in top_indices(fused, MAX_SEEDS).tolist()
-                     if (likened and likens(text_of(i), likened)) or (counted and counted.search(text_of(i)))]
+                     if (likened and likens(text_of(i), likened)) or (role and states(text_of(i), role))
+                     or (counted and counted.search(text_of(i)))]
             if found:
                 shaped = np.array(found, dtype=np.int64)
                 fused[shaped] += 0.5

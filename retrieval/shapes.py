@@ -208,6 +208,38 @@ def likened_subject(query: str) -> str:
     return ""
 
 
+# "办公室在机关运转中处于什么地位", "参政设谋在办公室工作中是什么地位", "办公室在单位里扮演什么角色"
+_ROLE = re.compile(r"(?P<x>[^，,？?。把]{2,20}?)(?:到底|究竟)?(?:处于|是|算|扮演|充当|担当|居于|排在|占)"
+                   r"(?:个|一个)?什么(?:样的)?(?:地位|位置|角色|定位)")
+
+
+def role_subject(query: str) -> str:
+    """X of a question asking what X's place or role is ("办公室在机关运转中处于什么地位", "参政设谋
+    在办公室工作中是什么地位"), else ''. The speeches answer it by saying what X is: "办公室是推动
+    机关正常运转的“中枢”", "参政设谋是办公室工作的第一要务" (`states`)."""
+    query = _LEAD.sub("", query.strip())
+    for m in _ROLE.finditer(query):
+        subject = _LIKEN_FRAME.sub("", m.group("x").strip(" “”\"'")).strip(" “”\"'")
+        cut = _LIKEN_CUT.search(subject)
+        subject = _LIKEN_TAIL.sub("", subject[: cut.start()] if cut else subject)
+        if len(subject) >= 2 and not _ASKING.search(subject) and not _PRONOUN.fullmatch(subject):
+            return subject
+    return ""
+
+
+_PRONOUN = re.compile(r"我们?|咱们?|你们?|他们|她们|大家|自己|这个|那个|这|那")
+
+
+@functools.lru_cache(maxsize=256)
+def _stating(subject: str) -> re.Pattern[str]:
+    return re.compile(rf"{re.escape(subject)}[^。；！？;!?]{{0,8}}?是[^，。；！？,;!?]{{2,16}}")
+
+
+def states(text: str, subject: str) -> bool:
+    """Whether a text says what `subject` is, within X's sentence: "X是…", "X方面，这是…"."""
+    return subject in text and _stating(subject).search(text) is not None
+
+
 @functools.lru_cache(maxsize=256)
 def _likening(subject: str) -> re.Pattern[str]:
     x = re.escape(subject)

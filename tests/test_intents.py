@@ -12,6 +12,8 @@ from officebot.retrieval.shapes import (
     likens,
     object_heads,
     object_subject,
+    role_subject,
+    states,
 )
 
 WHO = _INTENTS[0][0]
@@ -194,3 +196,26 @@ def test_measure_words_are_not_counted_items(question):
 def test_the_three_tolerances_are_found(kb):
     answer = kb.search("讲话说要做到哪“三容”？", 3)
     assert "容言、容事、容人" in answer.hits[0].passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "subject"),
+    [("办公室在机关运转中处于什么地位？", "办公室"), ("参政设谋在办公室工作中是什么地位", "参政设谋"),
+     ("办公室在单位里到底算个什么位置", "办公室"), ("办公室在单位里到底扮演什么角色", "办公室"),
+     # a pronoun is nobody in particular; a place on a page is no role
+     ("我们这个部门在整个机关里算个什么角色？", ""), ("公章应该盖在落款的什么位置", ""), ("什么是服从", "")],
+)
+def test_role_subject_is_whose_place_a_question_asks(question, subject):
+    assert role_subject(question) == subject
+
+
+def test_states_finds_what_a_text_says_the_subject_is():
+    assert states("参政设谋是办公室工作的第一要务,是办公室干部的首要职责。", "参政设谋")
+    assert not states("参政设谋。另一句才说是办公室工作的第一要务", "参政设谋")  # another sentence
+    assert not states("要做好参政设谋工作", "参政设谋")
+
+
+def test_the_place_of_the_office_is_the_hub(kb):
+    answer = kb.search("办公室在单位里到底算个什么位置", 3)
+    # "办公室是推动机关正常运转的“中枢”" or "党委办公室是一个地方、一个单位的神经中枢"
+    assert "中枢" in answer.hits[0].passage.text
