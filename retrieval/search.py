@@ -51,6 +51,7 @@ from .shapes import (
     LIST_ASK,
     counted_items,
     definition_subject,
+    kind_of,
     likened_subject,
     likens,
     object_heads,
@@ -625,12 +626,13 @@ class KnowledgeBase:
         # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; "要做到哪“三容”":
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
-        likened, role, counted = likened_subject(query), role_subject(query), counted_items(query)
-        if likened or role or counted:
+        likened, role = likened_subject(query), role_subject(query)
+        pattern = counted_items(query) or kind_of(query)
+        if likened or role or pattern:
             text_of = self._text_of()
             found = [i for i in top_indices(fused, MAX_SEEDS).tolist()
                      if (likened and likens(text_of(i), likened)) or (role and states(text_of(i), role))
-                     or (counted and counted.search(text_of(i)))]
+                     or (pattern and pattern.search(text_of(i)))]
             if found:
                 shaped = np.array(found, dtype=np.int64)
                 fused[shaped] += 0.5

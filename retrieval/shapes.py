@@ -281,3 +281,21 @@ def counted_items(query: str) -> re.Pattern[str] | None:
         x = re.escape(x)
         return re.compile(rf"(?:{_ITEM}{{0,8}}{x}{_ITEM}{{0,2}}、){{{n - 1},}}{_ITEM}{{0,8}}{x}")
     return None
+
+
+# ---- what kind of N: "要营造什么样的办公环境" -> "…的办公环境", "什么性质的工作" -> "服务性工作" -------
+_KIND_OF = re.compile(r"什么(?:样|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
+_NOUN_CUT = re.compile(r"(?<=..)(?:和|与|及|、|呢|啊|吗)")
+
+
+def kind_of(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for the kind of an N looks like: N with what qualifies it
+    before it ("要营造什么样的办公环境" -> "…舒适的办公环境", "办公室工作是什么性质的工作" ->
+    "服务性工作", "做一个什么“型”的办公室干部" -> "“开拓型”的办公室干部"); None if it asks no such thing."""
+    m = _KIND_OF.search(query)
+    if not m:
+        return None
+    noun = m.group("n")
+    cut = _NOUN_CUT.search(noun)
+    noun = noun[: cut.start()] if cut else noun
+    return re.compile(rf"(?:的|性|型)”?“?{re.escape(noun)}")

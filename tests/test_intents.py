@@ -8,6 +8,7 @@ from officebot.retrieval.shapes import (
     counted_items,
     definition_subject,
     enumerated_subjects,
+    kind_of,
     likened_subject,
     likens,
     object_heads,
@@ -219,3 +220,20 @@ def test_the_place_of_the_office_is_the_hub(kb):
     answer = kb.search("办公室在单位里到底算个什么位置", 3)
     # "办公室是推动机关正常运转的“中枢”" or "党委办公室是一个地方、一个单位的神经中枢"
     assert "中枢" in answer.hits[0].passage.text
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "found"),
+    [("办公室工作是什么性质的工作？", "办公室工作是服务性工作、协调性工作", True),
+     ("希望大家做一个什么“型”的办公室干部？", "做一个“开拓型”的办公室干部。", True),
+     ("后勤工作要营造什么样的办公环境？", "营造舒适、整洁的办公环境", True),
+     ("讲话希望提供什么样的参谋和建议？", "为领导提供前瞻性的参谋、预见性的建议", True),
+     ("后勤工作要营造什么样的办公环境？", "办公环境要改善", False)],  # named, but nothing says what kind
+)
+def test_kind_of_is_the_noun_with_what_qualifies_it(question, text, found):
+    pattern = kind_of(question)
+    assert pattern is not None and bool(pattern.search(text)) is found
+
+
+def test_a_question_without_what_kind_of_has_no_kind_pattern():
+    assert kind_of("办公室工作是什么") is None and kind_of("什么样") is None
