@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .index import top_indices
+from .shapes import MARKER
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Passage
@@ -334,6 +335,30 @@ def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
     return found
 
 
+def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
+    """The items a question names: a third of the item's characters or more (its marker, 一是 or
+    第二, left out) are in the question's words. "调查研究" names "四是调查研究要“深”"; "工作" does
+    not name "第一，牢牢把握正确工作方向"."""
+    named = set()
+    for k, item in enumerate(items):
+        core = "".join(_CJK.findall(_MARKER_WORD.sub("", MARKER.sub("", item.strip()))))
+        if not core:
+            continue
+        held = [False] * len(core)
+        for w in words:
+            at = core.find(w)
+            while at >= 0:
+                held[at : at + len(w)] = [True] * len(w)
+                at = core.find(w, at + 1)
+        if 3 * sum(held) >= len(core):
+            named.add(k)
+    return named
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_MARKER_WORD = re.compile(r"^(?:是|要)")  # "五是督查督办要“实”": MARKER takes 五, the item is 督查督办要实
+
+
 def outline_score(
     about: Form,
     text: Form,
@@ -357,6 +382,11 @@ def outline_score(
     # what the list is about is its headings and opening, and what most of its items share
     # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
     shared = [w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2)]
+    # a question that names two of its items or more ("调查研究、督查督办…分别要做到哪个字") is
+    # about the list itself: the items it names are what the list is about too
+    named = _named_items(items, words)
+    if len(named) >= 2:
+        shared = list(dict.fromkeys(shared + [w for w in words if any(w in items[k] for k in named)]))
     if shared:
         about = (about[0] + "".join(shared), about[1] | frozenset(shared))
     own = (1 - ITEM_SHARE) * coverage(about) + ITEM_SHARE * coverage(text)

@@ -19,7 +19,7 @@ from officebot.retrieval.answers import (
     slot_patterns,
 )
 from officebot.retrieval.evaluate import MAX_HIT_CHARS
-from officebot.retrieval.outline import MAX_OUTLINE_CHARS, build_outlines, is_list_question
+from officebot.retrieval.outline import MAX_OUTLINE_CHARS, _named_items, build_outlines, is_list_question
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.types import Corpus, Passage, Speech, SpeechText
 
@@ -627,3 +627,20 @@ def test_the_ends_of_speeches_are_the_same_read_from_the_index_file(kb, tmp_path
         paragraphs = [p.paragraph for p in built.passages if p.doc_id == doc]
         assert {built.passages[i].paragraph for i in first if built.passages[i].doc_id == doc} == {min(paragraphs)}
         assert {built.passages[i].paragraph for i in last if built.passages[i].doc_id == doc} == {max(paragraphs)}
+
+
+# ---- a question that names items of a list -------------------------------------------------
+
+
+def test_the_items_a_question_names_are_a_third_of_an_item_or_more():
+    items = ["一是综合协调要“好”", "四是调查研究要“深”", "五是督查督办要“实”", "六是机要保密要“细”"]
+    assert _named_items(items, ["调查研究", "督查", "保密", "做到"]) == {1, 2, 3}
+    parts = ["第一，牢牢把握正确工作方向", "第二，全力围绕中心服务大局", "第三，坚持事业立身道德立世"]
+    assert _named_items(parts, ["全力", "围绕", "中心", "服务", "大局", "工作"]) == {1}  # 工作 names no part
+
+
+def test_a_question_naming_items_finds_their_list(kb):
+    """"调查研究、督查督办…分别要做到哪个字": the list of the section whose items they are answers it."""
+    answer = kb.search("调查研究、督查督办、机要保密、后勤保障分别要做到哪个字？", 3)
+    top = answer.hits[0].passage
+    assert top.kind == "outline" and "四是调查研究要“深”" in top.text and "七是后勤保障要“优”" in top.text
