@@ -627,12 +627,12 @@ class KnowledgeBase:
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
         likened, role = likened_subject(query), role_subject(query)
-        pattern = counted_items(query) or kind_of(query)
-        if likened or role or pattern:
+        patterns = [p for p in (counted_items(query), kind_of(query)) if p is not None]
+        if likened or role or patterns:
             text_of = self._text_of()
             found = [i for i in top_indices(fused, MAX_SEEDS).tolist()
                      if (likened and likens(text_of(i), likened)) or (role and states(text_of(i), role))
-                     or (pattern and pattern.search(text_of(i)))]
+                     or any(p.search(text_of(i)) for p in patterns)]
             if found:
                 shaped = np.array(found, dtype=np.int64)
                 fused[shaped] += 0.5

@@ -259,7 +259,11 @@ def likens(text: str, subject: str) -> bool:
 
 # ---- items named by a shared character: "哪“三容”" -> "容言、容事、容人", "哪几“事”" -> "想事、理事、做事、管事"
 _NUMERALS = "两二三四五六七八九十"
-_COUNTED = re.compile(rf"(?:(?P<n>[{_NUMERALS}])|哪几个?|几个?)(?P<q>[“\"]?)(?P<x>[\u4e00-\u9fff])(?P<e>[”\"]?)")
+_COUNTED = re.compile(
+    # quoted after a measure word or 什么: "哪四种“品”", "哪几个“要”", "分别是什么“品”"
+    rf"(?:(?P<n2>[{_NUMERALS}])|哪几|几|什么|啥)[个种类样项条]?[“\"](?P<x2>[\u4e00-\u9fff])[”\"]"
+    rf"|(?:(?P<n>[{_NUMERALS}])|哪几个?|几个?)(?P<q>[“\"]?)(?P<x>[\u4e00-\u9fff])(?P<e>[”\"]?)"
+)
 # a measure word or a word that asks is not the shared character ("哪几个方面", "三点", "几大")
 _MEASURES = set("个点条项种句样方件类层次位名年天月字步大段部篇张本份回遍批套群组门处些什么哪多")
 _AFTER_COUNTED = re.compile(r"[”\"？?，,。！!\s]|是|分别|指|都|呢|各|包括|具体|$")
@@ -272,14 +276,19 @@ def counted_items(query: str) -> re.Pattern[str] | None:
     two or more items with 事 ("想事、理事、做事、管事"); None if the question asks no such thing.
     The character follows a numeral (or 哪几) directly, quoted, or ends the phrase ("三容是什么")."""
     for m in _COUNTED.finditer(query):
-        x = m.group("x")
-        if x in _MEASURES or (m.group("q") and not m.group("e")):
-            continue
-        if not m.group("e") and not _AFTER_COUNTED.match(query, m.end()):
-            continue
-        n = max(2, _NUMERALS.index(m.group("n")) + 1) if m.group("n") else 2  # 两, 二: 2; 三: 3…
+        if m.group("x2"):
+            x, numeral = m.group("x2"), m.group("n2")
+        else:
+            x, numeral = m.group("x"), m.group("n")
+            if x in _MEASURES or (m.group("q") and not m.group("e")):
+                continue
+            if not m.group("e") and not _AFTER_COUNTED.match(query, m.end()):
+                continue
+        n = max(2, _NUMERALS.index(numeral) + 1) if numeral else 2  # 两, 二: 2; 三: 3…
         x = re.escape(x)
-        return re.compile(rf"(?:{_ITEM}{{0,8}}{x}{_ITEM}{{0,2}}、){{{n - 1},}}{_ITEM}{{0,8}}{x}")
+        # items of up to a dozen characters, one after the other: "容言、容事、容人",
+        # "有德有才是“精品”，有德无才是“次品”，…"
+        return re.compile(rf"(?:{_ITEM}{{0,10}}{x}{_ITEM}{{0,2}}[、，,；;]){{{n - 1},}}{_ITEM}{{0,10}}{x}")
     return None
 
 

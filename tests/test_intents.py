@@ -182,14 +182,19 @@ def test_what_the_party_office_is_called_finds_the_window(kb):
      ("遇事能办要求大家主动做到哪几“事”？", "要求大家主动“想事、理事、做事、管事”，真正", True),
      ("遇事能办要求办公室干部主动做到哪“四事”？", "要求大家主动“想事、理事、做事、管事”，真正", True),
      ("要做到哪“五事”？", "要求大家主动“想事、理事、做事、管事”，真正", False),  # four items are not five
-     ("要做到哪“三容”？", "包容是一种宽广的胸怀，容得下人。", False)],  # no enumeration
+     ("要做到哪“三容”？", "包容是一种宽广的胸怀，容得下人。", False),  # no enumeration
+     # a measure word or 什么 before the quoted character; items one per clause
+     ("讲话把人的德和才分成哪四种“品”？", "有德有才是“精品”，有德无才是“次品”，有才无德是“危险品”，无才无德是“废品”。", True),
+     ("德和才的组合分别是什么“品”？", "有德有才是“精品”，有德无才是“次品”。", True),
+     ("坚持事业立身道德立世，讲话提了哪几个“心”？", "学习持恒心、奉献讲热心", True)],
 )
 def test_counted_items_is_an_enumeration_sharing_the_character(question, text, found):
     pattern = counted_items(question)
     assert pattern is not None and bool(pattern.search(text)) is found
 
 
-@pytest.mark.parametrize("question", ["哪几个方面", "讲了几点", "三大纪律是什么", "哪几件事", "两个维护是什么"])
+@pytest.mark.parametrize("question", ["哪几个方面", "讲了几点", "三大纪律是什么", "哪几件事", "两个维护是什么", "他是什么人",
+                                      "什么事"])
 def test_measure_words_are_not_counted_items(question):
     assert counted_items(question) is None
 
