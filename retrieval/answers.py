@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .shapes import LIST_ASK, counted_items, definition_subject
 from .structure import split_sentences
-from .text import strip_for_match
+from .text import fold, strip_for_match
 from .types import Hit, Passage, paragraph_key_of
 
 if TYPE_CHECKING:
@@ -424,11 +424,12 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     else the passage shares with it ("区委办信息室的电话号码是多少"); or a difference that no sentence
     of the best three passages draws ("请示和报告有什么区别"); or a number of items that none of the
     best hits lists (`asks_for_items_not_listed`); or a rule's details that none of the best three
-    passages so much as names (`asks_for_details_not_named`)."""
+    passages so much as names (`asks_for_details_not_named`); or a work by its title that none of
+    them names (`names_a_work_not_named`)."""
     if asks_for_items_not_listed(query, hits):
         return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
-    if asks_for_details_not_named(query, passages[:3]):
+    if asks_for_details_not_named(query, passages[:3]) or names_a_work_not_named(query, passages[:3]):
         return True
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
         return False
@@ -455,6 +456,19 @@ def asks_for_details_not_named(query: str, passages: Sequence[Passage]) -> bool:
     return bool(asked and passages) and not any(word in p.text for word in asked for p in passages)
 
 
+def names_a_work_not_named(query: str, passages: Sequence[Passage]) -> bool:
+    """Whether the question names a work by its title (《纯粹理性批判》, 电影《熔炉》, 《党政机关公文
+    处理工作条例》) that none of the passages names: it asks about that work, and passages that
+    share other words with it (康德, 熔炉) do not answer it."""
+    titles = {t for t in (fold(m) for m in _TITLE.findall(fold(query))) if t}
+    if not titles or not passages:
+        return False
+    texts = [fold(p.text) for p in passages]
+    # a short title must be named as a title: the 熔炉 of "大熔炉" is no film
+    return any(not any(f"《{t}》" in text or (len(t) >= 4 and t in text) for text in texts) for t in titles)
+
+
+_TITLE = re.compile(r"《([^》]{1,40})》")
 _FIGURE = re.compile(r"[\d〇零一二两三四五六七八九十百千万半]")
 
 

@@ -14,6 +14,7 @@ from officebot.retrieval.answers import (
     figure_spans,
     meets_only_figures,
     model_inputs,
+    names_a_work_not_named,
     paragraph_parts,
     question_features,
     slot_patterns,
@@ -644,3 +645,26 @@ def test_a_question_naming_items_finds_their_list(kb):
     answer = kb.search("调查研究、督查督办、机要保密、后勤保障分别要做到哪个字？", 3)
     top = answer.hits[0].passage
     assert top.kind == "outline" and "四是调查研究要“深”" in top.text and "七是后勤保障要“优”" in top.text
+
+
+# ---- a work named by its title -------------------------------------------------------------
+
+
+def _passage(text: str) -> Passage:
+    return Passage(0, "d", "标题", "2024-01-01", (), 0, 0, text)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "named"),
+    [("康德的《纯粹理性批判》主要讲了什么？", "德国哲学家康德说过，世上只有两样东西最使我们的心灵敬畏", False),
+     ("电影《熔炉》讲的是个什么故事？", "办公室是一个大熔炉，锤炼我们的品质", False),  # a furnace is no film
+     ("按照《中国共产党纪律处分条例》，纪律分为哪几大类？", "按照《中国共产党纪律处分条例》的规定，纪律有六大类", True),
+     ("中国共产党纪律处分条例里纪律分几类", "纪律有六大类", True)],  # no title asked: nothing to miss
+)
+def test_a_work_named_by_title_must_be_named_by_a_passage(question, text, named):
+    assert names_a_work_not_named(question, [_passage(text)]) is (not named)
+
+
+def test_a_question_about_a_book_the_speeches_only_quote_the_author_of_is_declined(kb):
+    assert not kb.search("康德的《纯粹理性批判》主要讲了什么？", 3).answered
+    assert kb.search("按照《中国共产党纪律处分条例》，纪律有几大类？", 3).answered
