@@ -37,8 +37,8 @@ _DEFINITION = re.compile(
     + r"|下的定义是什么|的定义是什么|下了什么定义)" + _END
     # what X asks of people: "遇事能办要求办公室干部怎么做", "服从上级有什么要求" (the passage that says
     # "遇事能办，这就要求大家…", "服从上级，就是要尊重上级…" answers it)
-    + r"|^(?:请问)?(?P<c>[^，,？?]{2,12}?)(?:有什么|有哪些|提出了什么|提了什么|提出什么)要求" + _END
-    + r"|^(?:请问)?(?P<d>[^，,？?]{2,12}?)要求[^，,？?]{0,8}?(?:做到什么|做什么|怎么做|怎样做|做到哪些)" + _END
+    + r"|^(?:请问)?(?P<c>[^，,？?]{2,12}?)(?:有什么|有哪些|有啥|提出了什么|提了什么|提出什么|提了啥)要求" + _END
+    + r"|^(?:请问)?(?P<d>[^，,？?]{2,12}?)要求[^，,？?]{0,8}?(?:做到什么|做什么|怎么做|怎样做|做到哪些|做到啥|做啥|咋做)" + _END
 )
 _CJK2 = r"[\u4e00-\u9fff]{2}"
 # "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从"); so do
@@ -55,7 +55,7 @@ def definition_subject(query: str) -> str:
     """X of a question asking what X is ("什么是落实", "忠诚是什么意思", "落实到底指什么",
     "讲话里的落实怎么理解", "讲话中说，落实是什么"), else ''. A question followed by a request
     ("落实是什么？请按讲话原意回答") is read by its first sentence."""
-    query = _LEAD.sub("", query.strip())
+    query = _LEAD.sub("", _COURTESY.sub("", query.strip()))
     m = _DEFINITION.match(query)
     if not m:
         first = _FIRST_QUESTION.match(query)
@@ -67,6 +67,8 @@ def definition_subject(query: str) -> str:
     return subject if len(subject) >= 2 else ""
 
 
+# "想问下遇事能办要求做到啥": the courtesy before a question in a chat asks nothing
+_COURTESY = re.compile(r"^(?:请问一下|想问一下|想问下|问一下|问下|咨询一下|麻烦问下|麻烦问一下)[，,：:\s]*")
 # "落实到底指什么", "落实究竟是什么": the adverb is no part of X; nor is "讲话里的" in "讲话里的落实是什么"
 # or "市委书记讲话里" in "市委书记讲话里“熟事生办”是什么意思"
 _SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+$")
