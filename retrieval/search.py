@@ -747,6 +747,9 @@ class KnowledgeBase:
         how many unknown words there are (up to 5, /5); the share of words covered only through
         a synonym or homophone; then `question_features` (retrieval/answers.py)."""
         hits = [h for h in hits if h.passage.kind == "passage"]  # outlines are judged by their passages
+        # a word asked twice ("先放蛋还是先放番茄") is one topic: counted once as evidence of an
+        # answer (the ranking keeps the repeat, which says what the question stresses)
+        content = _distinct(content)
         extra = question_features(self, query, content, hits)  # abstention near the topic
         if not hits or not content:
             return [0.0] * 7 + extra
@@ -962,6 +965,12 @@ class _Words:
 
 
 _JOINING = frozenset("的之和与及")
+
+
+def _distinct(content: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
+    """The content words, each once (its first time, with its expansions), in the question's order."""
+    seen: set[str] = set()
+    return [(w, ex) for w, ex in content if not (w in seen or seen.add(w))]
 
 
 def _made_of(subject: str, words: set[str]) -> bool:

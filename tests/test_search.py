@@ -318,3 +318,14 @@ def test_reading_letters_as_pinyin_has_a_bounded_cost():
     assert Counting.looked < 1000
     Counting.looked = 0
     assert 1 <= len(_readings("na" * 12, syllables)) <= 16 and Counting.looked < 5000
+
+
+def test_a_word_asked_twice_counts_once_as_evidence_of_an_answer(kb):
+    """"番茄炒蛋是先放蛋还是先放番茄": 先 and 放 said twice made four covered words of two."""
+    query = "番茄炒蛋是先放蛋还是先放番茄？"
+    _, _, content = kb.query_terms(query)
+    assert [w for w, _ in content].count("先") == 2  # the ranking keeps the repeat
+    hits = kb.search(query, k=3).hits
+    once = [(w, ex) for j, (w, ex) in enumerate(content) if w not in [v for v, _ in content[:j]]]
+    assert kb.answer_features(content, hits, query) == kb.answer_features(once, hits, query)
+    assert not kb.search(query, k=3).answered
