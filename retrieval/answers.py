@@ -210,7 +210,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"每[年月周季天日]|[\d一二两三四五六七八九十半]+\s*(?:个)?[年月周季天日]一[次期回]|定期|每隔")),
     ("count",
      re.compile(r"几条|多少条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
-                r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|几)(?:[集部篇页张本件位项期批轮届]|学时|课时|学分)(?=[？?吗呢，,。\s]|$)"),
+                r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|几)(?:[集部篇页张本件位项期批轮届份]|学时|课时|学分)(?=[？?吗呢，,。\s的]|$)"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁)|"
                 r"第一时间|随时|马上|立即")),
     ("share",
@@ -444,7 +444,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
 
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
 # (the elements, sections, template it must have)
-_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|处分|处罚|罚则|待遇|条件|资格|要素|栏目|模板")
+_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|条件|资格|要素|栏目|模板")
 
 
 def asks_for_details_not_named(query: str, passages: Sequence[Passage]) -> bool:

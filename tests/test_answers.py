@@ -353,6 +353,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("党员和普通老百姓在纪律上有什么不同", ["difference"]),
         ("不同类型的事情分别怎么办", []),  # 不同 describes, it asks no difference
         ("岗前培训一共多少学时", ["count"]),
+        ("每年要完成多少学时的培训", ["count"]), ("一份通知要印多少份", ["count"]),  # a unit, then 的 + noun
         ("公章丢了要走什么程序补刻", ["procedure"]),
         ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
         ("人事档案由哪个部门保管", ["handler"]),
@@ -458,6 +459,7 @@ def test_a_rules_details_asked_must_be_named():
     assert asks_for_details_not_named("“双争”活动评上业务能手有什么奖励？", [calls])
     assert asks_for_details_not_named("报考美国西点军校需要满足哪些条件？", [calls])
     assert asks_for_details_not_named("一份规范的会议通知应当包含哪些要素？", [calls])
+    assert asks_for_details_not_named("信息报送的年度考核积分怎么计算？", [calls])  # scoring: 积分, 计分
     # named by one of the passages: the question is left to the rest of the rules and the model
     assert not asks_for_details_not_named("讲话说要把艰苦付出当作什么条件？", [calls, hardship])
     # asked only in the story told before the question
