@@ -69,7 +69,8 @@ def test_other_questions_have_neither_shape(question):
 @pytest.mark.parametrize(("question", "who"), [("对谁忠诚", False), ("忠诚于谁", False), ("向谁报告", False),
                                               ("这句话是谁说的", True), ("谁是第一责任人", True), ("举了哪个例子", True),
                                               ("讲话拿哪个历史人物说明光说不练的危害", True), ("哪位哲人说过", True),
-                                              ("哪个科室负责", False)])
+                                              ("哪个科室负责", False), ("讲话引用了哪句俗语", True),
+                                              ("用了什么名言", True)])
 def test_the_who_intent_does_not_take_to_whom_for_who(question, who):
     assert bool(WHO.search(question)) is who
 
@@ -244,3 +245,8 @@ def test_kind_of_is_the_noun_with_what_qualifies_it(question, text, found):
 
 def test_a_question_without_what_kind_of_has_no_kind_pattern():
     assert kind_of("办公室工作是什么") is None and kind_of("什么样") is None
+
+
+def test_a_saying_quoted_is_the_shape_of_a_who_answer():
+    shape = _INTENTS[0][1]
+    assert shape.search("人们常说，“宰相门前七品官”。") and shape.search("常言道，行百里者半九十")
