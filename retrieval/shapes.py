@@ -73,7 +73,7 @@ def definition_subject(query: str) -> str:
 _COURTESY = re.compile(r"^(?:请问一下|想问一下|想问下|问一下|问下|咨询一下|麻烦问下|麻烦问一下)[，,：:\s]*")
 # "落实到底指什么", "落实究竟是什么": the adverb is no part of X; nor is "讲话里的" in "讲话里的落实是什么"
 # or "市委书记讲话里" in "市委书记讲话里“熟事生办”是什么意思"
-_SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+$")
+_SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+是?$")  # "问策能对到底是要求…"
 _SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
 # "讲话中说，落实是什么": a clause that names the speech and ends at a comma only leads into the question
