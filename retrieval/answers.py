@@ -276,7 +276,7 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     *((re.compile(rf"(?:多少|几)[{units}]"), re.compile(_NUMBER + rf"[{units}]"))
       for units in ("集", "部篇本", "页张", "件项", "位", "期批轮届", "菜", "岁")),
 ]
-N_QUESTION_FEATURES = 5
+N_QUESTION_FEATURES = 6
 # a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
 # content, whatever words it uses; "讲话稿" (a kind of document) is not such a reference
 REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
@@ -502,7 +502,9 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
       question has its shape (the fact is not given where the question's topic is);
     - whether it asks what the speeches say ("讲话里怎么说的"): a question about their content;
     - whether it meets the best passage only through the passage's figures of speech
-      (`meets_only_figures`): "蜡烛是用什么原料做的" and the "蜡烛"觉悟 of a speech.
+      (`meets_only_figures`): "蜡烛是用什么原料做的" and the "蜡烛"觉悟 of a speech;
+    - whether it asks yes or no ("亲戚想让我借着领导的名头疏通关系，行不行"): staff weighing what to
+      do ask so, and the speeches answer with what is right rather than with the question's words.
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
     if not passages or not content:
@@ -519,8 +521,13 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     unplaced = _unplaced(query, content, best, asked, least, key)
     refers = bool(REFERS_TO_SPEECH.search(query))
     figures = meets_only_figures(content, best)
+    yes_no = bool(_YES_NO.search(asking_part(query)))
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
-            1.0 if figures else 0.0]
+            1.0 if figures else 0.0, 1.0 if yes_no else 0.0]
+
+
+# a question asking yes or no, in the clauses that ask
+_YES_NO = re.compile(r"是不是|是否|吗[？?！!。\s]*$|能不能|可不可以|行不行|对不对|有没有|要不要|可以吗|行吗")
 
 
 # a figure of speech: a short quoted phrase ("“蜡烛”觉悟", "不放“马后炮”"; not a numbered slogan, "“五个

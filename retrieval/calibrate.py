@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     paths = args.sets or [p for p in sorted((ROOT / "tests").glob("questions*.yaml")) if p.name not in HELD_OUT]
     # whether a question is answered is judged on the first stage's hits (before the re-ranking,
     # retrieval/rerank.py): the features are read from those
-    kb = KnowledgeBase.load(args.knowledge, settings=Settings(rerank_weights=()))
+    # no abstention model while its features are collected: the one in Settings may be for other features
+    kb = KnowledgeBase.load(args.knowledge, settings=Settings(rerank_weights=(), answer_weights=()))
     x, y, groups = collect(kb, paths)
 
     abstained = false = unanswerable = answerable = 0

@@ -410,7 +410,7 @@ def test_question_features(kb):
         _, _, content = kb.query_terms(q)
         return question_features(kb, q, content, answer.hits)
 
-    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0]  # 号字 nowhere, a format asked
+    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0]  # 号字 nowhere, a format asked
     # a question about what the speeches say; "讲话稿" is a kind of document, not a reference
     assert features("讲话里打了个什么比方")[3] == 1.0
     assert features("领导讲话稿一般写多少字")[3] == 0.0
@@ -420,7 +420,10 @@ def test_question_features(kb):
     # a phone number is five digits or more: a year ("2021年") in the passage is not one
     assert features("区委办信息室的电话号码是多少")[1] == 1.0
     # asked, and "半小时内" stands in the sentence about reporting
-    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0, 0.0]
+    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    # yes or no asked, in the clauses that ask
+    assert features("亲戚想让我借着领导的名头疏通关系，行不行？")[5] == 1.0
+    assert features("信息报送有什么要求")[5] == 0.0
     assert features("同事之间有矛盾怎么办")[1:3] == [0.0, 0.0]
     # a count is asked in a unit ("几天": days, not the "十年" of "十年冷"), and a figure the question
     # states itself ("一年") is not its answer
@@ -504,7 +507,8 @@ def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_m
     # the speeches' "马后炮" and "钉子" are figures; these questions ask about chess and tyres
     for q in ("中国象棋的马后炮怎么下", "汽车轮胎扎了一颗钉子，还能继续开多远"):
         answer = kb.search(q, k=5)
-        assert kb.answer_features(kb.query_terms(q)[2], answer.hits, q)[-1] == 1.0, q
+        # the figures signal: the fifth of `question_features`, which follow the seven coverage signals
+        assert kb.answer_features(kb.query_terms(q)[2], answer.hits, q)[7 + 4] == 1.0, q
     assert not kb.search("象棋里的马后炮杀法具体怎么走", k=5).answered
     # what the figure means is what the speech says: answered
     assert kb.search("讲话里说不放马后炮是什么意思", k=5).answered
