@@ -190,7 +190,7 @@ _ASKING = re.compile(r"什么|啥|哪")
 # "讲话中", "讲话结尾", "市委书记在讲话里": the frame is no part of what is likened
 _LIKEN_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告|文中|文章))?(?:[里中]|结尾|最后|开头|末尾)?(?:[把将])?")
 # "办公室在机关运转中的位置": what is likened is the thing, not its place or role
-_LIKEN_CUT = re.compile(r"(?<=..)(?:在|的|中|对|里|于|为|这|和|与|及|、|”)")
+_LIKEN_CUT = re.compile(r"(?<=..)(?:在|中|对|里|于|为|这|和|与|及|、|”)")
 _LIKEN_TAIL = re.compile(r"(?:要|应该?|分别|都|也|又|还|就|可以|能|常|常常|通常|经常)+$")
 
 
@@ -205,11 +205,19 @@ def likened_subject(query: str) -> str:
             continue
         subject = (m.group("a") or m.group("b") or m.group("c") or "").strip(" “”\"'")
         subject = _LIKEN_FRAME.sub("", subject).strip(" “”\"'")
-        cut = _LIKEN_CUT.search(subject)
-        subject = _LIKEN_TAIL.sub("", subject[: cut.start()] if cut else subject)
+        subject = _head(subject)
         if len(subject) >= 2 and not _ASKING.search(subject):
             return subject
     return ""
+
+
+def _head(subject: str) -> str:
+    """What a phrase names: cut before a preposition or a conjunction ("办公室在机关运转中的位置" ->
+    办公室), then the noun after its last 的 ("办公室干部的工作常态" -> 工作常态), without a trailing
+    adverb or modal ("学习要" -> 学习)."""
+    cut = _LIKEN_CUT.search(subject)
+    subject = subject[: cut.start()] if cut else subject
+    return _LIKEN_TAIL.sub("", subject.rsplit("的", 1)[-1])
 
 
 # "办公室在机关运转中处于什么地位", "参政设谋在办公室工作中是什么地位", "办公室在单位里扮演什么角色"
@@ -224,8 +232,7 @@ def role_subject(query: str) -> str:
     query = _LEAD.sub("", query.strip())
     for m in _ROLE.finditer(query):
         subject = _LIKEN_FRAME.sub("", m.group("x").strip(" “”\"'")).strip(" “”\"'")
-        cut = _LIKEN_CUT.search(subject)
-        subject = _LIKEN_TAIL.sub("", subject[: cut.start()] if cut else subject)
+        subject = _head(subject)
         if len(subject) >= 2 and not _ASKING.search(subject) and not _PRONOUN.fullmatch(subject):
             return subject
     return ""

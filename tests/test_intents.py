@@ -151,6 +151,7 @@ def test_what_is_enumerated_is_made_of_two_asked_words(subject, words, made):
      ("讲话把办公室在机关运转中的位置比作什么？", "办公室"), ("学习要当作哪几种东西", "学习"),
      ("讲话说要把学习当作哪几样东西？", "学习"), ("密码工作被称为党的哪“三条线”？", "密码工作"),
      ("讲话中“有德有才”“有才无德”分别被比作什么？", "有德有才"), ("办公室是党委的什么", "办公室"),
+     ("办公室干部的工作常态被形容为哪两个说法？", "工作常态"),  # what the phrase names is after 的
      # not asking what it is likened to: why it is called so, what it is, what it applies to
      ("办公室为什么被称为党委的窗口", ""), ("什么是服从", ""), ("服从什么", ""), ("办公室是什么", ""),
      ("办公室工作包括哪些", "")],
