@@ -460,7 +460,7 @@ def names_a_work_not_named(query: str, passages: Sequence[Passage]) -> bool:
     """Whether the question names a work by its title (《纯粹理性批判》, 电影《熔炉》, 《党政机关公文
     处理工作条例》) that none of the passages names: it asks about that work, and passages that
     share other words with it (康德, 熔炉) do not answer it."""
-    titles = {t for t in (fold(m) for m in _TITLE.findall(fold(query))) if t}
+    titles = set(_TITLE.findall(fold(query)))
     if not titles or not passages:
         return False
     texts = [fold(p.text) for p in passages]

@@ -631,9 +631,12 @@ class KnowledgeBase:
         patterns = [p for p in (counted_items(query), kind_of(query)) if p is not None]
         if likened or role or patterns:
             text_of = self._text_of()
-            found = [i for i in top_indices(fused, MAX_SEEDS).tolist()
-                     if (likened and likens(text_of(i), likened)) or (role and states(text_of(i), role))
-                     or any(p.search(text_of(i)) for p in patterns)]
+            found = []
+            for i in top_indices(fused, MAX_SEEDS).tolist():
+                text = text_of(i)
+                if ((likened and likens(text, likened)) or (role and states(text, role))
+                        or any(p.search(text) for p in patterns)):
+                    found.append(i)
             if found:
                 shaped = np.array(found, dtype=np.int64)
                 fused[shaped] += 0.5

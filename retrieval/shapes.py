@@ -203,18 +203,18 @@ def likened_subject(query: str) -> str:
         rest = m.group("ra") or m.group("rb") or m.group("rc") or ""
         if not _ASKING.search(rest):
             continue
-        subject = (m.group("a") or m.group("b") or m.group("c") or "").strip(" “”\"'")
-        subject = _LIKEN_FRAME.sub("", subject).strip(" “”\"'")
-        subject = _head(subject)
+        subject = _head(m.group("a") or m.group("b") or m.group("c") or "")
         if len(subject) >= 2 and not _ASKING.search(subject):
             return subject
     return ""
 
 
-def _head(subject: str) -> str:
-    """What a phrase names: cut before a preposition or a conjunction ("办公室在机关运转中的位置" ->
-    办公室), then the noun after its last 的 ("办公室干部的工作常态" -> 工作常态), without a trailing
-    adverb or modal ("学习要" -> 学习)."""
+def _head(phrase: str) -> str:
+    """What a phrase of the question names: without quotes or the frame naming the speech
+    ("讲话中"), cut before a preposition or a conjunction ("办公室在机关运转中的位置" -> 办公室), then
+    the noun after its last 的 ("办公室干部的工作常态" -> 工作常态), without a trailing adverb or
+    modal ("学习要" -> 学习)."""
+    subject = _LIKEN_FRAME.sub("", phrase.strip(" “”\"'")).strip(" “”\"'")
     cut = _LIKEN_CUT.search(subject)
     subject = subject[: cut.start()] if cut else subject
     return _LIKEN_TAIL.sub("", subject.rsplit("的", 1)[-1])
@@ -231,8 +231,7 @@ def role_subject(query: str) -> str:
     机关正常运转的“中枢”", "参政设谋是办公室工作的第一要务" (`states`)."""
     query = _LEAD.sub("", query.strip())
     for m in _ROLE.finditer(query):
-        subject = _LIKEN_FRAME.sub("", m.group("x").strip(" “”\"'")).strip(" “”\"'")
-        subject = _head(subject)
+        subject = _head(m.group("x"))
         if len(subject) >= 2 and not _ASKING.search(subject) and not _PRONOUN.fullmatch(subject):
             return subject
     return ""
