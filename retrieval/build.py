@@ -41,7 +41,7 @@ from .types import Corpus, Passage, SpeechText
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-INDEX_FORMAT = 10  # raise when the file layout or what goes into it changes (10: items in parallel as outlines)
+INDEX_FORMAT = 11  # raise when the file layout or what goes into it changes (11: an outline keeps the text it is scored on)
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_BLOCKS = 5000  # blocks (see `text_blocks`) a worker tokenizes at a time

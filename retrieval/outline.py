@@ -72,6 +72,9 @@ class Outline:
     about: str = ""  # what the list is about: the headings above it and its opening, not the title
     intro: frozenset[int] = frozenset()  # passages that introduce the items (and do not list them)
     items: tuple[str, ...] = ()
+    # the outline as it is scored, when the text shown says more: a sub-section's opening words after
+    # its heading are shown, not weighed (the outline is about its headings, `outline_score`)
+    plain: str = ""
 
 
 def is_list_question(query: str) -> bool:
@@ -177,23 +180,30 @@ def _section_outlines(doc: list[Passage]) -> list[Outline]:
                 opening = opening[len(path[-1]):].lstrip("。．.，, ")
             heading = path[-1]
             anchor = inside[0]
-        passage = replace(anchor, section=path, text=_compose(heading, opening, _leads(inside, n, children)),
+        passage = replace(anchor, section=path, text=_compose(heading, opening, _leads(inside, n, children, True)),
                           part=0, kind="outline")
         about = ("".join(path) or heading) + opening
         intro_ids = frozenset(p.id for p in intro_passages)
-        out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, intro_ids, tuple(children)))
+        out.append(Outline(passage, tuple(p.id for p in inside), _texts(inside), about, intro_ids, tuple(children),
+                           _compose(heading, opening, _leads(inside, n, children, False))))
     return out
 
 
-def _leads(inside: list[Passage], depth: int, children: list[str]) -> list[str]:
+def _leads(inside: list[Passage], depth: int, children: list[str], opening: bool) -> list[str]:
     """Each sub-section as the outline shows it: its heading, and when the heading leads its own
-    text ("1.情况要明。千难万难,实事求是最难;…") the opening words of that text too."""
+    text ("1.情况要明。千难万难,实事求是最难;…") the opening words of that text too; with
+    `opening`, also those of a text under a heading on a line of its own ("一、要大气谋事：万事谋为先。
+    参政设谋是…"), so that the outline says what each part is about, not only its title."""
     leads = []
     for child in children:
         first = next(p for p in inside if len(p.section) > depth and p.section[depth] == child)
         text = first.text.strip()
-        own = len(first.section) == depth + 1 and text.startswith(child) and len(text) > len(child) + 1
-        leads.append(text if own else child)
+        if len(first.section) != depth + 1 or not text:
+            leads.append(child)  # its text starts under a heading of its own
+        elif text.startswith(child):
+            leads.append(text if len(text) > len(child) + 1 else child)
+        else:  # a heading on a line of its own ("一、要大气谋事"), then its opening words
+            leads.append(f"{child}：{text}" if opening else child)
     return leads
 
 
@@ -465,7 +475,7 @@ def outline_candidates(
 # ---- the engine's outline table: built with the index, persisted with it --------------------------
 
 _SEP = "\x1f"  # between an outline's items (and words) in the strings blob
-_STRINGS = 5  # per outline: text, what it is about, items, words of `about`, words of text + headings
+_STRINGS = 6  # per outline: text, what it is about, items, words of `about`, words of text + headings, text scored
 Form = tuple[str, frozenset]  # a text's letters-and-digits form and its words (`answers.form_coverage`)
 
 
@@ -521,7 +531,7 @@ class OutlineTable:
             s.encode("utf-8")
             for o in outlines
             for s in (o.passage.text, o.about, _SEP.join(o.items), words(o.about),
-                      words(*o.passage.text.split("\n"), *o.passage.section))
+                      words(*(o.plain or o.passage.text).split("\n"), *o.passage.section), o.plain or o.passage.text)
         ]
         offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
         np.cumsum([len(s) for s in encoded], out=offsets[1:])
@@ -581,7 +591,7 @@ class OutlineTable:
         letters-and-digits and the words kept at build time."""
         found = self._forms.get(o)
         if found is None:
-            text, about, _, about_words, text_words = self._decoded(o)
+            _, about, _, about_words, text_words, text = self._decoded(o)
             found = self._forms[o] = (
                 (strip_for_match(about), frozenset(about_words.split(_SEP)) if about_words else frozenset()),
                 (strip_for_match(text + "".join(section)), frozenset(text_words.split(_SEP)) if text_words else frozenset()),

@@ -66,7 +66,12 @@ def test_nested_structure_gets_an_outline_per_section_and_one_for_the_speech():
     # cited by the paragraph number of the section's first paragraph
     assert second.paragraph == 6 and second.title == "讲话" and second.date == "2024-01-01"
     speech = outlines[()]
-    assert "今天讲两点意见" in speech.text and speech.text.endswith("一、要大气谋事\n二、要和谐共事")
+    # a heading on a line of its own is shown with its section's opening words, which are not scored:
+    # the outline is weighed on its headings
+    assert "今天讲两点意见" in speech.text and speech.text.endswith(
+        "一、要大气谋事：万事谋为先。参谋辅政是第一要务。\n二、要和谐共事：和谐共事是重要保障。")
+    scored = {o.passage.section: o.plain for o in outlines_of(NESTED)}[()]
+    assert scored.endswith("一、要大气谋事\n二、要和谐共事")
     # a section without sub-sections has no outline
     assert ("一、要大气谋事", "1.情况要明") not in outlines
 
@@ -86,7 +91,10 @@ def test_flat_structures_of_every_marker_style(markers):
         lines += [f"{marker}{topic}", f"关于{topic}，这里展开讲一讲，道理很多。"]
     outline = by_section(outlines_of(lines))[()]
     assert outline.text.splitlines()[1] == "我讲三点要求："
-    assert outline.text.splitlines()[2:] == [f"{m}{t}" for m, t in zip(markers, ["要绝对忠诚", "要坚决服从", "要恪守纪律"])]
+    topics = ["要绝对忠诚", "要坚决服从", "要恪守纪律"]
+    assert outline.text.splitlines()[2:] == [f"{m}{t}：关于{t}，这里展开讲一讲，道理很多。" for m, t in zip(markers, topics)]
+    plain = next(o.plain for o in outlines_of(lines) if o.passage.section == ())
+    assert plain.splitlines()[2:] == [f"{m}{t}" for m, t in zip(markers, topics)]
 
 
 def test_a_paragraph_listing_its_own_items_gets_an_outline():
