@@ -408,6 +408,29 @@ def outline_score(
     return best + weight * (own - rival) + bonus
 
 
+def _holds_all(haystack: str, items: Sequence[str]) -> bool:
+    """Whether a passage (its text and headings, `strip_for_match`ed) names every item of a list,
+    each by its first words."""
+    return all(strip_for_match(i)[:ITEM_PREFIX] in haystack for i in items)
+
+
+def _names_item(headings: Sequence[str], about: str, words: Sequence[str]) -> bool:
+    """Whether the question names the item a passage is under (its `headings` below the outline's
+    level) by a word that what the outline is about (`about`, `strip_for_match`ed) does not have."""
+    heading = strip_for_match("".join(headings))
+    return bool(heading) and any(w in heading and w not in about for w in words)
+
+
+def _names_heading(heading: str, words: Sequence[str]) -> bool:
+    """Whether the question names a section by its heading: the question's words in it make half
+    its characters, four at least ("大气谋事" of "一、要大气谋事"; not 服务 alone of "第二，全力围绕
+    中心服务大局")."""
+    heading = strip_for_match(heading)
+    covered = sum(len(w) for w in set(words) if w in heading)
+    return covered >= max(4, len(heading) / 2)
+
+
+ITEM_PREFIX = 8  # an item is named by its first characters (of letters and digits)
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
 OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
 
@@ -465,7 +488,17 @@ def outline_candidates(
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
         about_form, text_form = table.forms(o, section)
-        announces = bool(np.any(table.intro(o) == best_i))
+        # the outline wins, as over a passage announcing its items, over the passage of one of its
+        # items that does not hold them all (the third item's paragraph, "3.思考要深…") when the
+        # question names the section by its heading ("大气谋事分成哪几条"; a speech's title, 讲话 or
+        # 会议, says too little): asked for its parts, one part is not the
+        # answer; unless the question names that item too ("强化责任中求精细有哪几种办法": the
+        # parts of the item)
+        below = kb.passages[best_i].section[len(section):]
+        announces = bool(np.any(table.intro(o) == best_i)) or (
+            bool(below) and bool(section) and _names_heading(section[-1], words)
+            and not _holds_all(kb._haystack(kb.passages[best_i]), items)
+            and not _names_item(below, about_form[0], words))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))

@@ -161,6 +161,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("大气谋事包括哪几条", "1.情况要明\n2.眼界要宽\n3.思考要深"),
         # a count of two or more asks for items, whatever follows it ("哪四“要”", "哪三样")
         ("坚持事业立身道德立世提了哪四“要”？", "一要加强学习持恒心\n二要担当奉献讲热心"),
+        # the paragraph of one item ("3.思考要深…") covers the question as well, but holds one item
+        ("大气谋事分成哪几条？", "1.情况要明\n2.眼界要宽\n3.思考要深"),
     ],
 )
 def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
@@ -184,7 +186,11 @@ def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
     assert result["text"] == top.passage.text and result["source"]["paragraph"] == top.passage.paragraph
 
 
-@pytest.mark.parametrize("query", ["公文校审要把好哪几关", "紧急信息主要包括哪些", "办公室服务对象有哪些"])
+@pytest.mark.parametrize("query", ["公文校审要把好哪几关", "紧急信息主要包括哪些", "办公室服务对象有哪些",
+                                   # the question names the item whose paragraph lists the parts asked
+                                   "在强化责任中求精细，要做到哪几个“办”？",
+                                   # and here the two items it names, which one paragraph holds
+                                   "信息处理中办公室对难点信息和重点信息分别怎么处理？"])
 def test_a_passage_that_answers_a_list_question_itself_stays_first(kb, query):
     assert kb.search(query, k=3).hits[0].passage.kind == "passage"
 
