@@ -430,6 +430,13 @@ def _names_heading(heading: str, words: Sequence[str]) -> bool:
     return covered >= max(4, len(heading) / 2)
 
 
+def _holds_named(haystack: str, items: Sequence[str], words: Sequence[str]) -> bool:
+    """Whether the question names items of the list and the passage holds every one it names
+    ("难点信息和重点信息分别怎么处理": the paragraph with those two)."""
+    named = _named_items(items, words)
+    return bool(named) and _holds_all(haystack, [items[k] for k in named])
+
+
 ITEM_PREFIX = 8  # an item is named by its first characters (of letters and digits)
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
 OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
@@ -496,9 +503,10 @@ def outline_candidates(
         # parts of the item)
         below = kb.passages[best_i].section[len(section):]
         announces = bool(np.any(table.intro(o) == best_i)) or (
-            bool(below) and bool(section) and _names_heading(section[-1], words)
+            bool(section) and _names_heading(section[-1], words)
             and not _holds_all(kb._haystack(kb.passages[best_i]), items)
-            and not _names_item(below, about_form[0], words))
+            and not (below and _names_item(below, about_form[0], words))
+            and not _holds_named(kb._haystack(kb.passages[best_i]), items, words))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))
