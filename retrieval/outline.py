@@ -42,6 +42,7 @@ MIN_FIT = 0.4  # an outline that holds less of the question than this is no cand
 OUTLINE_WEIGHT = 0.5  # `outline_score`: how much better the outline covers the question counts this much
 OUTLINE_MARGIN = 0.05  # and it wins or loses by this margin
 ITEM_SHARE = 0.25  # share of the items (against heading and opening) in how well an outline fits
+ITEM_PREFIX = 8  # an item is named, in a passage, by its first characters (of letters and digits)
 
 # Questions that ask for the parts of something: how many, which ones, each of them.
 LIST_QUESTION = re.compile(
@@ -408,6 +409,21 @@ def outline_score(
     return best + weight * (own - rival) + bonus
 
 
+def _one_part_of(passage: Passage, haystack: str, section: tuple[str, ...], about: str, items: Sequence[str],
+                 words: Sequence[str]) -> bool:
+    """Whether `passage`, the best of a section's outline (`haystack`: its text and headings
+    `strip_for_match`ed), is one part of what a question names by the section's heading: it holds
+    only some of the items ("大气谋事分成哪几条" and the paragraph of 3.思考要深; "信息处理把信息
+    分成哪几类" and the paragraph of 紧急信息), so asked for the parts it is not the answer. It is
+    when the question names the item it is under too ("强化责任中求精细有哪几种办法": the item's own
+    list), or names items and it holds them all ("难点信息和重点信息分别怎么处理"). A speech's title
+    (讲话, 会议) names too little: a whole speech's outline never counts."""
+    if not section or not _names_heading(section[-1], words) or _holds_all(haystack, items):
+        return False
+    below = passage.section[len(section):]
+    return not (below and _names_item(below, about, words)) and not _holds_named(haystack, items, words)
+
+
 def _holds_all(haystack: str, items: Sequence[str]) -> bool:
     """Whether a passage (its text and headings, `strip_for_match`ed) names every item of a list,
     each by its first words."""
@@ -437,7 +453,6 @@ def _holds_named(haystack: str, items: Sequence[str], words: Sequence[str]) -> b
     return bool(named) and _holds_all(haystack, [items[k] for k in named])
 
 
-ITEM_PREFIX = 8  # an item is named by its first characters (of letters and digits)
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
 OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
 
@@ -495,18 +510,10 @@ def outline_candidates(
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
         about_form, text_form = table.forms(o, section)
-        # the outline wins, as over a passage announcing its items, over the passage of one of its
-        # items that does not hold them all (the third item's paragraph, "3.思考要深…") when the
-        # question names the section by its heading ("大气谋事分成哪几条"; a speech's title, 讲话 or
-        # 会议, says too little): asked for its parts, one part is not the
-        # answer; unless the question names that item too ("强化责任中求精细有哪几种办法": the
-        # parts of the item)
-        below = kb.passages[best_i].section[len(section):]
-        announces = bool(np.any(table.intro(o) == best_i)) or (
-            bool(section) and _names_heading(section[-1], words)
-            and not _holds_all(kb._haystack(kb.passages[best_i]), items)
-            and not (below and _names_item(below, about_form[0], words))
-            and not _holds_named(kb._haystack(kb.passages[best_i]), items, words))
+        # the outline wins over the passage that announces its items, and over one that holds only
+        # some of them when the question asks for the section's parts
+        announces = bool(np.any(table.intro(o) == best_i)) or _one_part_of(
+            kb.passages[best_i], kb._haystack(kb.passages[best_i]), section, about_form[0], items, words)
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))
