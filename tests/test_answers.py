@@ -163,6 +163,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("坚持事业立身道德立世提了哪四“要”？", "一要加强学习持恒心\n二要担当奉献讲热心"),
         # the paragraph of one item ("3.思考要深…") covers the question as well, but holds one item
         ("大气谋事分成哪几条？", "1.情况要明\n2.眼界要宽\n3.思考要深"),
+        # "下面" says where the parts are, not which list (nor 基层, which it can mean elsewhere)
+        ("大气谋事下面分了哪几条？", "1.情况要明\n2.眼界要宽\n3.思考要深"),
         # 分成 and 各 ask for the parts, as 包括 and 分别 do: they say nothing about which list
         ("信息分成哪几类，各有什么要求？", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # items in parallel across paragraphs: one paragraph holds only some of them
