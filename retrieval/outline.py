@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 MAX_OUTLINE_CHARS = 500  # well under Telegram's 4096, and under evaluate's 600-character hit limit
 MAX_ITEM_CHARS = 40
+MAX_WIDE_ITEM_CHARS = 80  # an item shown where there is room (`_compose`)
 MAX_OPENING_CHARS = 120
 MIN_FIT = 0.4  # an outline that holds less of the question than this is no candidate
 OUTLINE_WEIGHT = 0.5  # `outline_score`: how much better the outline covers the question counts this much
@@ -107,8 +108,15 @@ def _opening(intro: str) -> str:
     return _shorten(text, MAX_OPENING_CHARS)
 
 
-def _compose(heading: str, opening: str, items: list[str]) -> str:
-    lines = [_shorten(i, MAX_ITEM_CHARS) for i in items]
+def _compose(heading: str, opening: str, items: list[str], widen: bool = False) -> str:
+    """The outline's text: heading, opening, one line per item. With `widen`, an item may run past
+    `MAX_ITEM_CHARS` to an even share of the room the heading and opening leave (at most
+    `MAX_WIDE_ITEM_CHARS`): three parts say more each than seven."""
+    limit = MAX_ITEM_CHARS
+    if widen and items:
+        room = MAX_OUTLINE_CHARS - len(heading.strip()) - len(opening) - 2 - len(items)
+        limit = max(MAX_ITEM_CHARS, min(MAX_WIDE_ITEM_CHARS, room // len(items)))
+    lines = [_shorten(i, limit) for i in items]
     body = "\n".join(lines)
     head = heading.strip()
     room = MAX_OUTLINE_CHARS - len(body) - len(head) - 2
@@ -181,7 +189,7 @@ def _section_outlines(doc: list[Passage]) -> list[Outline]:
                 opening = opening[len(path[-1]):].lstrip("。．.，, ")
             heading = path[-1]
             anchor = inside[0]
-        passage = replace(anchor, section=path, text=_compose(heading, opening, _leads(inside, n, children, True)),
+        passage = replace(anchor, section=path, text=_compose(heading, opening, _leads(inside, n, children, True), True),
                           part=0, kind="outline")
         about = ("".join(path) or heading) + opening
         intro_ids = frozenset(p.id for p in intro_passages)

@@ -20,7 +20,14 @@ from officebot.retrieval.answers import (
     slot_patterns,
 )
 from officebot.retrieval.evaluate import MAX_HIT_CHARS
-from officebot.retrieval.outline import MAX_OUTLINE_CHARS, _named_items, build_outlines, is_list_question
+from officebot.retrieval.outline import (
+    MAX_ITEM_CHARS,
+    MAX_OUTLINE_CHARS,
+    _compose,
+    _named_items,
+    build_outlines,
+    is_list_question,
+)
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.types import Corpus, Passage, Speech, SpeechText
 
@@ -95,6 +102,17 @@ def test_flat_structures_of_every_marker_style(markers):
     assert outline.text.splitlines()[2:] == [f"{m}{t}：关于{t}，这里展开讲一讲，道理很多。" for m, t in zip(markers, topics)]
     plain = next(o.plain for o in outlines_of(lines) if o.passage.section == ())
     assert plain.splitlines()[2:] == [f"{m}{t}" for m, t in zip(markers, topics)]
+
+
+def test_items_shown_take_the_room_a_short_list_leaves():
+    items = [f"{n}.要相互{w}。" + "这一条讲的道理很长，" * 10 for n, w in zip("1234", "信任尊重支持包容")]
+    # scored: each item cut at MAX_ITEM_CHARS; shown: four items share the room, up to 80 characters
+    scored, shown = _compose("三、要和谐共事", "和谐共事是保障。", items), _compose("三、要和谐共事", "和谐共事是保障。", items, True)
+    assert max(len(x) for x in scored.splitlines()[2:]) == MAX_ITEM_CHARS
+    assert min(len(x) for x in shown.splitlines()[2:]) > MAX_ITEM_CHARS and len(shown) <= MAX_OUTLINE_CHARS
+    # a long list keeps the short lines
+    many = items * 5
+    assert max(len(x) for x in _compose("标题", "", many, True).splitlines()[1:]) <= MAX_ITEM_CHARS
 
 
 def test_a_paragraph_listing_its_own_items_gets_an_outline():
