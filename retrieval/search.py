@@ -77,6 +77,11 @@ _SPEAKER = re.compile(
     r"(?:^|[，,。？?；;\s])((?:[省市区县]委|[省市区县]里|[省市区县]政府)?(?:书记|[省市区县]长|主任|领导|[省市区县]委|[省市区县]里))"
     r"(?:的|在|这次|上次)?讲话(?=[里中上说提讲强调指要对把]|$)"
 )
+# a speaker named as who says it, at the start of a clause ("市委书记说…", "书记强调…")
+_SAYS = re.compile(
+    r"(?:^|[，,。？?；;\s])((?:[省市区县]委|[省市区县]政府)?(?:书记|[省市区县]长|主任))"
+    r"(?=说|讲|提到|提出|强调|指出|认为|希望)"
+)
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
@@ -328,6 +333,10 @@ class KnowledgeBase:
             stop = stop | SPEECH_FRAME
             speaker = _SPEAKER.search(query)
             if speaker:  # "市委书记讲话里“熟事生办”是什么意思": who gave the speech is no topic either
+                stop = stop | set(self.tokenizer.both(speaker.group(1))[1])
+        else:
+            speaker = _SAYS.search(query)
+            if speaker:  # "市委书记说要怎样留住办公室干部": who says it is no topic
                 stop = stop | set(self.tokenizer.both(speaker.group(1))[1])
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}

@@ -175,12 +175,20 @@ def test_question_phrases_are_cut_at_punctuation_and_asking_words(question, phra
 
 @pytest.mark.parametrize(
     ("question", "dropped"),
-    [("市委书记讲话里“熟事生办”是什么意思？", {"市委书记", "市委", "书记"}), ("区里讲话说组织上会从哪几方面关心大家", {"区里"})],
+    [("市委书记讲话里“熟事生办”是什么意思？", {"市委书记", "市委", "书记"}), ("区里讲话说组织上会从哪几方面关心大家", {"区里"}),
+     # named as who says it, without 讲话
+     ("市委书记说要怎样留住办公室干部？", {"市委书记", "市委", "书记"}), ("书记强调办公室要当好什么", {"书记"})],
 )
 def test_the_speaker_of_the_speech_is_no_topic(kb, question, dropped):
     words, _, content, _ = kb._query_terms(question)
     assert not dropped & set(words)
     assert not dropped & {w for w, _ in content}
+
+
+def test_a_speaker_named_as_who_says_it_does_not_pull_a_passage_about_another_secretary(kb):
+    # the passage about 《人民的名义》 names a 市委书记; the answer is the speech's
+    top = kb.search("市委书记说要怎样留住办公室干部？", k=3).hits[0]
+    assert "用事业留人" in top.passage.text
 
 
 @pytest.mark.parametrize("question", ["怎么写领导讲话", "领导讲话稿怎么写", "书记要求办公室做到什么"])
