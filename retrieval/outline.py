@@ -417,16 +417,19 @@ def outline_score(
     return best + weight * (own - rival) + bonus
 
 
-def _one_part_of(passage: Passage, haystack: str, section: tuple[str, ...], about: str, items: Sequence[str],
+def _one_part_of(kb: KnowledgeBase, passage: Passage, section: tuple[str, ...], about: str, items: Sequence[str],
                  words: Sequence[str]) -> bool:
-    """Whether `passage`, the best of a section's outline (`haystack`: its text and headings
-    `strip_for_match`ed), is one part of what a question names by the section's heading: it holds
+    """Whether `passage`, the best of a section's outline, is one part of what a question names by
+    the section's heading (`about`: what the outline is about, `strip_for_match`ed): it holds
     only some of the items ("大气谋事分成哪几条" and the paragraph of 3.思考要深; "信息处理把信息
     分成哪几类" and the paragraph of 紧急信息), so asked for the parts it is not the answer. It is
     when the question names the item it is under too ("强化责任中求精细有哪几种办法": the item's own
     list), or names items and it holds them all ("难点信息和重点信息分别怎么处理"). A speech's title
     (讲话, 会议) names too little: a whole speech's outline never counts."""
-    if not section or not _names_heading(section[-1], words) or _holds_all(haystack, items):
+    if not section or not _names_heading(section[-1], words):
+        return False
+    haystack = kb._haystack(passage)  # its text and headings, read only when the heading is named
+    if _holds_all(haystack, items):
         return False
     below = passage.section[len(section):]
     return not (below and _names_item(below, about, words)) and not _holds_named(haystack, items, words)
@@ -509,9 +512,10 @@ def outline_candidates(
             continue
         if best + OUTLINE_REACH < floor:
             continue
+        best_p = kb.passages[best_i]
         rival = rivals.get(best_i)
         if rival is None:
-            rival = rivals[best_i] = passage_coverage(kb, topic, kb.passages[best_i])
+            rival = rivals[best_i] = passage_coverage(kb, topic, best_p)
         if best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
             continue  # even covering the whole question it would score under every hit kept
         text, _, items = table.strings(o)
@@ -521,7 +525,7 @@ def outline_candidates(
         # the outline wins over the passage that announces its items, and over one that holds only
         # some of them when the question asks for the section's parts
         announces = bool(np.any(table.intro(o) == best_i)) or _one_part_of(
-            kb.passages[best_i], kb._haystack(kb.passages[best_i]), section, about_form[0], items, words)
+            kb, best_p, section, about_form[0], items, words)
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))

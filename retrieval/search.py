@@ -82,6 +82,7 @@ _SAYS = re.compile(
     r"(?:^|[，,。？?；;\s])((?:[省市区县]委|[省市区县]政府)?(?:书记|[省市区县]长|主任))"
     r"(?=说|讲|提到|提出|强调|指出|认为|希望)"
 )
+SHAPE_BONUS = 0.5  # added to a best passage that has the shape of the answer asked for (`_first_stage`)
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
@@ -329,15 +330,14 @@ class KnowledgeBase:
         """
         query = query[:MAX_QUERY_CHARS]
         stop = self.tokenizer.stopwords
-        if REFERS_TO_SPEECH.search(query):  # "讲话里有什么说法": 说法 asks what the speech says, it is no topic
+        refers = REFERS_TO_SPEECH.search(query)
+        if refers:  # "讲话里有什么说法": 说法 asks what the speech says, it is no topic
             stop = stop | SPEECH_FRAME
-            speaker = _SPEAKER.search(query)
-            if speaker:  # "市委书记讲话里“熟事生办”是什么意思": who gave the speech is no topic either
-                stop = stop | set(self.tokenizer.both(speaker.group(1))[1])
-        else:
-            speaker = _SAYS.search(query)
-            if speaker:  # "市委书记说要怎样留住办公室干部": who says it is no topic
-                stop = stop | set(self.tokenizer.both(speaker.group(1))[1])
+        # who gave the speech ("市委书记讲话里“熟事生办”是什么意思") or says it ("市委书记说要怎样留住
+        # 办公室干部") is no topic either
+        speaker = (_SPEAKER if refers else _SAYS).search(query)
+        if speaker:
+            stop = stop | set(self.tokenizer.both(speaker.group(1))[1])
         word_terms: dict[str, float] = {}
         bigram_terms: dict[str, float] = {}
         folded = fold(query)
@@ -648,7 +648,7 @@ class KnowledgeBase:
                     found.append(i)
             if found:
                 shaped = np.array(found, dtype=np.int64)
-                fused[shaped] += 0.5
+                fused[shaped] += SHAPE_BONUS
                 shaped_as.append(shaped)
         sections = None
         if self.settings.section_weight:
