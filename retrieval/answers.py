@@ -67,12 +67,19 @@ def passage_forms(kb: KnowledgeBase, passage: Passage):
 
 def coverage_weight(kb: KnowledgeBase, word: str, expansions: Sequence[str]) -> float:
     """A question word's weight in coverage: how specific it is, more for a word the speeches never
-    use and that no synonym reaches, less for a lone character."""
-    weight = kb.tokenizer.specificity(word)
-    if word not in kb._vocabulary() and not expansions:
-        weight *= kb.settings.unknown_boost
-    if len(word) == 1:
-        weight *= 0.5
+    use and that no synonym reaches, less for a lone character. Kept per knowledge base (which is
+    read-only): a search weighs the same few words for every passage it looks at."""
+    key = (word, not expansions)
+    weight = kb._coverage_weights.get(key)
+    if weight is None:
+        weight = kb.tokenizer.specificity(word)
+        if word not in kb._vocabulary() and not expansions:
+            weight *= kb.settings.unknown_boost
+        if len(word) == 1:
+            weight *= 0.5
+        if len(kb._coverage_weights) >= 20000:  # bounded, as the tokenizer's own tables are
+            kb._coverage_weights.clear()
+        kb._coverage_weights[key] = weight
     return weight
 
 

@@ -111,7 +111,7 @@ def features(
     at = np.searchsorted(runs.pool, candidates)
     hays = [kb._haystack(passages[i]) for i in candidates]
     # the candidates' sentences, all in one table: each string is looked for once
-    lists = [kb._sentences(passages[i])[1] or [hay] for i, hay in zip(candidates, hays)]
+    lists = [kb._split(passages[i])[1] or [hay] for i, hay in zip(candidates, hays)]
     where = _Sentences([x for sentences in lists for x in sentences])
     bounds = list(itertools.accumulate(map(len, lists), initial=0))
     rows = []

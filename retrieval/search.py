@@ -174,13 +174,18 @@ class KnowledgeBase:
         self._index = index
         self.passages = index.passages
         self._first_id = self.passages[0].id if self.passages else 0
+        # passage -> section as numpy's own index type: `take` with the index's int32 converts the
+        # whole array on every search (a third of the gather's time at 100,000 passages)
+        self._section_of = np.asarray(index.section_of, dtype=np.intp)
         self._fingerprint: str | None = None  # the key of the index file, when it was kept
         self._generation: int | None = None
         self._per_speech: dict[str, int] | None = None
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
+        self._coverage_weights: dict[tuple[str, bool], float] = {}  # `answers.coverage_weight`
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
         self._ends: tuple[np.ndarray, np.ndarray] | None = None  # `_speech_ends`
-        self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str], list[set[int]]]] = {}
+        self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str]]] = {}  # `_split`
+        self._word_id_tables: dict[tuple[int, str], list[set[int]]] = {}  # `_sentences`
         # what passages enumerate the parts of, by its first two characters, then by the X itself
         # (a large library says "办公室工作既有…" in many passages): `_enumerating`
         self._enumerated: dict[str, dict[str, list[int]]] = {}
@@ -656,7 +661,7 @@ class KnowledgeBase:
                         index.section_grams.column_sums(gram_cols, bigram_terms), a)
             sections = sec.copy() if keep else None
             sec *= self.settings.section_weight
-            support = sec.take(index.section_of)
+            support = sec.take(self._section_of)
             support *= matched
             fused += support
         # the highlight's weights: a term the passages never use weighs 0 and is left out
@@ -869,14 +874,26 @@ class KnowledgeBase:
     def _sentences(self, passage: Passage) -> tuple[list[str], list[str], list[set[int]]]:
         """A passage's sentences, folded, and the word ids of each (kept for the passages met
         lately, as `_haystack` is)."""
+        sentences, folded = self._split(passage)
+        key = (passage.id, passage.text)
+        word_ids = self._word_id_tables.get(key)
+        if word_ids is None:
+            word_ids = self._index.sentence_word_ids(passage.id - self._first_id) if sentences else []
+            if len(word_ids) != len(sentences):  # the parts of a paragraph merged (`choose_part`)
+                word_ids = self._merged_word_ids(passage, sentences)
+            if len(self._word_id_tables) >= 4096:
+                self._word_id_tables.clear()
+            self._word_id_tables[key] = word_ids
+        return sentences, folded, word_ids
+
+    def _split(self, passage: Passage) -> tuple[list[str], list[str]]:
+        """A passage's sentences and the same folded (kept, as `_sentences`): the re-ranking reads
+        only these of the candidates, the highlight the word ids too."""
         key = (passage.id, passage.text)
         found = self._sentence_tables.get(key)
         if found is None:
             sentences = _build.passage_sentences(passage.text)
-            word_ids = self._index.sentence_word_ids(passage.id - self._first_id) if sentences else []
-            if len(word_ids) != len(sentences):  # the parts of a paragraph merged (`choose_part`)
-                word_ids = self._merged_word_ids(passage, sentences)
-            found = (sentences, [fold(x) for x in sentences], word_ids)
+            found = (sentences, [fold(x) for x in sentences])
             if len(self._sentence_tables) >= 4096:
                 self._sentence_tables.clear()
             self._sentence_tables[key] = found

@@ -286,6 +286,7 @@ def test_a_merged_paragraph_is_highlighted_from_its_parts_words(kb, monkeypatch)
     expected = [{vocab.get(t) for t in kb.tokenizer.tokens(s)} - {None}
                 for s in build_module.passage_sentences(top.passage.text)]
     kb._sentence_tables.clear()
+    kb._word_id_tables.clear()
     monkeypatch.setattr(kb.tokenizer, "tokens", lambda text: pytest.fail(f"tokenized {text!r}"))
     sentences, _, word_ids = kb._sentences(top.passage)
     assert len(parts) >= 2 and len(sentences) == len(expected)
