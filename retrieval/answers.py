@@ -217,7 +217,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"每[年月周季天日]|[\d一二两三四五六七八九十半]+\s*(?:个)?[年月周季天日]一[次期回]|定期|每隔")),
     ("count",
      re.compile(r"几条|多少条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
-                r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|几)(?:[集部篇页张本件位项期批轮届份]|学时|课时|学分)(?=[？?吗呢，,。\s的]|$)"),
+                r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|(?<!第)几)(?:[集部篇页张本件位项期批轮届份]|学时|课时|学分)(?=[？?吗呢，,。\s的]|$)"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁)|"
                 r"第一时间|随时|马上|立即")),
     ("share",
@@ -451,6 +451,8 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
 
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
 # (the elements, sections, template it must have)
+# a question that asks what was said: a saying, a quotation, the words used
+_SAYING = re.compile(r"哪(?:一|几)?句(?:话|名言|诗|古话|俗话)?|什么(?:话|名言|名句|诗句|俗语|古语)|原话|引用|引了")
 _DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|条件|资格|要素|栏目|模板")
 
 
@@ -459,7 +461,10 @@ def asks_for_details_not_named(query: str, passages: Sequence[Passage]) -> bool:
     scoring: "“双争”活动评上有什么奖励", "报考条件是什么") or a document's required form (its elements,
     sections, template: "会议通知应包含哪些要素") that none of the passages so much as names: the
     speeches call for the 双争 activity and never say how it is scored or rewarded."""
-    asked = set(_DETAILS.findall(asking_part(query)))
+    asking = asking_part(query)
+    if _SAYING.search(asking):  # "引用哪句话来说明成大事的条件": the saying is asked, not the conditions
+        return False
+    asked = set(_DETAILS.findall(asking))
     return bool(asked and passages) and not any(word in p.text for word in asked for p in passages)
 
 

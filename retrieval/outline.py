@@ -378,6 +378,17 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKER_WORD = re.compile(r"^(?:是|要)")  # "五是督查督办要“实”": MARKER takes 五, the item is 督查督办要实
 
 
+# a count the question gives its items ("哪七个方面", "四类信息", "三点"; not "第三个")
+_ASKED_COUNT = re.compile(r"(?<!第)([两二三四五六七八九十])(?:个|点|条|项|种|类|大|句|要|样|步|方面|件|层|位|招|字|心|化)")
+_COUNT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def asked_count(query: str) -> int:
+    """How many items the question says the list has ("办公室要在哪七个方面下功夫" -> 7), 0 if none."""
+    m = _ASKED_COUNT.search(query)
+    return _COUNT_VALUE[m.group(1)] if m else 0
+
+
 def outline_score(
     about: Form,
     text: Form,
@@ -501,6 +512,7 @@ def outline_candidates(
     def literal(form: Form) -> float:
         return form_coverage(kb, bare, form)
 
+    count = asked_count(query)
     out = []
     rivals: dict[int, float] = {}  # how much of the question a passage covers, once per passage
     for o in table.of(seeds).tolist():
@@ -522,10 +534,11 @@ def outline_candidates(
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
         about_form, text_form = table.forms(o, section)
-        # the outline wins over the passage that announces its items, and over one that holds only
-        # some of them when the question asks for the section's parts
-        announces = bool(np.any(table.intro(o) == best_i)) or _one_part_of(
-            kb, best_p, section, about_form[0], items, words)
+        # the outline wins over the passage that announces its items, over one that holds only
+        # some of them when the question asks for the section's parts, or when it has as many items
+        # as the question says ("办公室要在哪七个方面下功夫"; a whole speech's outline never counts)
+        announces = (bool(np.any(table.intro(o) == best_i)) or (count == len(items) and bool(section))
+                     or _one_part_of(kb, best_p, section, about_form[0], items, words))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))

@@ -25,6 +25,7 @@ from officebot.retrieval.outline import (
     MAX_OUTLINE_CHARS,
     _compose,
     _named_items,
+    asked_count,
     build_outlines,
     is_list_question,
 )
@@ -385,6 +386,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("领导签批文件应当用什么颜色的笔", ["format", "procedure"]),  # a colour is a format
         ("密级标识应该贴在什么位置", ["format"]),  # where on the page
         ("给领导出谋划策在办公室工作里排在什么位置", []),  # a rank, no place on a page
+        ("参谋在我们工作里到底排第几位", []),  # an ordinal ("第一要务"), no count
+        ("办公室的副主任一共有几位", ["count"]),
         ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
         ("讲话里提到要推动哪个城市的发展", []),  # a city is named without 市 (泸州): not a region asked
@@ -508,6 +511,17 @@ def test_a_rules_details_asked_must_be_named():
     assert not asks_for_details_not_named("我评上了业务能手也没拿到奖励，讲话怎么看这种付出？", [calls])
     assert not asks_for_details_not_named("“双争”活动是什么？", [calls])
     assert not asks_for_details_not_named("有什么奖励？", [])
+    # the question asks for a saying, and the conditions are what the saying is about
+    assert not asks_for_details_not_named("讲话中引用苏东坡的哪句话来说明成大事的条件？", [calls])
+
+
+def test_an_outline_with_as_many_items_as_the_question_counts_wins(kb):
+    assert asked_count("办公室要在哪七个方面下功夫") == 7 and asked_count("这四类信息分别怎么要求") == 4
+    assert asked_count("眼界要宽，要善于站在哪两个高度") == 2 and asked_count("第三个方面讲了什么") == 0
+    assert asked_count("大气谋事包括哪几个方面") == 0
+    # the four heights are the four items of 2.眼界要宽; one paragraph holds them without that shape
+    top = kb.search("眼界要宽，要善于站在哪四个高度？", k=3).hits[0]
+    assert top.passage.kind == "outline" and top.passage.text.startswith("2.眼界要宽"), top.passage.text[:40]
 
 
 def test_figure_spans_are_quoted_phrases_and_likening_clauses():
