@@ -66,6 +66,7 @@ def definition_subject(query: str) -> str:
         return ""
     subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or "").strip(" “”\"'")
     subject = _SUBJECT_FRAME.sub("", _SUBJECT_ADVERB.sub("", subject)).strip(" “”\"'")
+    subject = _SUBJECT_TARGET.sub("", _SUBJECT_ASKED.sub("", subject))
     return subject if len(subject) >= 2 else ""
 
 
@@ -75,6 +76,11 @@ _COURTESY = re.compile(r"^(?:请问一下|想问一下|想问下|问一下|问�
 # or "市委书记讲话里" in "市委书记讲话里“熟事生办”是什么意思"
 _SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+是?$")  # "问策能对到底是要求…"
 _SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
+# "遇事能办对办公室干部有什么要求", "忠诚对我们提出了什么要求": X asks of whom it asks, and X is
+# what the passage says "遇事能办，这就要求…" of ("对党忠诚有什么要求": 对 begins X, and stays)
+_SUBJECT_TARGET = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:对|给|向)[^，,？?对给向]{1,8}$")
+# "问策能对的要求是什么": what X asks is what X is said to be
+_SUBJECT_ASKED = re.compile(r"(?<=[\u4e00-\u9fff]{2})的(?:具体)?(?:要求|标准)$")
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
 # "讲话中说，落实是什么": a clause that names the speech and ends at a comma only leads into the question
 _LEAD = re.compile(r"^(?:请问)?(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)[里中]?"
