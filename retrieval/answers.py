@@ -244,6 +244,12 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 # (not a city: "推动哪个城市的发展" is answered by its name, 泸州, with no 市)
                 r"(?:位于|在|属于)[^，。？?]{0,4}哪(?:个|一)?(?:省|州|县|国家|国)|哪(?:个|一)?(?:省份|国家)"),
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
+    # what a thing is made of ("铁路上的道钉是用什么钢材做的", "蜡烛是拿什么做的"): the answer names a
+    # material it is made from; the speeches liken work to such things and never say so
+    ("material",
+     re.compile(r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
+                r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)"),
+     re.compile(r"(?:用|由|以)[^，。；]{1,10}(?:制成|做成|制造|制作|打造|铸造|加工)|材质|原料[是为有]|[钢铁铜木竹]制")),
     # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
     ("difference",
      re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同"),
@@ -359,11 +365,12 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
 # about the question's topic that has none of it does not answer, however much else it shares (a
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
-EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place"})
+EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
-                            r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同")
+                            r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|"
+                            r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来|[？?]|$)")
 
 
 def _topical(content: Content) -> Content:

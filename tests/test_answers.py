@@ -387,6 +387,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("密级标识应该贴在什么位置", ["format"]),  # where on the page
         ("给领导出谋划策在办公室工作里排在什么位置", []),  # a rank, no place on a page
         ("参谋在我们工作里到底排第几位", []),  # an ordinal ("第一要务"), no count
+        ("铁路上用的道钉是什么钢材做的", ["material"]), ("蜡烛是拿什么做的", ["material"]),
+        ("这件事有什么做法", []), ("办公室要做什么", []),  # a way, a task: no material
         ("办公室的副主任一共有几位", ["count"]),
         ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
@@ -436,6 +438,13 @@ def test_a_difference_asked_must_be_drawn_in_one_of_the_best_passages(kb):
     # "变“要我干”为“我要干”" draws it; so does "要比普通老百姓…更"
     assert kb.search("别人要我干和我自己想干有啥区别，讲话怎么说", k=5).answered
     assert kb.search("党员和普通老百姓在纪律上有什么区别", k=5).answered
+
+
+def test_what_a_figure_of_the_speeches_is_made_of_is_not_answered(kb):
+    # the speeches liken work to a rail spike and a candle and never say what either is made of
+    for q in ("铁路上用的道钉是什么钢材做的？", "家里停电点的蜡烛是拿什么做的？"):
+        assert not kb.search(q, k=5).answered, q
+    assert kb.search("一颗道钉足以倾覆一列火车说明了什么", k=5).answered
 
 
 def test_every_count_asked_must_be_given():
