@@ -389,6 +389,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("参谋在我们工作里到底排第几位", []),  # an ordinal ("第一要务"), no count
         ("铁路上用的道钉是什么钢材做的", ["material"]), ("蜡烛是拿什么做的", ["material"]),
         ("这件事有什么做法", []), ("办公室要做什么", []),  # a way, a task: no material
+        ("《人民的名义》里李达康是谁演的", ["performer"]), ("办公室在单位里扮演什么角色", []),
+        ("美国西点军校怎么报考", ["admission"]), ("那所军校入学第一堂课学啥", []),
         ("办公室的副主任一共有几位", ["count"]),
         ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
@@ -440,11 +442,15 @@ def test_a_difference_asked_must_be_drawn_in_one_of_the_best_passages(kb):
     assert kb.search("党员和普通老百姓在纪律上有什么区别", k=5).answered
 
 
-def test_what_a_figure_of_the_speeches_is_made_of_is_not_answered(kb):
+def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by_is_not_answered(kb):
     # the speeches liken work to a rail spike and a candle and never say what either is made of
     for q in ("铁路上用的道钉是什么钢材做的？", "家里停电点的蜡烛是拿什么做的？"):
         assert not kb.search(q, k=5).answered, q
     assert kb.search("一颗道钉足以倾覆一列火车说明了什么", k=5).answered
+    # who played a part, how to get into a school: the speeches name the play and the school only
+    # as examples, and say neither
+    for q in ("电视剧《人民的名义》里李达康是哪位演员演的？", "中国学生怎么报考美国西点军校？"):
+        assert not kb.search(q, k=5).answered, q
 
 
 def test_every_count_asked_must_be_given():
