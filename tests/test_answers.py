@@ -391,6 +391,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("这件事有什么做法", []), ("办公室要做什么", []),  # a way, a task: no material
         ("《人民的名义》里李达康是谁演的", ["performer"]), ("办公室在单位里扮演什么角色", []),
         ("美国西点军校怎么报考", ["admission"]), ("那所军校入学第一堂课学啥", []),
+        ("苏东坡一生写过多少首词", ["count"]),
         ("办公室的副主任一共有几位", ["count"]),
         ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
