@@ -201,9 +201,9 @@ _PERFORMER_ASK = (r"(?:谁|哪位|哪个|什么)(?:演员)?来?(?:演|扮演|饰
 _ADMISSION_ASK = r"报考|招生|录取|申请入学|入学(?:条件|申请|要求|考试)|招多少"
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
-     re.compile(r"哪一?年|哪一?天|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
+     re.compile(r"哪一?年|哪一?天(?![不没就也])|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
                 r"几点(?:钟|开|上班|下班|供应|到|前|之前|以前)|"  # a time of day; "讲了几点" is points
-                r"什么时候(?:开始|起|施行|实施|生效|出台|发布|印发|修订|公布|颁布)|"
+                r"什么时候(?:开始|起)?(?:施行|实施|生效|执行|实行)|什么时候(?:出台|发布|印发|修订|公布|颁布)|"
                 r"(?:施行|实施|生效|出台|印发|修订|发布|公布|颁布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效|"
                 r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)|"
                 r"(?:定在|安排在|改到|推迟到|放在)(?:什么时候|哪天|哪一天|几号|几月)|什么时候(?:召开|举行|举办)"),
@@ -219,7 +219,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"每[年月周季][^，。？?]{0,4}(?:几|多少)次|频次|频率"),
      re.compile(r"每[年月周季天日]|[\d一二两三四五六七八九十半]+\s*(?:个)?[年月周季天日]一[次期回]|定期|每隔")),
     ("count",
-     re.compile(r"几条|多少条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|期限|几号(?!字)|"
+     re.compile(r"几条|多少条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|(?<!过了)(?<!超过)期限|几号(?!字)|"
                 r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|(?<!第)几)(?:[集部篇页张本件位项期批轮届份]|学时|课时|学分)(?=[？?吗呢，,。\s的]|$)|"
                 r"(?:多少|(?<!第)几)首(?:诗|词|歌|曲|作品)?"),
      re.compile(r"[\d半一二两三四五六七八九十百千万]+\s*(?:个)?(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁|首)|"
@@ -227,7 +227,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("share",
      re.compile(r"比例|百分之几|百分比|占比|几成|比率"),
      # "一分部署、九分落实": a proportion in parts
-     re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成|[一二三四五六七八九十]分[^，。；,;]{1,6}[一二三四五六七八九十]分")),
+     re.compile(r"\d+(?:\.\d+)?\s*[%％]|百分之|[一二三四五六七八九]成|[一二三四五六七八九十]分[^。；;]{1,6}[一二三四五六七八九十]分")),
     ("contact",
      re.compile(r"电话(?:号码)?(?:是)?多少|号码|热线|邮箱|传真|网址"),
      re.compile(r"\d{5,}|\d{3,4}-\d{6,8}|@|www|http")),  # a number of five digits or more, not a year
@@ -315,8 +315,9 @@ QUESTION_FRAME = re.compile(
 # "这几个月", "前几天", "好几年": 几 after these means "a few", it asks for no number; "哪几条"
 # asks which ones, not how many; "报了几次都没人管" is a few times, "一共进行了几次北伐？" (the
 # question ends with it) asks how many
-_FEW = re.compile(r"(?:这|那|近|(?<!提)前|头|好|最近|过去|十|哪)几|(?:[里的们中批]|科室?|单位)几(?=个人|个同事)|"
-                  r"几(?=个人(?:之间|互相|都|各|一起))|(?:拖|过|没|缓|压|晚|迟)几(?=天|日)|"
+_FEW = re.compile(r"(?:这|那|近|(?<!提)前|后|头|好|最近|过去|十|哪)几|(?:[里的们中批室下]|科室?|单位)几(?=个人|个同事)|"
+                  r"几(?=个人(?:之间|互相|都|各|一起))|(?:拖|过|没|缓|压|晚|迟)了?几(?=天|日)|(?<=[小大])几(?=岁)|"
+                  r"(?:不了|没|没有|用不了|要不了)多久|"
                   r"了几(?=[次回遍])(?![次回遍][^，,。；;！!？?]{0,6}[？?])")
 
 
@@ -462,7 +463,10 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
         return False
     shapes = _asked_shapes(query)
-    exact = [shape for name, shape in shapes if name in EXACT_FACTS]
+    # a question that repeats the speech's own words around what it asks ("一个人的胸怀能容下多少人，
+    # 就能怎样": the passage says "能容下多少人") asks what the passage goes on to say, not a figure
+    repeated = _repeated_asks(query, passages[0].text)
+    exact = [shape for name, shape in shapes if name in EXACT_FACTS and name not in repeated]
     # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
     contrast = [shape for name, shape in shapes if name == "difference"]
     # `specificity` (the tokenizer's) finds the question's most specific word (`_unplaced`)
@@ -470,11 +474,22 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
         bool(contrast) and all(_unplaced(query, content, p, contrast, least=1) for p in passages[:3]))
 
 
+def _repeated_asks(query: str, text: str) -> set[str]:
+    """The kinds of fact whose asking words the text has too, with the two characters before them."""
+    asking = _FEW.sub("数", asking_part(query))
+    out = set()
+    for name, ask, _ in ASKED_FACTS:
+        for m in ask.finditer(asking):
+            if m.start() >= 2 and asking[m.start() - 2 : m.end()] in text:
+                out.add(name)
+    return out
+
+
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
 # (the elements, sections, template it must have)
 # a question that asks what was said: a saying, a quotation, the words used
 _SAYING = re.compile(r"哪(?:一|几)?句(?:话|名言|诗|古话|俗话)?|什么(?:话|名言|名句|诗句|俗语|古语)|原话|引用|引了")
-_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|条件|资格|要素|栏目|模板")
+_DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|(?<!无)条件|资格|要素|栏目|模板")
 
 
 def asks_for_details_not_named(query: str, passages: Sequence[Passage]) -> bool:
@@ -547,7 +562,8 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     key_word, expansions = _topical(content)[key]
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
-    shapes = _asked_shapes(query)
+    repeated = _repeated_asks(query, best.text)  # the speech's own words, not a fact asked
+    shapes = [(name, shape) for name, shape in _asked_shapes(query) if name not in repeated]
     asked = [shape for _, shape in shapes]
     missing = any(not _gives(shape, best.text, query) for shape in asked)
     least = 1 if all(name == "difference" for name, _ in shapes) else 2

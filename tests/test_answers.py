@@ -392,6 +392,12 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("《人民的名义》里李达康是谁演的", ["performer"]), ("办公室在单位里扮演什么角色", []),
         ("美国西点军校怎么报考", ["admission"]), ("那所军校入学第一堂课学啥", []),
         ("苏东坡一生写过多少首词", ["count"]),
+        # a few, some day, not long, past the deadline: told, not asked
+        ("我们办公室几个人老互相防着，书记说这样会怎样", []), ("新来的科长比我还小几岁，咋办呢", []),
+        ("领导交代的事我拖了几天还没动，讲话怎么讲", []), ("服务大局的后几条要求分别是啥", []),
+        ("在综合科待不了多久就想换地方，讲话怎么说的", []), ("领导哪天不用我了怎么办", []),
+        ("领导交代的几件事过了期限还没落地，我该怎么盯", []),
+        ("我什么时候开始准备材料合适", []), ("条例什么时候开始施行", ["date"]),
         ("办公室的副主任一共有几位", ["count"]),
         ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
@@ -452,6 +458,14 @@ def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by
     # as examples, and say neither
     for q in ("电视剧《人民的名义》里李达康是哪位演员演的？", "中国学生怎么报考美国西点军校？"):
         assert not kb.search(q, k=5).answered, q
+
+
+def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):
+    # "能容下多少人" is the speech's own phrase: the question asks what follows it
+    for q in ("一个人的胸怀能容下多少人，就能怎样？", "别人不理解的时候，一个人能容下多少人有啥说法？"):
+        answer = kb.search(q, k=5)
+        assert answer.answered and "能容下多少人" in answer.hits[0].passage.text, q
+    assert not kb.search("值班室一个班要安排多少人？", k=5).answered  # a figure asked
 
 
 def test_every_count_asked_must_be_given():
@@ -527,6 +541,7 @@ def test_a_rules_details_asked_must_be_named():
     assert not asks_for_details_not_named("我评上了业务能手也没拿到奖励，讲话怎么看这种付出？", [calls])
     assert not asks_for_details_not_named("“双争”活动是什么？", [calls])
     assert not asks_for_details_not_named("有什么奖励？", [])
+    assert not asks_for_details_not_named("讲服从是不是要无条件盲从？", [calls])  # no condition named
     # the question asks for a saying, and the conditions are what the saying is about
     assert not asks_for_details_not_named("讲话中引用苏东坡的哪句话来说明成大事的条件？", [calls])
 
