@@ -465,7 +465,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     shapes = _asked_shapes(query)
     # a question that repeats the speech's own words around what it asks ("一个人的胸怀能容下多少人，
     # 就能怎样": the passage says "能容下多少人") asks what the passage goes on to say, not a figure
-    repeated = _repeated_asks(query, passages[0].text)
+    repeated = _repeated_asks(query, passages[0].text, {name for name, _ in shapes if name in EXACT_FACTS})
     exact = [shape for name, shape in shapes if name in EXACT_FACTS and name not in repeated]
     # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
     contrast = [shape for name, shape in shapes if name == "difference"]
@@ -474,11 +474,16 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
         bool(contrast) and all(_unplaced(query, content, p, contrast, least=1) for p in passages[:3]))
 
 
-def _repeated_asks(query: str, text: str) -> set[str]:
-    """The kinds of fact whose asking words the text has too, with the two characters before them."""
+def _repeated_asks(query: str, text: str, names: set[str]) -> set[str]:
+    """Of the kinds of fact `names`, those whose asking words the text has too, with the two
+    characters before them."""
+    if not names:
+        return set()
     asking = _FEW.sub("数", asking_part(query))
     out = set()
     for name, ask, _ in ASKED_FACTS:
+        if name not in names:
+            continue
         for m in ask.finditer(asking):
             if m.start() >= 2 and asking[m.start() - 2 : m.end()] in text:
                 out.add(name)
@@ -562,8 +567,9 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     key_word, expansions = _topical(content)[key]
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
-    repeated = _repeated_asks(query, best.text)  # the speech's own words, not a fact asked
-    shapes = [(name, shape) for name, shape in _asked_shapes(query) if name not in repeated]
+    shapes = _asked_shapes(query)
+    repeated = _repeated_asks(query, best.text, {name for name, _ in shapes})  # the speech's words, not a fact asked
+    shapes = [(name, shape) for name, shape in shapes if name not in repeated]
     asked = [shape for _, shape in shapes]
     missing = any(not _gives(shape, best.text, query) for shape in asked)
     least = 1 if all(name == "difference" for name, _ in shapes) else 2
