@@ -28,6 +28,14 @@ def test_the_deadline_question_finds_the_deadline_passage(kb):
     assert "信息处理" in top.passage.section_label
 
 
+@pytest.mark.parametrize("question", ["我们镇昨晚发生了山体滑坡，我得多久之内把情况报到区里？",
+                                      "村里出了车祸死了人，要多快报上去？", "学校食堂发生了食物中毒，该报吗？"])
+def test_a_concrete_emergency_is_one_of_the_kinds_of_urgent_information(kb, question):
+    # the speech lists the kinds (地质灾害、安全事故…); staff name the event (synonyms.yaml)
+    answer = kb.search(question, k=3)
+    assert answer.answered and "半小时内电话报告" in answer.hits[0].passage.text, question
+
+
 def test_highlight_is_a_sentence_of_the_passage(kb):
     for q in ("机要保密的原则", "开口能讲是什么意思", "同事之间有矛盾怎么办"):
         for hit in kb.search(q, k=3).hits:
