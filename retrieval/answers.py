@@ -199,6 +199,8 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
 _PERFORMER_ASK = (r"(?:谁|哪位|哪个|什么)(?:演员)?来?(?:演|扮演|饰演|主演)的|由(?:谁|哪位演员|哪个演员)来?(?:扮演|饰演|主演|演)|"
                   r"(?:哪位|哪个|什么)演员|演员是谁|演员都有谁|谁演的")
 _ADMISSION_ASK = r"报考|招生|录取|申请入学|入学(?:条件|申请|要求|考试)|招多少"
+_MATERIAL_ASK = (r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
+                 r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)")
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
      re.compile(r"哪一?年|哪一?天(?![不没就也])|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
@@ -251,8 +253,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     # what a thing is made of ("铁路上的道钉是用什么钢材做的", "蜡烛是拿什么做的"): the answer names a
     # material it is made from; the speeches liken work to such things and never say so
     ("material",
-     re.compile(r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
-                r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)"),
+     re.compile(_MATERIAL_ASK),
      re.compile(r"(?:用|由|以)[^，。；]{1,10}(?:制成|做成|制造|制作|打造|铸造|加工)|材质|原料[是为有]|[钢铁铜木竹]制")),
     # who played a part ("《人民的名义》里李达康是谁演的"): the answer names the actor
     ("performer",
@@ -384,8 +385,7 @@ EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "conta
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
                             r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|"
-                            r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来|[？?]|$)|"
-                            + _PERFORMER_ASK + "|" + _ADMISSION_ASK)
+                            + f"{_MATERIAL_ASK}|{_PERFORMER_ASK}|{_ADMISSION_ASK}")
 
 
 def _topical(content: Content) -> Content:
