@@ -454,12 +454,19 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     of the best three passages draws ("请示和报告有什么区别"); or a number of items that none of the
     best hits lists (`asks_for_items_not_listed`); or a rule's details that none of the best three
     passages so much as names (`asks_for_details_not_named`); or a work by its title that none of
-    them names (`names_a_work_not_named`)."""
+    them names (`names_a_work_not_named`); or what rule there is about something the best passage
+    does not name ("公务接待陪餐人数有什么规定")."""
     if asks_for_items_not_listed(query, hits):
         return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
     if asks_for_details_not_named(query, passages[:3]) or names_a_work_not_named(query, passages[:3]):
         return True
+    # what rule there is about X ("公务接待陪餐人数有什么规定", "讲话有没有具体规定"), and the best
+    # passage does not so much as name X's most specific word
+    if passages and content and specificity and _RULE_ASKED.search(asking_part(query)):
+        key_word, expansions = _topical(content)[_key_word(content, specificity)]
+        if not (key_word in passages[0].text or any(e in passages[0].text for e in expansions)):
+            return True
     if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
         return False
     shapes = _asked_shapes(query)
@@ -494,6 +501,7 @@ def _repeated_asks(query: str, text: str, names: set[str]) -> set[str]:
 # (the elements, sections, template it must have)
 # a question that asks what was said: a saying, a quotation, the words used
 _SAYING = re.compile(r"哪(?:一|几)?句(?:话|名言|诗|古话|俗话)?|什么(?:话|名言|名句|诗句|俗语|古语)|原话|引用|引了")
+_RULE_ASKED = re.compile(r"怎么规定|如何规定|有什么(?:具体)?规定|有没有(?:具体|明确)?(?:的)?规定|有规定吗|具体规定")
 _DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|(?<!无)条件|资格|要素|栏目|模板")
 
 

@@ -460,6 +460,15 @@ def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by
         assert not kb.search(q, k=5).answered, q
 
 
+def test_a_rule_asked_about_what_the_best_passage_does_not_name_is_not_answered(kb):
+    # what rule there is about X, and the best passage lacks X's most specific word
+    for q in ("公务接待陪餐人数有什么规定", "开会时个人手机要不要统一上交，讲话有没有具体规定？"):
+        assert not kb.search(q, k=5).answered, q
+    # the passage names what is asked: still answered
+    for q in ("重大突发性事件的报告时限是怎么规定的？", "党章对服从是怎么规定的"):
+        assert kb.search(q, k=5).answered, q
+
+
 def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):
     # "能容下多少人" is the speech's own phrase: the question asks what follows it
     for q in ("一个人的胸怀能容下多少人，就能怎样？", "别人不理解的时候，一个人能容下多少人有啥说法？"):
