@@ -415,7 +415,10 @@ def _unplaced(query: str, content: Content, passage: Passage, asked: list[re.Pat
 # "中央八项规定具体是哪八条": a number of items asked (four or more: fewer are often told in one
 # phrase), and how many items a text lists: the most in one sentence ("服务领导、服务基层、服务群众"),
 # or its markers ("一是…二是…", "第一…", "1.…", "（一）…", a line each in an outline)
-_ITEMS_ASKED = re.compile(r"哪([四五六七八九十])(?:[条项种点样类大件位]|个(?![字词]))")  # "哪八个字": a phrase
+_ITEMS_ASKED = re.compile(r"哪([四五六七八九十])(?:[条项种点样类大件位]|个(?![字词]))"  # "哪八个字": a phrase
+                          # "八条内容分别是什么", "六大纪律都有哪些": the items asked without 哪
+                          r"|(?<![第一二三四五六七八九十])([四五六七八九十])[条项种点类件](?:具体)?(?:内容|要求|规定)?(?:分别|都|各自?|具体)"
+                          r"(?:是什么|是哪些|有哪些|是啥|指什么|包括什么|包括哪些)")
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]|(?:^|\n|[。；;])\s*\d{1,2}[.、．]|[（(][一二三四五六七八九十][）)]|\n")
 ITEMS_SLACK = 2  # lists are told loosely: "哪六大类" with five named and "等" is still an answer
@@ -434,7 +437,7 @@ def asks_for_items_not_listed(query: str, hits: Sequence[Hit]) -> bool:
     m = _ITEMS_ASKED.search(query)
     if not m or not hits:
         return False
-    wanted = _NUMERALS[m.group(1)]
+    wanted = _NUMERALS[m.group(1) or m.group(2)]
     return max(listed_items(h.passage.text) for h in hits[:3]) < wanted - ITEMS_SLACK
 
 

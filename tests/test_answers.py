@@ -460,6 +460,14 @@ def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by
         assert not kb.search(q, k=5).answered, q
 
 
+def test_items_asked_without_which_must_be_listed(kb):
+    from officebot.retrieval.answers import _ITEMS_ASKED
+    assert _ITEMS_ASKED.search("中央八项规定的具体八条内容分别是什么") and _ITEMS_ASKED.search("这六条要求都有哪些")
+    assert not _ITEMS_ASKED.search("中央八项规定是什么") and not _ITEMS_ASKED.search("第四条分别是什么")
+    assert not kb.search("中央八项规定的八条具体内容分别是什么？", k=5).answered  # the speeches never list it
+    assert kb.search("纪律分为哪六大类？", k=5).answered
+
+
 def test_a_rule_asked_about_what_the_best_passage_does_not_name_is_not_answered(kb):
     # what rule there is about X, and the best passage lacks X's most specific word
     for q in ("公务接待陪餐人数有什么规定", "开会时个人手机要不要统一上交，讲话有没有具体规定？"):
