@@ -263,6 +263,11 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("admission",
      re.compile(_ADMISSION_ASK),
      re.compile(r"报考|招生|录取|入学条件|分数线|招收")),
+    # a limit ("陪餐人数有没有上限", "经费预算的上限是多少"): the answer gives a figure with its unit
+    ("limit",
+     re.compile(r"上限|下限|封顶"),
+     re.compile(r"[\d一二两三四五六七八九十百千万]+\s*(?:个|人|名|元|块|天|日|次|件|桌|菜|年|月|小时|%|％)|"
+                r"(?:不超过|不得超过|不多于|不少于|以内)")),
     # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
     ("difference",
      re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同"),
@@ -380,12 +385,12 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # about the question's topic that has none of it does not answer, however much else it shares (a
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material",
-                         "performer", "admission"})
+                         "performer", "admission", "limit"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
                             r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|"
-                            + f"{_MATERIAL_ASK}|{_PERFORMER_ASK}|{_ADMISSION_ASK}")
+                            + f"{_MATERIAL_ASK}|{_PERFORMER_ASK}|{_ADMISSION_ASK}|上限|下限|封顶")
 
 
 def _topical(content: Content) -> Content:

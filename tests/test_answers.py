@@ -392,6 +392,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("《人民的名义》里李达康是谁演的", ["performer"]), ("办公室在单位里扮演什么角色", []),
         ("美国西点军校怎么报考", ["admission"]), ("那所军校入学第一堂课学啥", []),
         ("苏东坡一生写过多少首词", ["count"]),
+        ("公务接待陪餐人数有没有上限", ["limit"]), ("会议经费预算的上限是多少", ["limit"]),
         # a few, some day, not long, past the deadline: told, not asked
         ("我们办公室几个人老互相防着，书记说这样会怎样", []), ("新来的科长比我还小几岁，咋办呢", []),
         ("领导交代的事我拖了几天还没动，讲话怎么讲", []), ("服务大局的后几条要求分别是啥", []),
