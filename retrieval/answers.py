@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .shapes import LIST_ASK, counted_items, definition_subject
+from .shapes import LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
 from .structure import split_sentences
 from .text import fold, strip_for_match
 from .types import Hit, Passage, paragraph_key_of
@@ -424,7 +424,6 @@ _ITEMS_ASKED = re.compile(r"哪([四五六七八九十])(?:[条项种点样类�
                           # "八条内容分别是什么", "六大纪律都有哪些": the items asked without 哪
                           r"|(?<![第一二三四五六七八九十])([四五六七八九十])[条项种点类件](?:具体)?(?:内容|要求|规定)?(?:分别|都|各自?|具体)"
                           r"(?:是什么|是哪些|有哪些|是啥|指什么|包括什么|包括哪些)")
-_NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十")}
 _ITEM_MARK = re.compile(r"[一二三四五六七八九十]是|第[一二三四五六七八九十]|(?:^|\n|[。；;])\s*\d{1,2}[.、．]|[（(][一二三四五六七八九十][）)]|\n")
 ITEMS_SLACK = 2  # lists are told loosely: "哪六大类" with five named and "等" is still an answer
 
@@ -442,7 +441,7 @@ def asks_for_items_not_listed(query: str, hits: Sequence[Hit]) -> bool:
     m = _ITEMS_ASKED.search(query)
     if not m or not hits:
         return False
-    wanted = _NUMERALS[m.group(1) or m.group(2)]
+    wanted = NUMERAL_VALUE[m.group(1) or m.group(2)]
     return max(listed_items(h.passage.text) for h in hits[:3]) < wanted - ITEMS_SLACK
 
 
@@ -469,32 +468,35 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
     if asks_for_details_not_named(query, passages[:3]) or names_a_work_not_named(query, passages[:3]):
         return True
+    if not passages or not content:
+        return False
+    asking = _FEW.sub("数", asking_part(query))
+    # `specificity` (the tokenizer's) finds the question's most specific word (`_unplaced`)
+    key = _key_word(content, specificity)
     # what rule there is about X ("公务接待陪餐人数有什么规定", "讲话有没有具体规定"), and the best
     # passage does not so much as name X's most specific word
-    if passages and content and specificity and _RULE_ASKED.search(asking_part(query)):
-        key_word, expansions = _topical(content)[_key_word(content, specificity)]
+    if key is not None and _RULE_ASKED.search(asking):
+        key_word, expansions = _topical(content)[key]
         if not (key_word in passages[0].text or any(e in passages[0].text for e in expansions)):
             return True
-    if not passages or not content or not _ASKS_IN_WORDS.search(_FEW.sub("数", asking_part(query))):
+    if not _ASKS_IN_WORDS.search(asking):
         return False
     shapes = _asked_shapes(query)
     # a question that repeats the speech's own words around what it asks ("一个人的胸怀能容下多少人，
     # 就能怎样": the passage says "能容下多少人") asks what the passage goes on to say, not a figure
-    repeated = _repeated_asks(query, passages[0].text, {name for name, _ in shapes if name in EXACT_FACTS})
+    repeated = _repeated_asks(asking, passages[0].text, {name for name, _ in shapes if name in EXACT_FACTS})
     exact = [shape for name, shape in shapes if name in EXACT_FACTS and name not in repeated]
     # a difference may be drawn in any of the best three passages ("要我干和我要干有啥区别")
     contrast = [shape for name, shape in shapes if name == "difference"]
-    # `specificity` (the tokenizer's) finds the question's most specific word (`_unplaced`)
-    return _unplaced(query, content, passages[0], exact, key=_key_word(content, specificity)) or (
+    return _unplaced(query, content, passages[0], exact, key=key) or (
         bool(contrast) and all(_unplaced(query, content, p, contrast, least=1) for p in passages[:3]))
 
 
-def _repeated_asks(query: str, text: str, names: set[str]) -> set[str]:
-    """Of the kinds of fact `names`, those whose asking words the text has too, with the two
-    characters before them."""
+def _repeated_asks(asking: str, text: str, names: set[str]) -> set[str]:
+    """Of the kinds of fact `names`, those whose asking words (in `asking`, the clauses that ask with
+    `_FEW` read as 数) the text has too, with the two characters before them."""
     if not names:
         return set()
-    asking = _FEW.sub("数", asking_part(query))
     out = set()
     for name, ask, _ in ASKED_FACTS:
         if name not in names:
@@ -505,11 +507,12 @@ def _repeated_asks(query: str, text: str, names: set[str]) -> set[str]:
     return out
 
 
-# the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
-# (the elements, sections, template it must have)
 # a question that asks what was said: a saying, a quotation, the words used
 _SAYING = re.compile(r"哪(?:一|几)?句(?:话|名言|诗|古话|俗话)?|什么(?:话|名言|名句|诗句|俗语|古语)|原话|引用|引了")
+# a question that asks what rule there is about something
 _RULE_ASKED = re.compile(r"怎么规定|如何规定|有什么(?:具体)?规定|有没有(?:具体|明确)?(?:的)?规定|有规定吗|具体规定")
+# the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
+# (the elements, sections, template it must have)
 _DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|(?<!无)条件|资格|要素|栏目|模板")
 
 
@@ -584,7 +587,8 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     haystack, words = passage_forms(kb, best)
     found = key_word in words or key_word in haystack or any(e in haystack or e in words for e in expansions)
     shapes = _asked_shapes(query)
-    repeated = _repeated_asks(query, best.text, {name for name, _ in shapes})  # the speech's words, not a fact asked
+    names = {name for name, _ in shapes}
+    repeated = _repeated_asks(_FEW.sub("数", asking_part(query)), best.text, names) if names else set()
     shapes = [(name, shape) for name, shape in shapes if name not in repeated]
     asked = [shape for _, shape in shapes]
     missing = any(not _gives(shape, best.text, query) for shape in asked)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .index import top_indices
-from .shapes import MARKER
+from .shapes import MARKER, NUMERAL_VALUE
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Passage
@@ -380,13 +380,12 @@ _MARKER_WORD = re.compile(r"^(?:是|要)")  # "五是督查督办要“实”": 
 
 # a count the question gives its items ("哪七个方面", "四类信息", "三点"; not "第三个")
 _ASKED_COUNT = re.compile(r"(?<!第)([两二三四五六七八九十])(?:个|点|条|项|种|类|大|句|要|样|步|方面|件|层|位|招|字|心|化)")
-_COUNT_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 
 
 def asked_count(query: str) -> int:
     """How many items the question says the list has ("办公室要在哪七个方面下功夫" -> 7), 0 if none."""
     m = _ASKED_COUNT.search(query)
-    return _COUNT_VALUE[m.group(1)] if m else 0
+    return NUMERAL_VALUE[m.group(1)] if m else 0
 
 
 def outline_score(

@@ -275,6 +275,8 @@ def likens(text: str, subject: str) -> bool:
 
 # ---- items named by a shared character: "哪“三容”" -> "容言、容事、容人", "哪几“事”" -> "想事、理事、做事、管事"
 _NUMERALS = "两二三四五六七八九十"
+# what each Chinese numeral of a count stands for (两 and 二 are both 2)
+NUMERAL_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
 _COUNTED = re.compile(
     # quoted after a measure word or 什么: "哪四种“品”", "哪几个“要”", "分别是什么“品”"
     rf"(?:(?P<n2>[{_NUMERALS}])|哪几|几|什么|啥)[个种类样项条]?[“\"](?P<x2>[\u4e00-\u9fff])[”\"]"
