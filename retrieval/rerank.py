@@ -205,7 +205,11 @@ class _Sentences:
     def having(self, keys: Sequence[str], lo: int = 0, hi: int | None = None) -> set[int]:
         """The sentences from `lo` to `hi` (numbered from `lo`) that hold any of `keys`."""
         hi = len(self.starts) if hi is None else hi
-        return {s - lo for key in keys for s in self._of(key) if lo <= s < hi}
+        out: set[int] = set()
+        for key in keys:
+            found = self._of(key)  # ascending: the stretch from lo to hi found by bisection
+            out.update(s - lo for s in found[bisect.bisect_left(found, lo) : bisect.bisect_left(found, hi)])
+        return out
 
     def most(self, keys: Sequence[str], lo: int = 0, hi: int | None = None) -> int:
         """The most of `keys` that one sentence from `lo` to `hi` holds."""
