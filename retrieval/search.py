@@ -473,6 +473,12 @@ class KnowledgeBase:
                 merged.append(w)
         return merged
 
+    def _says_nothing(self, word: str) -> bool:
+        """Whether a question word is function characters glued together that no passage uses."""
+        stop = self.tokenizer.stopwords
+        return (len(word) >= 2 and word not in stop and all(c in stop for c in word)
+                and word not in self._vocabulary())
+
     def _vocabulary(self):
         return self._index.words.vocab
 
@@ -746,6 +752,10 @@ class KnowledgeBase:
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
         fitted on the project's question sets by `python -m officebot.retrieval.calibrate`."""
+        # a word made only of function characters that the speeches never use ("组织上会给" ->
+        # 上会, "同一批进来的" -> 进来, "要是让我") says nothing of the topic: it is no evidence
+        # either way, not a rare word no passage has
+        content = [(w, ex) for w, ex in content if ex or not self._says_nothing(w)]
         if not hits or not content:
             return False
         s = self.settings
