@@ -91,6 +91,10 @@ MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it b
 _DEFAULT = object()  # "use the default cache directory"
 # a phrase the question quotes ("哪四种“不能因为”"): the speech's own wording, searched as it stands
 # even when it is made of words that are otherwise stopwords
+# characters jieba glues a lone character to in a speech ("有德有才" -> 有德有 / 才, "无才无德" ->
+# 无才 / 无德): a question's lone character ("按德和才分成哪几种") meets them as these bigrams
+GLUE_CHARS = "有无不之以其而为与和及是的又也既亦"
+PAIRING = "和与及、跟同或"
 _QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’]{2,16})[”\"」』’]")
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 # a question about where a speech ends or begins ("讲话结尾把办公室比作什么", "讲话开头为什么说要压缩
@@ -412,6 +416,20 @@ class KnowledgeBase:
         for m in _QUOTED.finditer(folded):
             for g in bigrams(m.group(1)):
                 bigram_terms.setdefault(g, 1.0)
+        # two lone characters paired ("按德和才分成哪几种", "苦与乐"): a speech glues each to a
+        # function character (有德有才 -> 有德有 / 才, 无才无德 -> 无才 / 无德), so those bigrams stand
+        # for a character the speeches never use as a word of its own
+        gram_vocab = self._index.bigrams.vocab
+        lone = {a for w, (a, b) in zip(precise, spans) if len(w) == 1 and a >= 0}
+        paired = {folded[a] for a in lone
+                  if (a + 2 in lone and folded[a + 1] in PAIRING) or (a - 2 in lone and folded[a - 1] in PAIRING)}
+        for w, expansions in content:
+            if w in paired and not expansions and "\u4e00" <= w <= "\u9fff" and w not in self._vocabulary():
+                for f in GLUE_CHARS:
+                    for g in (f + w, w + f):
+                        if g in gram_vocab:
+                            bigram_terms.setdefault(g, self.settings.synonym_weight)
+                            expansions.append(g)  # the word is then one the speeches use, as a synonym's
         if len(content) > MAX_CONTENT_WORDS:  # a pasted paragraph: judged by its most specific words
             keep = set(sorted(range(len(content)), key=lambda j: -self.tokenizer.specificity(content[j][0]))
                        [:MAX_CONTENT_WORDS])
