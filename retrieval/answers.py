@@ -614,13 +614,20 @@ _DESCRIBED = re.compile(r"([^，。；：、！？,;:!?“”\"]{2,16})的(?=[�
 _LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
                       r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
 
+# a small thing that can bring about a great one ("一颗道钉足以倾覆一列火车", "一根火柴足以毁掉一片
+# 森林"): an illustration, not the topic
+_ENOUGH_TO = re.compile(r"一[颗根张个粒只件句块滴把枚](.{1,6}?)足以([^，。；！？,;!?]{1,14})")
+
 
 def figure_spans(text: str) -> list[tuple[int, int]]:
     """Where the text speaks in figures: its short quoted phrases (with the clause before "的" that
-    describes one) and what its clauses liken to."""
+    describes one), what its clauses liken to, and the small things said to be enough to bring
+    about great ones."""
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
     spans.extend(m.span(1) for m in _DESCRIBED.finditer(text))
     spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _LIKENED.finditer(text))
+    for m in _ENOUGH_TO.finditer(text):
+        spans.extend((m.span(1), m.span(2)))
     return spans
 
 
