@@ -201,6 +201,8 @@ _PERFORMER_ASK = (r"(?:谁|哪位|哪个|什么)(?:演员)?来?(?:演|扮演|饰
 _ADMISSION_ASK = r"报考|招生|录取|申请入学|入学(?:条件|申请|要求|考试)|招多少"
 _MATERIAL_ASK = (r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
                  r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)")
+_ERA_ASK = r"(?:哪个|哪一个|什么|哪)(?:朝代|年代)|哪一?朝(?![着向])"
+_BOOK_ASK = r"(?:哪|什么|几)[一两二三四五六七八九十]?(?:本|部)(?:书|著作)|什么书|书名|出自哪本"
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
      re.compile(r"哪一?年|哪一?天(?![不没就也])|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
@@ -268,6 +270,14 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"上限|下限|封顶"),
      re.compile(r"[\d一二两三四五六七八九十百千万]+\s*(?:个|人|名|元|块|天|日|次|件|桌|菜|年|月|小时|%|％)|"
                 r"(?:不超过|不得超过|不多于|不少于|以内)")),
+    # the era of a person or an event ("苏东坡是哪个朝代的人"): the answer names a dynasty or a period
+    ("era",
+     re.compile(_ERA_ASK),
+     re.compile(r"[夏商周秦汉晋隋唐宋元明清][朝代]|朝|年代|世纪|时期|时代")),
+    # a book asked ("康德那句话出自他哪本书", "三大批判分别是哪三本书"): the answer names its title
+    ("book",
+     re.compile(_BOOK_ASK),
+     re.compile(r"《[^》]{1,30}》")),
     # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
     ("difference",
      re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同"),
@@ -385,12 +395,12 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # about the question's topic that has none of it does not answer, however much else it shares (a
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material",
-                         "performer", "admission", "limit"})
+                         "performer", "admission", "limit", "era", "book"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
                             r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|"
-                            + f"{_MATERIAL_ASK}|{_PERFORMER_ASK}|{_ADMISSION_ASK}|上限|下限|封顶")
+                            + f"{_MATERIAL_ASK}|{_PERFORMER_ASK}|{_ADMISSION_ASK}|{_ERA_ASK}|{_BOOK_ASK}|上限|下限|封顶")
 
 
 def _topical(content: Content) -> Content:
@@ -616,7 +626,7 @@ _LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)
 
 # a small thing that can bring about a great one ("一颗道钉足以倾覆一列火车", "一根火柴足以毁掉一片
 # 森林"): an illustration, not the topic
-_ENOUGH_TO = re.compile(r"一[颗根张个粒只件句块滴把枚](.{1,6}?)足以([^，。；！？,;!?]{1,14})")
+_ENOUGH_TO = re.compile(r"(一[颗根张个粒只件句块滴把枚].{1,6}?)足以([^，。；！？,;!?]{1,14})")
 
 
 def figure_spans(text: str) -> list[tuple[int, int]]:
