@@ -71,6 +71,10 @@ ANSWER_DEPTH = 3  # hits the abstention model looks at
 # words that, in a question referring to the speech, ask what it says rather than name a topic
 SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论述", "表述", "描述", "形容", "比方", "比喻", "讲法",
                           "怎么说", "怎么讲", "怎么看", "提到", "提及", "说到", "讲到", "谈到", "举例", "例子"})
+# words that ask where in a speech something is said, or in what figure: what the question is about
+# is the rest ("结尾把办公室比作哪几样东西")
+SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
+                         "开头", "开篇", "结束语", "结语"})
 # who gave the speech, named before it ("市委书记讲话里", "区里的讲话中", "书记在讲话中"): the speeches'
 # speakers, by the titles that name them
 _SPEAKER = re.compile(
@@ -492,10 +496,13 @@ class KnowledgeBase:
         return merged
 
     def _says_nothing(self, word: str) -> bool:
-        """Whether a question word is function characters glued together that no passage uses."""
+        """Whether a question word, which no passage uses, says nothing of the topic: function
+        characters glued together, or a word that asks where in a speech or in what figure
+        ("结尾把办公室比作哪几样东西": 结尾, 比作)."""
+        if word in self._vocabulary():
+            return False
         stop = self.tokenizer.stopwords
-        return (len(word) >= 2 and word not in stop and all(c in stop for c in word)
-                and word not in self._vocabulary())
+        return (len(word) >= 2 and word not in stop and all(c in stop for c in word)) or word in SHAPE_FRAME
 
     def _vocabulary(self):
         return self._index.words.vocab
