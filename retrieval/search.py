@@ -74,7 +74,8 @@ SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论
 # words that ask where in a speech something is said, or in what figure: what the question is about
 # is the rest ("结尾把办公室比作哪几样东西")
 SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
-                         "开头", "开篇", "结束语", "结语"})
+                         "开头", "开篇", "结束语", "结语", "引用", "例子", "举例", "原话", "名言", "俗话", "古话",
+                         "比方"})
 # who gave the speech, named before it ("市委书记讲话里", "区里的讲话中", "书记在讲话中"): the speeches'
 # speakers, by the titles that name them
 _SPEAKER = re.compile(
