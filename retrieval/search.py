@@ -71,8 +71,8 @@ ANSWER_DEPTH = 3  # hits the abstention model looks at
 # words that, in a question referring to the speech, ask what it says rather than name a topic
 SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论述", "表述", "描述", "形容", "比方", "比喻", "讲法",
                           "怎么说", "怎么讲", "怎么看", "提到", "提及", "说到", "讲到", "谈到", "举例", "例子"})
-# words that ask where in a speech something is said, or in what figure: what the question is about
-# is the rest ("结尾把办公室比作哪几样东西")
+# words that ask where in a speech something is said, in what figure, or for what saying or example:
+# what the question is about is the rest ("结尾把办公室比作哪几样东西", "讲责任心时举了哪三个例子")
 SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
                          "开头", "开篇", "结束语", "结语", "引用", "例子", "举例", "原话", "名言", "俗话", "古话",
                          "比方"})
@@ -94,12 +94,13 @@ MAX_GRAM_TERMS = 60  # and its bigram terms
 COORD_POOL = 200  # passages whose share of the question's words is worked out (`Settings.coord_weight`)
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 _DEFAULT = object()  # "use the default cache directory"
-# a phrase the question quotes ("哪四种“不能因为”"): the speech's own wording, searched as it stands
-# even when it is made of words that are otherwise stopwords
 # characters jieba glues a lone character to in a speech ("有德有才" -> 有德有 / 才, "无才无德" ->
-# 无才 / 无德): a question's lone character ("按德和才分成哪几种") meets them as these bigrams
+# 无才 / 无德): a question's lone character ("按德和才分成哪几种") meets them as these bigrams, when it
+# is paired with another by one of PAIRING
 GLUE_CHARS = "有无不之以其而为与和及是的又也既亦"
 PAIRING = "和与及、跟同或"
+# a phrase the question quotes ("哪四种“不能因为”"): the speech's own wording, searched as it stands
+# even when it is made of words that are otherwise stopwords
 _QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’]{2,16})[”\"」』’]")
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 # a question about where a speech ends or begins ("讲话结尾把办公室比作什么", "讲话开头为什么说要压缩
@@ -498,8 +499,9 @@ class KnowledgeBase:
 
     def _says_nothing(self, word: str) -> bool:
         """Whether a question word, which no passage uses, says nothing of the topic: function
-        characters glued together, or a word that asks where in a speech or in what figure
-        ("结尾把办公室比作哪几样东西": 结尾, 比作)."""
+        characters glued together (jieba's 上会 in "组织上会给", 进来, 要是), or a word that asks where
+        in a speech, in what figure, or for what saying or example (`SHAPE_FRAME`: "结尾把办公室比作
+        哪几样东西", "讲责任心时举了哪三个例子")."""
         if word in self._vocabulary():
             return False
         stop = self.tokenizer.stopwords
@@ -778,9 +780,8 @@ class KnowledgeBase:
     def _covers(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> bool:
         """Whether the hits answer the question: a logistic model over `answer_features`,
         fitted on the project's question sets by `python -m officebot.retrieval.calibrate`."""
-        # a word made only of function characters that the speeches never use ("组织上会给" ->
-        # 上会, "同一批进来的" -> 进来, "要是让我") says nothing of the topic: it is no evidence
-        # either way, not a rare word no passage has
+        # a word that says nothing of the topic (`_says_nothing`: "组织上会给" -> 上会, "结尾把办公室
+        # 比作…" -> 结尾, 比作) is no evidence either way, not a rare word no passage has
         content = [(w, ex) for w, ex in content if ex or not self._says_nothing(w)]
         if not hits or not content:
             return False
