@@ -196,13 +196,6 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
 # and what a passage that gives it looks like. A question near the topic that the speeches do not
 # cover usually asks for one of these: a date a rule took effect, an amount, a count or a period, a
 # format, a procedure, a rank, where a place is, how two things differ.
-_PERFORMER_ASK = (r"(?:谁|哪位|哪个|什么)(?:演员)?来?(?:演|扮演|饰演|主演)的|由(?:谁|哪位演员|哪个演员)来?(?:扮演|饰演|主演|演)|"
-                  r"(?:哪位|哪个|什么)演员|演员是谁|演员都有谁|谁演的")
-_ADMISSION_ASK = r"报考|招生|录取|申请入学|入学(?:条件|申请|要求|考试)|招多少"
-_MATERIAL_ASK = (r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
-                 r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)")
-_ERA_ASK = r"(?:哪个|哪一个|什么|哪)(?:朝代|年代)|哪一?朝(?![着向])"
-_BOOK_ASK = r"(?:哪|什么|几)[一两二三四五六七八九十]?(?:本|部)(?:书|著作)|什么书|书名|出自哪本"
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
      re.compile(r"哪一?年|哪一?天(?![不没就也])|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
@@ -255,15 +248,17 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     # what a thing is made of ("铁路上的道钉是用什么钢材做的", "蜡烛是拿什么做的"): the answer names a
     # material it is made from; the speeches liken work to such things and never say so
     ("material",
-     re.compile(_MATERIAL_ASK),
+     re.compile(r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
+                r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)"),
      re.compile(r"(?:用|由|以)[^，。；]{1,10}(?:制成|做成|制造|制作|打造|铸造|加工)|材质|原料[是为有]|[钢铁铜木竹]制")),
     # who played a part ("《人民的名义》里李达康是谁演的"): the answer names the actor
     ("performer",
-     re.compile(_PERFORMER_ASK),
+     re.compile(r"(?:谁|哪位|哪个|什么)(?:演员)?来?(?:演|扮演|饰演|主演)的|由(?:谁|哪位演员|哪个演员)来?(?:扮演|饰演|主演|演)|"
+                r"(?:哪位|哪个|什么)演员|演员是谁|演员都有谁|谁演的"),
      re.compile(r"饰演|扮演者|主演|演员|出演")),
     # how to get into a school ("美国西点军校怎么报考", "招生条件是什么"): the answer gives its admission
     ("admission",
-     re.compile(_ADMISSION_ASK),
+     re.compile(r"报考|招生|录取|申请入学|入学(?:条件|申请|要求|考试)|招多少"),
      re.compile(r"报考|招生|录取|入学条件|分数线|招收")),
     # a limit ("陪餐人数有没有上限", "经费预算的上限是多少"): the answer gives a figure with its unit
     ("limit",
@@ -272,11 +267,11 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"(?:不超过|不得超过|不多于|不少于|以内)")),
     # the era of a person or an event ("苏东坡是哪个朝代的人"): the answer names a dynasty or a period
     ("era",
-     re.compile(_ERA_ASK),
+     re.compile(r"(?:哪个|哪一个|什么|哪)(?:朝代|年代)|哪一?朝(?![着向])"),
      re.compile(r"[夏商周秦汉晋隋唐宋元明清][朝代]|朝|年代|世纪|时期|时代")),
     # a book asked ("康德那句话出自他哪本书", "三大批判分别是哪三本书"): the answer names its title
     ("book",
-     re.compile(_BOOK_ASK),
+     re.compile(r"(?:哪|什么|几)[一两二三四五六七八九十]?(?:本|部)(?:书|著作)|什么书|书名|出自哪本"),
      re.compile(r"《[^》]{1,30}》")),
     # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
     ("difference",
@@ -396,11 +391,14 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material",
                          "performer", "admission", "limit", "era", "book"})
+# the kinds whose asking words ask in so many words wherever they stand ("用什么做的", "谁演的",
+# "哪个朝代", "上限"): their own patterns join `_ASKS_IN_WORDS`
+_ASKED_AS_WORDED = frozenset({"material", "performer", "admission", "limit", "era", "book"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
                             r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同|"
-                            + f"{_MATERIAL_ASK}|{_PERFORMER_ASK}|{_ADMISSION_ASK}|{_ERA_ASK}|{_BOOK_ASK}|上限|下限|封顶")
+                            + "|".join(ask.pattern for name, ask, _ in ASKED_FACTS if name in _ASKED_AS_WORDED))
 
 
 def _topical(content: Content) -> Content:

@@ -426,7 +426,7 @@ class KnowledgeBase:
         # function character (有德有才 -> 有德有 / 才, 无才无德 -> 无才 / 无德), so those bigrams stand
         # for a character the speeches never use as a word of its own
         gram_vocab = self._index.bigrams.vocab
-        lone = {a for w, (a, b) in zip(precise, spans) if len(w) == 1 and a >= 0}
+        lone = {a for w, (a, _) in zip(precise, spans) if len(w) == 1 and a >= 0}
         paired = {folded[a] for a in lone
                   if (a + 2 in lone and folded[a + 1] in PAIRING) or (a - 2 in lone and folded[a - 1] in PAIRING)}
         for w, expansions in content:
