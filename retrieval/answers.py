@@ -199,7 +199,8 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
 ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("date",
      re.compile(r"哪一?年|哪一?天(?![不没就也])|几月|(?<!任)何时|什么时间(?:之前|以前|前|截止)|"
-                r"几点(?:钟|开|上班|下班|供应|到|前|之前|以前)|"  # a time of day; "讲了几点" is points
+                r"几点(?:钟|开|上班|下班|供应|到|前|之前|以前|出门|起床|睡觉|吃饭|散步|出发|开门|关门)|"  # a time of day; "讲了几点" is points
+                r"(?:上午|下午|早上|早晨|晚上|中午|凌晨|傍晚|每天|每日|天天)几点|"
                 r"什么时候(?:开始|起)?(?:施行|实施|生效|执行|实行)|什么时候(?:出台|发布|印发|修订|公布|颁布)|"
                 r"(?:施行|实施|生效|出台|印发|修订|发布|公布|颁布)(?:的|于)?(?:时间|日期)?$|起施行|开始施行|生效|"
                 r"(?:施行|实施|出台|印发|修订|发布|公布|颁布)(?:的时间)?是?(?:什么时候|哪一?年|何时)|"
@@ -270,9 +271,16 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"(?:哪个|哪一个|什么|哪)(?:朝代|年代)|哪一?朝(?![着向])"),
      re.compile(r"[夏商周秦汉晋隋唐宋元明清][朝代]|朝|年代|世纪|时期|时代")),
     # a book asked ("康德那句话出自他哪本书", "三大批判分别是哪三本书"): the answer names its title
+    # or the works of someone quoted ("约瑟夫写过哪些小说", "他的代表作是什么"): their titles
     ("book",
-     re.compile(r"(?:哪|什么|几)[一两二三四五六七八九十]?(?:本|部)(?:书|著作)|什么书|书名|出自哪本"),
+     re.compile(r"(?:哪|什么|几)[一两二三四五六七八九十]?(?:本|部)(?:书|著作|小说|诗集|文集)|什么书|书名|出自哪本|代表作|"
+                r"写过(?:哪些|什么|几[本部篇])[^，。？?\s]{0,4}?(?:书|著作|小说|诗|文章)|哪些(?:小说|著作|诗集)"),
      re.compile(r"《[^》]{1,30}》")),
+    # a kinship or a teacher asked ("赵括是哪位名将的儿子"): the answer names the relation
+    ("kin",
+     re.compile(r"(?:谁|哪位|哪个|什么人)[^，。？?]{0,8}的(?:儿子|女儿|父亲|母亲|妻子|丈夫|老师|学生|弟子|后代|孩子)|"
+                r"(?:儿子|女儿|父亲|母亲|妻子|丈夫|老师|弟子|孩子|老婆|老公)(?:是|叫)(?:谁|什么|哪位)"),
+     re.compile(r"儿子|女儿|父亲|母亲|之子|之女|妻子|丈夫|老师|学生|弟子|孩子|师从|其父|其子")),
     # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
     ("difference",
      re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同"),
@@ -390,10 +398,10 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # about the question's topic that has none of it does not answer, however much else it shares (a
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material",
-                         "performer", "admission", "limit", "era", "book"})
+                         "performer", "admission", "limit", "era", "book", "kin"})
 # the kinds whose asking words ask in so many words wherever they stand ("用什么做的", "谁演的",
 # "哪个朝代", "上限"): their own patterns join `_ASKS_IN_WORDS`
-_ASKED_AS_WORDED = frozenset({"material", "performer", "admission", "limit", "era", "book"})
+_ASKED_AS_WORDED = frozenset({"material", "performer", "admission", "limit", "era", "book", "kin"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
