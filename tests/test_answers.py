@@ -412,6 +412,11 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("OA系统的密码忘了找谁重置", ["procedure", "handler"]),
         ("人事档案由哪个部门保管", ["handler"]),
         ("有件事哪个科室都说不归自己管，怎么办", []),  # no one asked for
+        ("他每天下午几点出门散步", ["date"]), ("几点出门合适", ["date"]),  # a time of day with its setting
+        ("他的代表作是哪部小说", ["book"]), ("这位作家写过哪些有名的小说", ["book"]),  # works: titles
+        ("讲话里写材料的要求是什么", []), ("我写过的材料总被退回", []),
+        ("赵括是哪位名将的儿子", ["kin"]), ("他的老师是谁", ["kin"]),  # a relation
+        ("办公室干部是领导的什么人", []), ("新来的学生怎么带", []),
     ],
 )
 def test_asked_facts(query, kinds):
@@ -459,6 +464,11 @@ def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by
     # as examples, and say neither
     for q in ("电视剧《人民的名义》里李达康是哪位演员演的？", "中国学生怎么报考美国西点军校？"):
         assert not kb.search(q, k=5).answered, q
+    # whose son a figure of an example was, when a philosopher went out, what a writer quoted wrote:
+    # the speeches quote or name them and say none of it
+    for q in ("赵括是战国哪位名将的儿子？", "康德每天下午几点出门散步？", "法国作家约瑟夫写过哪些有名的小说？"):
+        assert not kb.search(q, k=5).answered, q
+    assert kb.search("法国文学家约瑟夫说过什么关于信任的话", k=5).answered
 
 
 def test_items_asked_without_which_must_be_listed(kb):
