@@ -41,6 +41,8 @@ _DEFINITION = re.compile(
     # "遇事能办，这就要求大家…", "服从上级，就是要尊重上级…" answers it)
     + r"|^(?:请问)?(?P<c>[^，,？?]{2,12}?)(?:有什么|有哪些|有啥|提出了什么|提了什么|提出什么|提了啥)要求" + _END
     + r"|^(?:请问)?(?P<d>[^，,？?]{2,12}?)要求[^，,？?]{0,8}?(?:做到什么|做什么|怎么做|怎样做|做到哪些|做到啥|做啥|咋做)" + _END
+    # "问策能对具体要做到什么": what X requires, asked without 要求
+    + r"|^(?:请问)?(?P<e>[^，,？?]{2,12}?)(?:要|需要|应该|应当)(?:做到什么|做到哪些|做到啥)" + _END
 )
 _CJK2 = r"[\u4e00-\u9fff]{2}"
 # "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从"); so do
@@ -64,7 +66,7 @@ def definition_subject(query: str) -> str:
         m = _DEFINITION.match(first.group()) if first else None
     if not m:
         return ""
-    subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or "").strip(" “”\"'")
+    subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or "").strip(" “”\"'")
     subject = _SUBJECT_FRAME.sub("", _SUBJECT_ADVERB.sub("", subject)).strip(" “”\"'")
     subject = _SUBJECT_TARGET.sub("", _SUBJECT_ASKED.sub("", subject))
     return subject if len(subject) >= 2 else ""

@@ -41,7 +41,9 @@ WHO = _INTENTS[0][0]
      ("讲话中说，落实是什么？", "落实"), ("讲话中，什么是服从？", "服从"), ("市委书记讲话里提到：忠诚是什么", "忠诚"),
      # of whom X asks is no part of X, nor is 的要求; 对 beginning X stays
      ("遇事能办对办公室干部有什么要求？", "遇事能办"), ("问策能对的要求是什么", "问策能对"),
-     ("忠诚对我们提出了什么要求", "忠诚"), ("对党忠诚有什么要求", "对党忠诚")],
+     ("忠诚对我们提出了什么要求", "忠诚"), ("对党忠诚有什么要求", "对党忠诚"),
+     # what X requires, asked without 要求
+     ("问策能对具体要做到什么？", "问策能对"), ("遇事能办需要做到哪些", "遇事能办")],
 )
 def test_definition_questions(question, subject):
     assert definition_subject(question) == subject
