@@ -102,6 +102,10 @@ PAIRING = "和与及、跟同或"
 # a phrase the question quotes ("哪四种“不能因为”"): the speech's own wording, searched as it stands
 # even when it is made of words that are otherwise stopwords
 _QUOTED = re.compile(r"[“\"「『‘]([^“”\"「」『』‘’]{2,16})[”\"」』’]")
+# items of a parallel enumeration in the question that begin with the same character ("对群众、
+# 对服务、对工作"): the speeches say them in the same frame ("对群众有感情、对服务有热情、对工作有激情")
+_PARALLEL_ITEMS = re.compile(r"(?P<lead>[\u4e00-\u9fff])[\u4e00-\u9fff]{1,3}(?:[、，,](?P=lead)[\u4e00-\u9fff]{1,3})+")
+
 _CJK_PAIR = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}$")  # as text.bigrams counts CJK
 # a question about where a speech ends or begins ("讲话结尾把办公室比作什么", "讲话开头为什么说要压缩
 # 会议"): the last or the first paragraph of each speech answers it (`_speech_ends`)
@@ -422,6 +426,10 @@ class KnowledgeBase:
         for m in _QUOTED.finditer(folded):
             for g in bigrams(m.group(1)):
                 bigram_terms.setdefault(g, 1.0)
+        for m in _PARALLEL_ITEMS.finditer(folded):
+            if m.group("lead") in stop:  # the frame's function character, left out above, joins each item
+                for item in re.split(r"[、，,]", m.group()):
+                    bigram_terms.setdefault(item[:2], 1.0)
         # two lone characters paired ("按德和才分成哪几种", "苦与乐"): a speech glues each to a
         # function character (有德有才 -> 有德有 / 才, 无才无德 -> 无才 / 无德), so those bigrams stand
         # for a character the speeches never use as a word of its own

@@ -225,6 +225,21 @@ def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
     assert kb.search("哪几个“不能因为”", k=2).hits[0].passage.text == lines[0]
 
 
+def test_parallel_items_keep_their_shared_function_character():
+    """"对群众、对服务、对工作分别要有什么": 对 is a stopword, but the speech says the items in the
+    same frame ("对群众有感情、对服务有热情…"), so each item's bigram with it is searched."""
+    lines = ["对群众有感情、对服务有热情、对工作有激情。",
+             "办公室的核心是服务群众，服务领导，服务基层，做好群众工作和服务工作。", "后勤保障要周到细致。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    tokenizer = Tokenizer(stopwords={"对", "分别", "要", "有", "什么"})
+    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), tokenizer)
+    _, grams, _ = kb.query_terms("对群众、对服务、对工作分别要有什么")
+    assert {"对群", "对服", "对工"} <= set(grams)
+    assert kb.search("对群众、对服务、对工作分别要有什么", k=2).hits[0].passage.text == lines[0]
+    _, grams, _ = kb.query_terms("群众、服务、工作分别要有什么")  # no shared character: nothing added
+    assert not {"对群", "对服", "对工"} & set(grams)
+
+
 @pytest.mark.parametrize("question, asking", [
     ("按德和才来分，人可以分成哪几种“品”？", "哪几种"),
     ("信息分为几类", "几类"),
