@@ -439,6 +439,16 @@ def test_a_number_of_items_that_no_hit_lists_is_not_an_answer(kb):
     assert kb.search("市委书记讲话结尾用了哪八个字表达事业艰难要靠奋斗", k=5).answered
 
 
+def test_a_lone_yi_ge_is_an_article_not_a_count(kb):
+    from officebot.retrieval.answers import _asked_shapes
+    (shape,) = [s for _, s in _asked_shapes("每个科室安排多少个人值班")]
+    assert not shape.search("一个人最大的靠山是自己") and shape.search("安排两个人值班")
+    (shape,) = [s for _, s in _asked_shapes("一共评出多少个单位")]
+    assert not shape.search("一个团队、一个单位") and shape.search("评出十一个单位")
+    # the speech names the 双争 activity and its aims, never how many units it named
+    assert not kb.search("“双争”活动最后评出了多少个满意单位和业务能手？", k=5).answered
+
+
 def test_a_region_asked_is_given_by_its_kind(kb):
     # the speech names 美国西点军校 but no state; "全国" is no country
     assert not kb.search("美国西点军校位于哪个州", k=5).answered
