@@ -43,7 +43,8 @@ WHO = _INTENTS[0][0]
      ("遇事能办对办公室干部有什么要求？", "遇事能办"), ("问策能对的要求是什么", "问策能对"),
      ("忠诚对我们提出了什么要求", "忠诚"), ("对党忠诚有什么要求", "对党忠诚"),
      # what X requires, asked without 要求
-     ("问策能对具体要做到什么？", "问策能对"), ("遇事能办需要做到哪些", "遇事能办")],
+     ("问策能对具体要做到什么？", "问策能对"), ("遇事能办需要做到哪些", "遇事能办"),
+     ("遇事能办要求大家主动做到哪些事？", "遇事能办")],
 )
 def test_definition_questions(question, subject):
     assert definition_subject(question) == subject
