@@ -520,7 +520,9 @@ def _repeated_asks(asking: str, text: str, names: set[str]) -> set[str]:
         if name not in names:
             continue
         for m in ask.finditer(asking):
-            if m.start() >= 2 and asking[m.start() - 2 : m.end()] in text:
+            # "能容下多少人" and "能装多少人": an asking phrase of three characters or more is the
+            # passage's own rhetorical question, whatever verb comes before it
+            if (m.start() >= 2 and asking[m.start() - 2 : m.end()] in text) or (m.end() - m.start() >= 3 and m.group() in text):
                 out.add(name)
     return out
 

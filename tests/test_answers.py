@@ -500,7 +500,9 @@ def test_a_rule_asked_about_what_the_best_passage_does_not_name_is_not_answered(
 
 def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):
     # "能容下多少人" is the speech's own phrase: the question asks what follows it
-    for q in ("一个人的胸怀能容下多少人，就能怎样？", "别人不理解的时候，一个人能容下多少人有啥说法？"):
+    # (an asking phrase of three characters, "多少人", is the passage's own whatever verb is before it)
+    for q in ("一个人的胸怀能容下多少人，就能怎样？", "别人不理解的时候，一个人能容下多少人有啥说法？",
+              "一个人心胸能装多少人"):
         answer = kb.search(q, k=5)
         assert answer.answered and "能容下多少人" in answer.hits[0].passage.text, q
     assert not kb.search("值班室一个班要安排多少人？", k=5).answered  # a figure asked
