@@ -75,7 +75,7 @@ SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论
 # what the question is about is the rest ("结尾把办公室比作哪几样东西", "讲责任心时举了哪三个例子")
 SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
                          "开头", "开篇", "结束语", "结语", "引用", "例子", "举例", "原话", "名言", "俗话", "古话",
-                         "比方"})
+                         "比方", "组合", "搭配"})  # "德和才的四种组合", "怎么搭配": how the answer's items combine
 # who gave the speech, named before it ("市委书记讲话里", "区里的讲话中", "书记在讲话中"): the speeches'
 # speakers, by the titles that name them
 _SPEAKER = re.compile(

@@ -798,3 +798,11 @@ def test_a_work_named_by_title_must_be_named_by_a_passage(question, text, named)
 def test_a_question_about_a_book_the_speeches_only_quote_the_author_of_is_declined(kb):
     assert not kb.search("康德的《纯粹理性批判》主要讲了什么？", 3).answered
     assert kb.search("按照《中国共产党纪律处分条例》，纪律有几大类？", 3).answered
+
+
+@pytest.mark.parametrize("query", ["德和才的搭配分哪几种“品”？", "按德和才的组合，人分为哪几种“品”？"])
+def test_words_that_say_how_the_items_combine_are_no_topic(kb, query):
+    # 搭配, 组合: no passage uses them; they ask how the answer's items go together
+    assert kb._says_nothing("搭配") and kb._says_nothing("组合")
+    answer = kb.search(query, k=5)
+    assert answer.answered and "有德有才" in answer.hits[0].passage.text
