@@ -23,6 +23,11 @@ INTENTS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     # how many / which items
     (re.compile(r"哪几|几个方面|几点|几条|哪些方面|几句话|分别"),
      re.compile(r"一是|二是|[一二三四五六七八九十]句话|[一二三四五六七八九十]个|、.{1,8}、.{1,8}、")),
+    # a figure of speech asked ("讲责任时举了哪几个比喻", "打了什么比方"): a passage that likens or
+    # illustrates ("一颗道钉足以倾覆一列火车", "像一颗钉子一样", "燃烧自己照亮别人的“蜡烛”觉悟")
+    (re.compile(r"比喻|比方"),
+     re.compile(r"像[^，。；,;]{1,12}(?:一样|一般)|如同|犹如|好比|仿佛|宛如|足以|比作|喻为|"
+                r"[“\"][^“”\"]{1,4}[”\"](?:境界|觉悟|精神|情怀)")),
     # how long / how fast
     (re.compile(r"多久|多长时间|几个?小时|时限|期限|多快|几天"),
      re.compile(r"\d+\s*小时|[半一二两三四五六七八九十]+小时|第一时间|及时")),

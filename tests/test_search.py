@@ -225,6 +225,18 @@ def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
     assert kb.search("哪几个“不能因为”", k=2).hits[0].passage.text == lines[0]
 
 
+def test_a_figure_asked_favours_a_passage_that_likens():
+    """"讲话打了什么比方": of two passages on the same topic, the one that illustrates it with a
+    figure ("一颗道钉足以倾覆一列火车") answers."""
+    lines = ["疏忽会出大事，疏忽不得，大事面前更不能疏忽。",
+             "疏忽会出大事，一颗道钉足以倾覆一列火车，一根火柴足以毁掉一片森林，一张处方足以决定一个人的生命。",
+             "后勤保障要周到细致。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), Tokenizer())
+    assert kb.search("疏忽会出大事，讲话打了什么比方", k=2).hits[0].passage.text == lines[1]
+    assert kb.search("疏忽会出大事，讲话怎么说", k=2).hits[0].passage.text == lines[0]
+
+
 def test_parallel_items_keep_their_shared_function_character():
     """"对群众、对服务、对工作分别要有什么": 对 is a stopword, but the speech says the items in the
     same frame ("对群众有感情、对服务有热情…"), so each item's bigram with it is searched."""
