@@ -251,7 +251,9 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     # material it is made from; the speeches liken work to such things and never say so
     ("material",
      re.compile(r"什么(?:钢材|原料|原材料|材质|木料|木材|布料)|(?:用|拿|由|是)?什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?:的|成|出来)"
-                r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)"),
+                r"|(?:用|拿|由)什么(?:材料|东西)?(?:做|制作|制造|制|造|打造)(?=[？?吗呢，,。\s]|$)"
+                # "自己做香薰蜡烛需要准备哪些材料": what making a thing takes
+                r"|(?:做(?![好到完成事])|制作|制造|DIY)[^，。？?\s]{1,8}(?:需要|要|得)(?:准备|买|用)?(?:哪些|什么|啥)(?:材料|原料|东西)"),
      re.compile(r"(?:用|由|以)[^，。；]{1,10}(?:制成|做成|制造|制作|打造|铸造|加工)|材质|原料[是为有]|[钢铁铜木竹]制")),
     # who played a part ("《人民的名义》里李达康是谁演的"): the answer names the actor
     ("performer",

@@ -417,6 +417,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("讲话里写材料的要求是什么", []), ("我写过的材料总被退回", []),
         ("赵括是哪位名将的儿子", ["kin"]), ("他的老师是谁", ["kin"]),  # a relation
         ("办公室干部是领导的什么人", []), ("新来的学生怎么带", []),
+        ("自己做香薰蜡烛需要准备哪些材料", ["procedure", "material"]),  # what making a thing takes
+        ("做好信息报送需要哪些材料", ["procedure"]),  # 做好: doing well, no thing made
     ],
 )
 def test_asked_facts(query, kinds):
@@ -467,7 +469,7 @@ def test_a_difference_asked_must_be_drawn_in_one_of_the_best_passages(kb):
 
 def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by_is_not_answered(kb):
     # the speeches liken work to a rail spike and a candle and never say what either is made of
-    for q in ("铁路上用的道钉是什么钢材做的？", "家里停电点的蜡烛是拿什么做的？"):
+    for q in ("铁路上用的道钉是什么钢材做的？", "家里停电点的蜡烛是拿什么做的？", "家里自己做香薰蜡烛需要准备哪些材料？"):
         assert not kb.search(q, k=5).answered, q
     assert kb.search("一颗道钉足以倾覆一列火车说明了什么", k=5).answered
     # who played a part, how to get into a school: the speeches name the play and the school only
