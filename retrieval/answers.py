@@ -310,8 +310,10 @@ PLACE_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"哪(?:个|一)?国"), re.compile(r"[\u4e00-\u9fff]{1,4}(?<!全)国(?!家)")),  # 美国, not 全国 or 国家
 ]
 COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    # how many days ahead or in a row ("提前几天排好", "连续值几天班"): a number of days, not "随时"
-    (re.compile(r"提前(?:几|多少)个?(?:天|日|工作日)|(?:连续|连着)[^，。？?\s]{0,3}(?:几|多少)个?(?:天|日)|值(?:几|多少)天"),
+    # how many days ahead, in a row or off ("提前几天排好", "连续值几天班", "补休几天"): a number of
+    # days, not "随时"
+    (re.compile(r"提前(?:几|多少)个?(?:天|日|工作日)|(?:连续|连着)[^，。？?\s]{0,3}(?:几|多少)个?(?:天|日)|值(?:几|多少)天|"
+                r"(?:补休|调休|休息|休假|放假|能休|可以休)(?:几|多少)个?天"),
      re.compile(_NUMBER + r"(?:天|日|工作日)")),
     (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"),
      re.compile(_NUMBER + r"(?:天|日|工作日)|第一时间|随时|马上|立即|当[天日]")),

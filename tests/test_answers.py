@@ -443,13 +443,13 @@ def test_a_number_of_items_that_no_hit_lists_is_not_an_answer(kb):
 
 def test_days_ahead_or_in_a_row_are_a_number_of_days(kb):
     from officebot.retrieval.answers import _asked_shapes
-    for q in ("值班表一般提前几天排好", "每人连续值几天班", "一个人一般值几天"):
+    for q in ("值班表一般提前几天排好", "每人连续值几天班", "一个人一般值几天", "值班以后可以补休几天"):
         shapes = [s for _, s in _asked_shapes(q)]
         assert shapes and not all(s.search("保持随时待命的状态") for s in shapes), q
     # a deadline asked may be met at once: "几天内要报" is answered by "马上", "第一时间"
     assert any(s.search("第一时间报送") for _, s in _asked_shapes("出了事几天内要报"))
     # the speech asks duty staff to stay reachable and says nothing of the roster
-    for q in ("值班表一般提前几天排好、报给谁？", "节假日值班表一般怎么排，每人连续值几天班？"):
+    for q in ("值班表一般提前几天排好、报给谁？", "节假日值班表一般怎么排，每人连续值几天班？", "节假日值班以后可以补休几天？"):
         assert not kb.search(q, k=5).answered, q
 
 
