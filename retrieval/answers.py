@@ -478,6 +478,19 @@ def _key_word(content: Content, specificity: Callable[[str], float] | None) -> i
     return max(range(len(topical)), key=lambda j: specificity(topical[j][0]))
 
 
+# a person the text does not name: "X同志", "XX同志", "某同志" (a speech as published hides the name)
+_PLACEHOLDER_PERSON = re.compile(r"(?<![A-Za-z])(?:[XxＸｘ×]{1,3}|某)(?:同志|领导|书记|主任)")
+_WHO_ASKED = re.compile(r"叫什么|叫啥|名字|姓名|姓什么|是谁|哪位|什么职务|啥职务|职务是|担任什么|什么职位|什么官")
+
+
+def asks_who_a_placeholder_is(query: str) -> bool:
+    """Whether the question asks the name or post of someone the speech names only by a
+    placeholder ("作“守职”报告的X同志叫什么名字、担任什么职务"): the text withholds it. What the
+    person said or did ("X同志围绕什么主题作了报告") is still asked of the speech."""
+    asking = asking_part(query)
+    return bool(_PLACEHOLDER_PERSON.search(query) and _WHO_ASKED.search(asking))
+
+
 def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hit],
                                  specificity: Callable[[str], float] | None = None) -> bool:
     """Whether the question asks for a figure, a date, a number to call or a place that no
@@ -488,7 +501,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     passages so much as names (`asks_for_details_not_named`); or a work by its title that none of
     them names (`names_a_work_not_named`); or what rule there is about something the best passage
     does not name ("公务接待陪餐人数有什么规定")."""
-    if asks_for_items_not_listed(query, hits):
+    if asks_for_items_not_listed(query, hits) or asks_who_a_placeholder_is(query):
         return True
     passages = [h.passage for h in hits if h.passage.kind == "passage"]
     if asks_for_details_not_named(query, passages[:3]) or names_a_work_not_named(query, passages[:3]):

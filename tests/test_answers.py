@@ -820,3 +820,13 @@ def test_words_that_say_how_the_items_combine_are_no_topic(kb, query):
     assert kb._says_nothing("搭配") and kb._says_nothing("组合")
     answer = kb.search(query, k=5)
     assert answer.answered and "有德有才" in answer.hits[0].passage.text
+
+
+def test_who_a_placeholder_is_is_not_in_the_speech(kb):
+    # the published speech names the reporter only as "X同志"
+    from officebot.retrieval.answers import asks_who_a_placeholder_is
+    assert asks_who_a_placeholder_is("作“守职”报告的X同志叫什么名字、担任什么职务？")
+    assert not asks_who_a_placeholder_is("X同志围绕什么主题作了报告？")
+    assert not asks_who_a_placeholder_is("栗战书主任叫什么名字")  # a name given is no placeholder
+    assert not kb.search("作报告的X同志叫什么名字，是什么职务？", k=5).answered
+    assert kb.search("X同志围绕什么主题作了报告？", k=5).answered
