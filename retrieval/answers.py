@@ -309,14 +309,14 @@ PLACE_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"哪(?:个|一)?县"), re.compile(_REGION + r"县")),
     (re.compile(r"哪(?:个|一)?国"), re.compile(r"[\u4e00-\u9fff]{1,4}(?<!全)国(?!家)")),  # 美国, not 全国 or 国家
 ]
+# how many days ahead, in a row or off ("提前几天排好", "连续值几天班", "补休几天"): a number of days,
+# not "随时", which meets a deadline in days ("几天内要报")
+_DAYS_COUNTED = re.compile(_NUMBER + r"(?:天|日|工作日)")
+_DAYS_BY = re.compile(_NUMBER + r"(?:天|日|工作日)|第一时间|随时|马上|立即|当[天日]")
 COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
-    # how many days ahead, in a row or off ("提前几天排好", "连续值几天班", "补休几天"): a number of
-    # days, not "随时"
     (re.compile(r"提前(?:几|多少)个?(?:天|日|工作日)|(?:连续|连着)[^，。？?\s]{0,3}(?:几|多少)个?(?:天|日)|值(?:几|多少)天|"
-                r"(?:补休|调休|休息|休假|放假|能休|可以休)(?:几|多少)个?天"),
-     re.compile(_NUMBER + r"(?:天|日|工作日)")),
-    (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"),
-     re.compile(_NUMBER + r"(?:天|日|工作日)|第一时间|随时|马上|立即|当[天日]")),
+                r"(?:补休|调休|休息|休假|放假|能休|可以休)(?:几|多少)个?天"), _DAYS_COUNTED),
+    (re.compile(r"几个?工作日|多少个?工作日|几天|多少天|几日|多少日"), _DAYS_BY),
     (re.compile(r"几个月|多少个月"), re.compile(_NUMBER + r"(?:月|年|周)")),
     (re.compile(r"多少年|满几年|几年"), re.compile(_NUMBER + r"年")),
     (re.compile(r"几次|多少次"), re.compile(_NUMBER + r"次")),
@@ -397,6 +397,8 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
             # a count in each unit asked ("提前几天…安排几个人": days and people), else any count
             table = COUNT_UNITS if name == "count" else PLACE_UNITS if name == "place" else []
             units = [unit for asks, unit in table if asks.search(asking)]
+            if _DAYS_COUNTED in units:  # "提前几天": the number of days, which the deadline's days include
+                units = [unit for unit in units if unit is not _DAYS_BY]
             shapes.extend((name, unit) for unit in units or [shape])
     if any(name == "frequency" for name, _ in shapes):  # "多久听一次汇报": how often, not how long
         shapes = [(name, shape) for name, shape in shapes if name != "count"]
