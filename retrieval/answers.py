@@ -192,6 +192,11 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
     return passage
 
 
+# a count asks in a unit: "有几天" is answered by a number of days, not by the "十年" of "板凳宁做十年冷"
+# "一个" alone is mostly an article ("一个人最大的靠山", "一个团队、一个单位"), not a count given
+_NUMBER = r"(?:[\d半一二两三四五六七八九十百千万]{2,}|[\d半二两三四五六七八九十百千万]|一(?!个))\s*(?:个)?"
+
+
 # What a question can ask for besides ideas and attitudes (which is what the speeches are made of),
 # and what a passage that gives it looks like. A question near the topic that the speeches do not
 # cover usually asks for one of these: a date a rule took effect, an amount, a count or a period, a
@@ -220,9 +225,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"几条|多少条|几天|多少天|几日|多少日|多少个|几个工作日|多少个工作日|几个月|多长(?!远)|多久|几次|几个小时|几小时|多少年|满几年|几年一|(?<!过了)(?<!超过)期限|几号(?!字)|"
                 r"几个人|多少人|几名|多少名|名额|多少字|(?<!哪)几个字|几菜|几岁|多少岁|(?:多少|(?<!第)几)(?:[集部篇页张本件位项期批轮届份]|学时|课时|学分)(?=[？?吗呢，,。\s的]|$)|"
                 r"(?:多少|(?<!第)几)首(?:诗|词|歌|曲|作品)?"),
-     re.compile(r"(?:[\d半一二两三四五六七八九十百千万]{2,}|[\d半二两三四五六七八九十百千万]|一(?!个))\s*(?:个)?"
-                r"(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁|首)|"
-                r"第一时间|随时|马上|立即")),
+     re.compile(_NUMBER + r"(?:小时|分钟|天|日|工作日|年|月|周|次|条|人|名|字|菜|岁|首)|第一时间|随时|马上|立即")),
     ("share",
      re.compile(r"比例|百分之几|百分比|占比|几成|比率"),
      # "一分部署、九分落实": a proportion in parts
@@ -298,9 +301,6 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"由[^，。；,;]{1,10}(?:负责|保管|办理|处理|签发|审批)|[^，。；,;]{1,8}(?:科|室|处|中心|部门)(?:负责|统一|办理)|"
                 r"(?:报告|报送|报|送|交|向)给?[^，。；,;]{0,8}(?:办|室|科|处|部|中心|局)")),
 ]
-# a count asks in a unit: "有几天" is answered by a number of days, not by the "十年" of "板凳宁做十年冷"
-# "一个" alone is mostly an article ("一个人最大的靠山", "一个团队、一个单位"), not a count given
-_NUMBER = r"(?:[\d半一二两三四五六七八九十百千万]{2,}|[\d半二两三四五六七八九十百千万]|一(?!个))\s*(?:个)?"
 # a region is given by its kind: a province by "…省", a state by "…州"; a country by its name
 _REGION = r"[\u4e00-\u9fff]{1,6}"
 PLACE_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
@@ -323,7 +323,7 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     (re.compile(r"几个人|多少人|几名|多少名|名额"), re.compile(_NUMBER + r"(?:人|名)")),
     (re.compile(r"多少字|(?<!哪)几个字"), re.compile(_NUMBER + r"字")),
     (re.compile(r"几条|多少条"), re.compile(_NUMBER + r"条")),
-    (re.compile(r"多少个"), re.compile(r"(?:[\d一二两三四五六七八九十百千万]{2,}|[\d二两三四五六七八九十百千万])\s*个")),
+    (re.compile(r"多少个"), re.compile(_NUMBER + r"个")),
     (re.compile(r"(?:多少|几)(?:学时|课时)"), re.compile(_NUMBER + r"(?:学时|课时|小时)")),
     # a unit (or units that answer for one another) asked with 多少/几 is given with a number
     *((re.compile(rf"(?:多少|几)[{units}]"), re.compile(_NUMBER + rf"[{units}]"))
