@@ -93,6 +93,7 @@ def read_word_list(path: Path) -> list[str]:
 
 SHORT_TEXT = 40  # texts up to this length have their cuts kept
 SHORT_TEXTS_KEPT = 20000  # at most this many (then the table starts afresh)
+WORDS_KEPT = 50000  # long words whose dictionary pieces are kept (then the table starts afresh)
 
 
 class Tokenizer:
@@ -109,6 +110,7 @@ class Tokenizer:
         self.stopwords = {fold(w) for w in (stopwords or set())}
         self.mode = mode
         self._short: dict[str, tuple[list[str], list[str]]] = {}  # `cuts` of short texts (`cut`)
+        self._pieces: dict[str, tuple[str, ...]] = {}  # a long word's dictionary words (`cuts`)
         self._specificity: dict[str, float] = {}
 
     def _ensure_ready(self) -> None:
@@ -195,6 +197,7 @@ class Tokenizer:
         self._ensure_ready()
         self._jieba.add_word(fold(word))
         self._short.clear()
+        self._pieces.clear()
         self._specificity.clear()
 
     def cut(self, text: str, mode: str | None = None) -> list[str]:
@@ -227,16 +230,25 @@ class Tokenizer:
         as jieba's `cut_for_search` makes it."""
         self._ensure_ready()
         precise = list(self._jieba.cut(fold(text), HMM=True))
-        freq = self._jieba.FREQ
         search: list[str] = []
+        pieces = self._pieces
         for w in precise:
-            n = len(w)
-            if n > 2:
-                search.extend(g for i in range(n - 1) if freq.get(g := w[i : i + 2]))
-            if n > 3:
-                search.extend(g for i in range(n - 2) if freq.get(g := w[i : i + 3]))
+            if len(w) > 2:  # the same words come again and again: their pieces are looked up once
+                found = pieces.get(w)
+                if found is None:
+                    if len(pieces) >= WORDS_KEPT:
+                        pieces.clear()
+                    found = pieces[w] = self._dictionary_pieces(w)
+                search.extend(found)
             search.append(w)
         return _words(precise), _words(search)
+
+    def _dictionary_pieces(self, w: str) -> tuple[str, ...]:
+        """The dictionary's two- then three-character words inside a word, as `cut_for_search` adds them."""
+        freq, n = self._jieba.FREQ, len(w)
+        two = [g for i in range(n - 1) if freq.get(g := w[i : i + 2])]
+        three = [g for i in range(n - 2) if freq.get(g := w[i : i + 3])] if n > 3 else []
+        return (*two, *three)
 
     def cut_known(self, text: str) -> list[str]:
         """Dictionary words only (no guessing of unknown words)."""

@@ -75,6 +75,13 @@ def test_index_tokens_are_the_tokens_and_both_cuts_are_jiebas():
         precise, search = tokenizer.cuts(text)
         assert precise == _words(tokenizer._jieba.cut(fold(text), HMM=True))
         assert search == _words(tokenizer._jieba.cut_for_search(fold(text), HMM=True))
+        assert tokenizer.cuts(text) == (precise, search)  # a long word's pieces, kept, are the same
+    # a word added to the dictionary is a piece of the long words that hold it from then on
+    text = "党委办公室要做好督查督办工作"
+    assert "查督" not in tokenizer.cuts(text)[1]
+    tokenizer.add_word("查督")
+    assert "查督" in tokenizer.cuts(text)[1]
+    assert tokenizer.cuts(text)[1] == _words(tokenizer._jieba.cut_for_search(fold(text), HMM=True))
 
 
 @settings(max_examples=300, deadline=None)
