@@ -329,7 +329,7 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     *((re.compile(rf"(?:多少|几)[{units}]"), re.compile(_NUMBER + rf"[{units}]"))
       for units in ("集", "部篇本", "页张", "件项", "位", "期批轮届", "菜", "岁")),
 ]
-N_QUESTION_FEATURES = 6
+N_QUESTION_FEATURES = 7
 # a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
 # content, whatever words it uses; "讲话稿" (a kind of document) is not such a reference
 REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
@@ -618,7 +618,10 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     - whether it meets the best passage only through the passage's figures of speech
       (`meets_only_figures`): "蜡烛是用什么原料做的" and the "蜡烛"觉悟 of a speech;
     - whether it asks yes or no ("亲戚想让我借着领导的名头疏通关系，行不行"): staff weighing what to
-      do ask so, and the speeches answer with what is right rather than with the question's words.
+      do ask so, and the speeches answer with what is right rather than with the question's words;
+    - whether it first tells the asker's own situation ("我第一次独立起草一份发文，内容上要注意哪些原则"):
+      the words of a situation told are the asker's, not the speeches', and a passage that answers
+      shares fewer of them.
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
     if not passages or not content:
@@ -638,9 +641,11 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     unplaced = _unplaced(query, content, best, asked, least, key)
     refers = bool(REFERS_TO_SPEECH.search(query))
     figures = meets_only_figures(content, best)
-    yes_no = bool(_YES_NO.search(asking_part(query)))
+    asking = asking_part(query)
+    yes_no = bool(_YES_NO.search(asking))
+    told = asking != query and bool(_TOLD.search(query.replace(asking, "")))
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
-            1.0 if figures else 0.0, 1.0 if yes_no else 0.0]
+            1.0 if figures else 0.0, 1.0 if yes_no else 0.0, 1.0 if told else 0.0]
 
 
 # a question asking yes or no, in the clauses that ask

@@ -536,7 +536,7 @@ def test_question_features(kb):
         _, _, content = kb.query_terms(q)
         return question_features(kb, q, content, answer.hits)
 
-    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0]  # 号字 nowhere, a format asked
+    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]  # 号字 nowhere, a format asked
     # a question about what the speeches say; "讲话稿" is a kind of document, not a reference
     assert features("讲话里打了个什么比方")[3] == 1.0
     assert features("领导讲话稿一般写多少字")[3] == 0.0
@@ -546,10 +546,16 @@ def test_question_features(kb):
     # a phone number is five digits or more: a year ("2021年") in the passage is not one
     assert features("区委办信息室的电话号码是多少")[1] == 1.0
     # asked, and "半小时内" stands in the sentence about reporting
-    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
     # yes or no asked, in the clauses that ask
     assert features("亲戚想让我借着领导的名头疏通关系，行不行？")[5] == 1.0
     assert features("信息报送有什么要求")[5] == 0.0
+    # the asker's own situation told before the clause that asks; not when the one clause asks
+    assert features("我第一次独立起草一份发文，内容上要注意哪些原则？")[6] == 1.0
+    assert features("亲戚想让我借着领导的名头疏通关系，行不行？")[6] == 1.0
+    assert features("第一次起草发文，内容上要注意哪些原则？")[6] == 0.0
+    assert features("我该怎么写好信息")[6] == 0.0
+    assert features("信息报送有什么要求")[6] == 0.0
     assert features("同事之间有矛盾怎么办")[1:3] == [0.0, 0.0]
     # a count is asked in a unit ("几天": days, not the "十年" of "十年冷"), and a figure the question
     # states itself ("一年") is not its answer
