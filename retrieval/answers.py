@@ -643,6 +643,9 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     figures = meets_only_figures(content, best)
     asking = asking_part(query)
     yes_no = bool(_YES_NO.search(asking))
+    # a situation told: 我/咱 outside the asking clauses. When those are not one stretch of the
+    # question (a clause of the story counts as asking for its 几 or 什么: "我干了十几年，感觉…，讲话
+    # 怎么看"), the whole question is read, and a story told in the first person still counts
     told = asking != query and bool(_TOLD.search(query.replace(asking, "")))
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
             1.0 if figures else 0.0, 1.0 if yes_no else 0.0, 1.0 if told else 0.0]
