@@ -597,7 +597,7 @@ def model_inputs(features: Sequence[float]) -> list[float]:
     with itself too). The signals act together: a low coverage means little when the question's
     words are all known, much when its most specific word is missing, and a linear model over the
     features alone cannot say so. Fitted on 4,921 questions, the products keep as many unanswerable
-    questions declined with half the answerable ones declined (README, "abstention")."""
+    questions declined with half the answerable ones declined (docs/retrieval.md, "Abstention")."""
     out = list(features)
     for i, a in enumerate(features):
         out.extend(a * b for b in features[i:])

@@ -69,9 +69,9 @@ def threshold_for(w: np.ndarray, x: np.ndarray, y: np.ndarray, target: float) ->
 
 
 # sets kept for measurement only, never fitted on: a new blind set stays here until its first run has
-# been measured and reported (README). Every set in tests/ has been; the weights in Settings were
+# been measured and reported (docs/retrieval.md). Every set in tests/ has been; the weights in Settings were
 # fitted on the 99 sets of rounds up to 95 (stop 27), after rounds 96 and 97 had their first runs
-# (on the weights before) and without them, so that those two judged the refit (README).
+# (on the weights before) and without them, so that those two judged the refit (docs/retrieval.md).
 HELD_OUT: set[str] = set()
 
 

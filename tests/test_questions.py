@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 # retrieval worse fails here. The abstention model was refitted with rounds 10 and 11 (after their
 # first runs): false abstention over every set fell from 4.4% to 2.6% and abstention from 0.90 to
 # 0.87, so several abstention floors were lowered by a question and false-abstention caps tightened.
-# The first runs of the blind sets are in the README. Asked counts in their unit ("几天": a number
+# The first runs of the blind sets are in docs/retrieval.md. Asked counts in their unit ("几天": a number
 # of days), exact facts not given (a frequency, a date fixed for a meeting…) then raised near-topic
 # abstention on rounds 10-13; those floors are 0.03 under the new figures.
 # Stop 25: a question word made only of function characters that no passage uses (进来, 要是, 点着)
@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 # do not cover must be declined, scenario questions in staff's words still answered.
 FLOORS = {
     # the round-90 and round-91 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 4ea3e0a (README); 0.03 under their first runs
+    # engine of commit 4ea3e0a (docs/retrieval.md); 0.03 under their first runs
     "questions_round90.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.79, "paraphrase_hit@3": 0.89,
         "list_hit@1": 0.89, "abstention_near": 0.84, "abstention_off": 0.67, "false_abstention_max": 0.03,
@@ -47,7 +47,7 @@ FLOORS = {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.90,
         "list_hit@1": 0.80, "abstention_near": 0.82, "abstention_off": 0.77, "false_abstention_max": 0.05,
     },
-    # the round-96 and round-97 blind sets (stop 27), measured once on e8342c2 (README); 0.03 under
+    # the round-96 and round-97 blind sets (stop 27), measured once on e8342c2 (docs/retrieval.md); 0.03 under
     "questions_round96.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.72,
         "list_hit@1": 0.87, "abstention_near": 0.93, "abstention_off": 0.90, "false_abstention_max": 0.06,
@@ -56,7 +56,7 @@ FLOORS = {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.63, "paraphrase_hit@3": 0.79,
         "list_hit@1": 0.84, "abstention_near": 0.93, "abstention_off": 0.97, "false_abstention_max": 0.06,
     },
-    # the round-94 and round-95 blind sets (stop 26), measured once on 50e7d13 (README); 0.03 under
+    # the round-94 and round-95 blind sets (stop 26), measured once on 50e7d13 (docs/retrieval.md); 0.03 under
     "questions_round94.yaml": {
         "direct_hit@1": 0.92, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.79,
         "list_hit@1": 0.86, "abstention_near": 0.90, "abstention_off": 0.91, "false_abstention_max": 0.06,
@@ -65,7 +65,7 @@ FLOORS = {
         "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.64, "paraphrase_hit@3": 0.78,
         "list_hit@1": 0.86, "abstention_near": 0.93, "abstention_off": 0.97, "false_abstention_max": 0.07,
     },
-    # the round-92 and round-93 blind sets (stop 26), measured once on 4decb6e (README); 0.03 under
+    # the round-92 and round-93 blind sets (stop 26), measured once on 4decb6e (docs/retrieval.md); 0.03 under
     "questions_round92.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.60, "paraphrase_hit@3": 0.78,
         "list_hit@1": 0.85, "abstention_near": 0.87, "abstention_off": 0.97, "false_abstention_max": 0.06,
@@ -75,7 +75,7 @@ FLOORS = {
         "list_hit@1": 0.90, "abstention_near": 0.83, "abstention_off": 0.97, "false_abstention_max": 0.05,
     },
     # the round-88 and round-89 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 7ca4684 (README); 0.03 under their first runs
+    # engine of commit 7ca4684 (docs/retrieval.md); 0.03 under their first runs
     "questions_round88.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.81,
         "list_hit@1": 0.89, "abstention_near": 0.89, "abstention_off": 0.90, "false_abstention_max": 0.03,
@@ -85,7 +85,7 @@ FLOORS = {
         "list_hit@1": 0.85, "abstention_near": 0.93, "abstention_off": 0.84, "false_abstention_max": 0.03,
     },
     # the round-86 and round-87 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 80b3a26 (README); 0.03 under their first runs
+    # engine of commit 80b3a26 (docs/retrieval.md); 0.03 under their first runs
     "questions_round86.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.60, "paraphrase_hit@3": 0.75,
         "list_hit@1": 0.81, "abstention_near": 0.72, "abstention_off": 0.89, "false_abstention_max": 0.04,
@@ -95,7 +95,7 @@ FLOORS = {
         "list_hit@1": 0.77, "abstention_near": 0.90, "abstention_off": 0.84, "false_abstention_max": 0.08,
     },
     # the round-84 and round-85 blind sets, written from the speeches alone, measured once on the
-    # engine of commit f819e88 (README); 0.03 under their first runs
+    # engine of commit f819e88 (docs/retrieval.md); 0.03 under their first runs
     "questions_round84.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.58, "paraphrase_hit@3": 0.79,
         "list_hit@1": 0.80, "abstention_near": 0.86, "abstention_off": 0.82, "false_abstention_max": 0.09,
@@ -105,7 +105,7 @@ FLOORS = {
         "list_hit@1": 0.90, "abstention_near": 0.82, "abstention_off": 0.90, "false_abstention_max": 0.04,
     },
     # the round-82 and round-83 blind sets, written from the speeches alone, measured once on the
-    # engine of commit a09be34 (README); 0.03 under their first runs
+    # engine of commit a09be34 (docs/retrieval.md); 0.03 under their first runs
     "questions_round82.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.75,
         "list_hit@1": 0.85, "abstention_near": 0.83, "abstention_off": 0.90, "false_abstention_max": 0.05,
@@ -115,7 +115,7 @@ FLOORS = {
         "list_hit@1": 0.85, "abstention_near": 0.97, "abstention_off": 0.89, "false_abstention_max": 0.07,
     },
     # the round-80 and round-81 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 5d341ca (README); 0.03 under their first runs
+    # engine of commit 5d341ca (docs/retrieval.md); 0.03 under their first runs
     "questions_round80.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.70, "paraphrase_hit@3": 0.83,
         "list_hit@1": 0.84, "abstention_near": 0.87, "abstention_off": 0.90, "false_abstention_max": 0.06,
@@ -125,7 +125,7 @@ FLOORS = {
         "list_hit@1": 0.81, "abstention_near": 0.86, "abstention_off": 0.83, "false_abstention_max": 0.04,
     },
     # the round-78 and round-79 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 98053b6 (README); 0.03 under their first runs
+    # engine of commit 98053b6 (docs/retrieval.md); 0.03 under their first runs
     "questions_round78.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.81,
         "list_hit@1": 0.86, "abstention_near": 0.93, "abstention_off": 0.80, "false_abstention_max": 0.05,
@@ -135,7 +135,7 @@ FLOORS = {
         "list_hit@1": 0.91, "abstention_near": 0.90, "abstention_off": 0.84, "false_abstention_max": 0.07,
     },
     # the round-76 and round-77 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 0eca4f0 (README); 0.03 under their first runs
+    # engine of commit 0eca4f0 (docs/retrieval.md); 0.03 under their first runs
     "questions_round76.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.78,
         "list_hit@1": 0.83, "abstention_near": 0.90, "abstention_off": 0.83, "false_abstention_max": 0.06,
@@ -145,7 +145,7 @@ FLOORS = {
         "list_hit@1": 0.86, "abstention_near": 0.83, "abstention_off": 0.97, "false_abstention_max": 0.04,
     },
     # the round-74 and round-75 blind sets, written from the speeches alone, measured once on the
-    # engine of commit ecb7f8f (README); 0.03 under their first runs
+    # engine of commit ecb7f8f (docs/retrieval.md); 0.03 under their first runs
     "questions_round74.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.64, "paraphrase_hit@3": 0.77,
         "list_hit@1": 0.77, "abstention_near": 0.90, "abstention_off": 0.78, "false_abstention_max": 0.07,
@@ -155,7 +155,7 @@ FLOORS = {
         "list_hit@1": 0.85, "abstention_near": 0.84, "abstention_off": 0.90, "false_abstention_max": 0.07,
     },
     # the round-72 and round-73 blind sets, written from the speeches alone, measured once on the
-    # engine of commit b8547d5 (README); 0.03 under their first runs
+    # engine of commit b8547d5 (docs/retrieval.md); 0.03 under their first runs
     "questions_round72.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.86,
         "list_hit@1": 0.84, "abstention_near": 0.90, "abstention_off": 0.91, "false_abstention_max": 0.06,
@@ -165,7 +165,7 @@ FLOORS = {
         "list_hit@1": 0.83, "abstention_near": 0.86, "abstention_off": 0.90, "false_abstention_max": 0.04,
     },
     # the round-70 and round-71 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 6be1c69 (README); 0.03 under their first runs
+    # engine of commit 6be1c69 (docs/retrieval.md); 0.03 under their first runs
     "questions_round70.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.60, "paraphrase_hit@3": 0.75,
         "list_hit@1": 0.79, "abstention_near": 0.93, "abstention_off": 0.78, "false_abstention_max": 0.06,
@@ -175,7 +175,7 @@ FLOORS = {
         "list_hit@1": 0.80, "abstention_near": 0.81, "abstention_off": 0.84, "false_abstention_max": 0.04,
     },
     # the round-68 and round-69 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 9c48ad2 (README); 0.03 under their first runs
+    # engine of commit 9c48ad2 (docs/retrieval.md); 0.03 under their first runs
     "questions_round68.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.64, "paraphrase_hit@3": 0.82,
         "list_hit@1": 0.78, "abstention_near": 0.97, "abstention_off": 0.70, "false_abstention_max": 0.05,
@@ -185,7 +185,7 @@ FLOORS = {
         "list_hit@1": 0.80, "abstention_near": 0.93, "abstention_off": 0.89, "false_abstention_max": 0.06,
     },
     # the round-66 and round-67 blind sets, written from the speeches alone, measured once on the
-    # engine of commit c0bfbe9 (README); 0.03 under their first runs
+    # engine of commit c0bfbe9 (docs/retrieval.md); 0.03 under their first runs
     "questions_round66.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.49, "paraphrase_hit@3": 0.69,
         "list_hit@1": 0.90, "abstention_near": 0.90, "abstention_off": 0.90, "false_abstention_max": 0.06,
@@ -195,7 +195,7 @@ FLOORS = {
         "list_hit@1": 0.87, "abstention_near": 0.87, "abstention_off": 0.79, "false_abstention_max": 0.05,
     },
     # the round-64 and round-65 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 6babb1a (README); 0.03 under their first runs
+    # engine of commit 6babb1a (docs/retrieval.md); 0.03 under their first runs
     "questions_round64.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.58, "paraphrase_hit@3": 0.75,
         "list_hit@1": 0.85, "abstention_near": 0.93, "abstention_off": 0.97, "false_abstention_max": 0.05,
@@ -205,7 +205,7 @@ FLOORS = {
         "list_hit@1": 0.81, "abstention_near": 0.86, "abstention_off": 0.84, "false_abstention_max": 0.06,
     },
     # the round-62 and round-63 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 3ee06ad (README); 0.03 under their first runs
+    # engine of commit 3ee06ad (docs/retrieval.md); 0.03 under their first runs
     "questions_round62.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.61, "paraphrase_hit@3": 0.78,
         "list_hit@1": 0.82, "abstention_near": 0.77, "abstention_off": 0.91, "false_abstention_max": 0.06,
@@ -215,7 +215,7 @@ FLOORS = {
         "list_hit@1": 0.88, "abstention_near": 0.90, "abstention_off": 0.80, "false_abstention_max": 0.08,
     },
     # the round-60 and round-61 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 9dbe7ee (README); 0.03 under their first runs
+    # engine of commit 9dbe7ee (docs/retrieval.md); 0.03 under their first runs
     "questions_round60.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.60, "paraphrase_hit@3": 0.77,
         "list_hit@1": 0.86, "abstention_near": 0.90, "abstention_off": 0.97, "false_abstention_max": 0.05,
@@ -225,7 +225,7 @@ FLOORS = {
         "list_hit@1": 0.79, "abstention_near": 0.87, "abstention_off": 0.89, "false_abstention_max": 0.06,
     },
     # the round-58 and round-59 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 2d36049 (README); 0.03 under their first runs
+    # engine of commit 2d36049 (docs/retrieval.md); 0.03 under their first runs
     "questions_round58.yaml": {
         "direct_hit@1": 0.86, "direct_hit@3": 0.90, "paraphrase_hit@1": 0.64, "paraphrase_hit@3": 0.81,
         "list_hit@1": 0.84, "abstention_near": 0.89, "abstention_off": 0.85, "false_abstention_max": 0.03,
@@ -235,7 +235,7 @@ FLOORS = {
         "list_hit@1": 0.81, "abstention_near": 0.89, "abstention_off": 0.75, "false_abstention_max": 0.08,
     },
     # the round-56 and round-57 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 78f401b (README); 0.03 under their first runs
+    # engine of commit 78f401b (docs/retrieval.md); 0.03 under their first runs
     "questions_round56.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.52, "paraphrase_hit@3": 0.70,
         "list_hit@1": 0.83, "abstention_near": 0.90, "abstention_off": 0.65, "false_abstention_max": 0.11,
@@ -245,7 +245,7 @@ FLOORS = {
         "list_hit@1": 0.80, "abstention_near": 0.90, "abstention_off": 0.84, "false_abstention_max": 0.06,
     },
     # the round-54 and round-55 blind sets, written from the speeches alone, measured once on the
-    # engine of commit c7328fa (README); 0.03 under their first runs
+    # engine of commit c7328fa (docs/retrieval.md); 0.03 under their first runs
     "questions_round54.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.58, "paraphrase_hit@3": 0.75,
         "list_hit@1": 0.85, "abstention_near": 0.80, "abstention_off": 0.78, "false_abstention_max": 0.08,
@@ -255,7 +255,7 @@ FLOORS = {
         "list_hit@1": 0.82, "abstention_near": 0.90, "abstention_off": 0.77, "false_abstention_max": 0.07,
     },
     # the round-52 and round-53 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 16646cc (README); 0.03 under their first runs
+    # engine of commit 16646cc (docs/retrieval.md); 0.03 under their first runs
     "questions_round52.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.82,
         "list_hit@1": 0.83, "abstention_near": 0.80, "abstention_off": 0.85, "false_abstention_max": 0.08,
@@ -265,7 +265,7 @@ FLOORS = {
         "list_hit@1": 0.82, "abstention_near": 0.84, "abstention_off": 0.73, "false_abstention_max": 0.07,
     },
     # the round-50 and round-51 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 08be0d5 (README); 0.03 under their first runs
+    # engine of commit 08be0d5 (docs/retrieval.md); 0.03 under their first runs
     "questions_round50.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.87,
         "list_hit@1": 0.89, "abstention_near": 0.87, "abstention_off": 0.85, "false_abstention_max": 0.04,
@@ -275,7 +275,7 @@ FLOORS = {
         "list_hit@1": 0.83, "abstention_near": 0.87, "abstention_off": 0.74, "false_abstention_max": 0.06,
     },
     # the round-48 and round-49 blind sets, written from the speeches alone, measured once on the
-    # engine of commit 7811638 (README); 0.03 under their first runs
+    # engine of commit 7811638 (docs/retrieval.md); 0.03 under their first runs
     "questions_round48.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.74, "paraphrase_hit@3": 0.87,
         "list_hit@1": 0.8, "abstention_near": 0.83, "abstention_off": 0.65, "false_abstention_max": 0.05,
@@ -285,7 +285,7 @@ FLOORS = {
         "list_hit@1": 0.77, "abstention_near": 0.8, "abstention_off": 0.85, "false_abstention_max": 0.07,
     },
     # the round-46 and round-47 blind sets, written from the speeches alone, measured once on the
-    # engine of commit e1e7191 (README); 0.03 under their first runs
+    # engine of commit e1e7191 (docs/retrieval.md); 0.03 under their first runs
     "questions_round46.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.83,
         "list_hit@1": 0.85, "abstention_near": 0.83, "abstention_off": 0.9, "false_abstention_max": 0.07,
@@ -295,7 +295,7 @@ FLOORS = {
         "list_hit@1": 0.86, "abstention_near": 0.9, "abstention_off": 0.69, "false_abstention_max": 0.06,
     },
     # the round-45 and round-44 blind sets, written from the speeches alone, measured once on the
-    # engine of commit d3aae5b (the ranking of baaf579; README); 0.03 under their first runs
+    # engine of commit d3aae5b (the ranking of baaf579; docs/retrieval.md); 0.03 under their first runs
     "questions_round45.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.72, "paraphrase_hit@3": 0.84,
         "list_hit@1": 0.87, "abstention_near": 0.80, "abstention_off": 0.68, "false_abstention_max": 0.05,
@@ -305,7 +305,7 @@ FLOORS = {
         "list_hit@1": 0.79, "abstention_near": 0.90, "abstention_off": 0.82, "false_abstention_max": 0.05,
     },
     # the round-43 and round-42 blind sets, written from the speeches alone, measured once on the
-    # engine of commit baaf579 (README); 0.03 under their first runs
+    # engine of commit baaf579 (docs/retrieval.md); 0.03 under their first runs
     "questions_round43.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.70, "paraphrase_hit@3": 0.83,
         "list_hit@1": 0.86, "abstention_near": 0.81, "abstention_off": 0.75, "false_abstention_max": 0.06,
@@ -315,182 +315,182 @@ FLOORS = {
         "list_hit@1": 0.83, "abstention_near": 0.87, "abstention_off": 0.84, "false_abstention_max": 0.07,
     },
     # the round-41 blind set, written from the speeches alone, measured once on the engine of commit
-    # baaf579 (README); 0.03 under that first run
+    # baaf579 (docs/retrieval.md); 0.03 under that first run
     "questions_round41.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.67, "paraphrase_hit@3": 0.82,
         "list_hit@1": 0.84, "abstention_near": 0.77, "abstention_off": 0.90, "false_abstention_max": 0.09,
     },
     # the round-40 blind set, written from the speeches alone, measured once on the engine of commit
-    # baaf579 (README); 0.03 under that first run
+    # baaf579 (docs/retrieval.md); 0.03 under that first run
     "questions_round40.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.86,
         "list_hit@1": 0.86, "abstention_near": 0.77, "abstention_off": 0.84, "false_abstention_max": 0.06,
     },
     # the round-39 blind set, written from the speeches alone, measured once on the engine of commit
-    # c2df000 (README); 0.03 under that first run
+    # c2df000 (docs/retrieval.md); 0.03 under that first run
     "questions_round39.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.76, "paraphrase_hit@3": 0.85,
         "list_hit@1": 0.89, "abstention_near": 0.86, "abstention_off": 0.90, "false_abstention_max": 0.06,
     },
     # the round-38 blind set, written from the speeches alone, measured once on the engine of commit
-    # 0c57624 (README); 0.03 under that first run
+    # 0c57624 (docs/retrieval.md); 0.03 under that first run
     "questions_round38.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.90, "paraphrase_hit@1": 0.69, "paraphrase_hit@3": 0.79,
         "list_hit@1": 0.81, "abstention_near": 0.90, "abstention_off": 0.97, "false_abstention_max": 0.05,
     },
     # the round-37 blind set, written from the speeches alone, measured once on the engine of commit
-    # ff6e68e (README); 0.03 under that first run
+    # ff6e68e (docs/retrieval.md); 0.03 under that first run
     "questions_round37.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.65, "paraphrase_hit@3": 0.84,
         "list_hit@1": 0.80, "abstention_near": 0.86, "abstention_off": 0.90, "false_abstention_max": 0.06,
     },
     # the round-36 blind set, written from the speeches alone, measured once on the engine of commit
-    # 8840c0f (README); 0.03 under that first run
+    # 8840c0f (docs/retrieval.md); 0.03 under that first run
     "questions_round36.yaml": {
         "direct_hit@1": 0.91, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.73, "paraphrase_hit@3": 0.82,
         "list_hit@1": 0.89, "abstention_near": 0.84, "abstention_off": 0.82, "false_abstention_max": 0.04,
     },
     # the round-35 blind set, written from the speeches alone, measured once on the engine of commit
-    # 250fc1c (README); 0.03 under that first run
+    # 250fc1c (docs/retrieval.md); 0.03 under that first run
     "questions_round35.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.63, "paraphrase_hit@3": 0.83,
         "list_hit@1": 0.87, "abstention_near": 0.87, "abstention_off": 0.78, "false_abstention_max": 0.07,
     },
     # the round-34 blind set, written from the speeches alone, measured once on the engine of commit
-    # 250fc1c (README); 0.03 under that first run
+    # 250fc1c (docs/retrieval.md); 0.03 under that first run
     "questions_round34.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.72, "paraphrase_hit@3": 0.89,
         "list_hit@1": 0.81, "abstention_near": 0.80, "abstention_off": 0.59, "false_abstention_max": 0.05,
     },
     # the round-33 blind set, written from the speeches alone, measured once on the engine of commit
-    # 00328e6 (README); 0.03 under that first run
+    # 00328e6 (docs/retrieval.md); 0.03 under that first run
     "questions_round33.yaml": {
         "direct_hit@1": 0.87, "direct_hit@3": 0.89, "paraphrase_hit@1": 0.80, "paraphrase_hit@3": 0.88,
         "list_hit@1": 0.76, "abstention_near": 0.87, "abstention_off": 0.78, "false_abstention_max": 0.05,
     },
     # the round-32 blind set, written from the speeches alone, measured once on the engine of commit
-    # 00328e6 (README); 0.03 under that first run
+    # 00328e6 (docs/retrieval.md); 0.03 under that first run
     "questions_round32.yaml": {
         "direct_hit@1": 0.88, "direct_hit@3": 0.91, "paraphrase_hit@1": 0.61, "paraphrase_hit@3": 0.78,
         "list_hit@1": 0.81, "abstention_near": 0.89, "abstention_off": 0.77, "false_abstention_max": 0.08,
     },
     # the round-31 blind set, written from the speeches alone, measured once on the engine of commit
-    # 9aa636f (README); 0.03 under that first run
+    # 9aa636f (docs/retrieval.md); 0.03 under that first run
     "questions_round31.yaml": {
         "direct_hit@1": 0.88, "direct_hit@3": 0.92, "paraphrase_hit@1": 0.65, "paraphrase_hit@3": 0.80,
         "list_hit@1": 0.77, "abstention_near": 0.73, "abstention_off": 0.97, "false_abstention_max": 0.08,
     },
     # the round-30 blind set, written from the speeches alone, measured once on the engine of commit
-    # 01ff6d4 (README); 0.03 under that first run
+    # 01ff6d4 (docs/retrieval.md); 0.03 under that first run
     "questions_round30.yaml": {
         "direct_hit@1": 0.91, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.65, "paraphrase_hit@3": 0.81,
         "list_hit@1": 0.70, "abstention_near": 0.87, "abstention_off": 0.84, "false_abstention_max": 0.06,
     },
     # the round-29 blind set, written from the speeches alone, measured once on the engine of commit
-    # 439f52f (README); 0.03 under that first run
+    # 439f52f (docs/retrieval.md); 0.03 under that first run
     "questions_round29.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.56, "paraphrase_hit@3": 0.69,
         "list_hit@1": 0.77, "abstention_near": 0.78, "abstention_off": 0.93, "false_abstention_max": 0.09,
     },
     # the round-28 blind set, written from the speeches alone, measured once on the engine of commit
-    # 2a2c121 (README); 0.03 under that first run
+    # 2a2c121 (docs/retrieval.md); 0.03 under that first run
     "questions_round28.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.63, "paraphrase_hit@3": 0.80,
         "list_hit@1": 0.74, "abstention_near": 0.90, "abstention_off": 0.89, "false_abstention_max": 0.06,
     },
     # the round-27 blind set, written from the speeches alone, measured once on the engine of commit
-    # 2a2c121 (README); 0.03 under that first run
+    # 2a2c121 (docs/retrieval.md); 0.03 under that first run
     "questions_round27.yaml": {
         "direct_hit@1": 0.91, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.70, "paraphrase_hit@3": 0.83,
         "list_hit@1": 0.80, "abstention_near": 0.80, "abstention_off": 0.90, "false_abstention_max": 0.09,
     },
     # the round-26 blind set, written from the speeches alone, measured once on the engine of commit
-    # 1dd0c6f (README); 0.03 under that first run
+    # 1dd0c6f (docs/retrieval.md); 0.03 under that first run
     "questions_round26.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.81,
         "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.93, "false_abstention_max": 0.05,
     },
     # the round-25 blind set, written from the speeches alone, measured once on the engine of commit
-    # a03e019 (README); 0.03 under that first run
+    # a03e019 (docs/retrieval.md); 0.03 under that first run
     "questions_round25.yaml": {
         "direct_hit@1": 0.92, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.68, "paraphrase_hit@3": 0.84,
         "list_hit@1": 0.73, "abstention_near": 0.91, "abstention_off": 0.97, "false_abstention_max": 0.04,
     },
     # the round-24 blind set, written from the speeches alone, measured once on the engine of commit
-    # 712fa68 (README) and then on 7f04964 (a third batch of colloquial synonyms, tuned on rounds up
+    # 712fa68 (docs/retrieval.md) and then on 7f04964 (a third batch of colloquial synonyms, tuned on rounds up
     # to 23 only); 0.03 under the second, which is the first run or one question better
     "questions_round24.yaml": {
         "direct_hit@1": 0.94, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.61, "paraphrase_hit@3": 0.74,
         "list_hit@1": 0.72, "abstention_near": 0.91, "abstention_off": 0.97, "false_abstention_max": 0.07,
     },
     # the round-23 blind set, written from the speeches alone, measured once on the engine of commit
-    # 8454b0d (README); 0.03 under that first run
+    # 8454b0d (docs/retrieval.md); 0.03 under that first run
     "questions_round23.yaml": {
         "direct_hit@1": 0.92, "direct_hit@3": 0.92, "paraphrase_hit@1": 0.57, "paraphrase_hit@3": 0.81,
         "list_hit@1": 0.84, "abstention_near": 0.89, "abstention_off": 0.78, "false_abstention_max": 0.08,
     },
     # the round-22 blind set, written from the speeches alone, measured once on the engine of commit
-    # 1cdbfb5 (README; its answers are those of 67f9833); 0.03 under that first run
+    # 1cdbfb5 (docs/retrieval.md; its answers are those of 67f9833); 0.03 under that first run
     "questions_round22.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.79,
         "list_hit@1": 0.76, "abstention_near": 0.89, "abstention_off": 0.9, "false_abstention_max": 0.05,
     },
     # the round-21 blind set, written from the speeches alone, measured once on the engine of commit
-    # 67f9833 (README); 0.03 under that first run
+    # 67f9833 (docs/retrieval.md); 0.03 under that first run
     "questions_round21.yaml": {
         "direct_hit@1": 0.9, "direct_hit@3": 0.94, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.71,
         "list_hit@1": 0.77, "abstention_near": 0.75, "abstention_off": 0.93, "false_abstention_max": 0.08,
     },
     # the round-20 blind set (colloquial chat wording), written from the speeches alone, measured once
-    # on the engine of commit a94e00c (README); 0.03 under that first run
+    # on the engine of commit a94e00c (docs/retrieval.md); 0.03 under that first run
     "questions_round20.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.42, "paraphrase_hit@3": 0.62,
         "list_hit@1": 0.83, "abstention_near": 0.8, "abstention_off": 0.92, "false_abstention_max": 0.12,
     },
     # the round-19 blind set, written from the speeches alone, measured once on the engine of commit
-    # a94e00c (README); 0.03 under that first run
+    # a94e00c (docs/retrieval.md); 0.03 under that first run
     "questions_round19.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.52, "paraphrase_hit@3": 0.74,
         "list_hit@1": 0.81, "abstention_near": 0.84, "abstention_off": 0.78, "false_abstention_max": 0.04,
     },
     # the round-18 blind set, written from the speeches alone, measured once on the engine of commit
-    # 1c0de1e (README); 0.03 under that first run, nothing tuned on it
+    # 1c0de1e (docs/retrieval.md); 0.03 under that first run, nothing tuned on it
     "questions_round18.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.67, "paraphrase_hit@3": 0.85,
         "list_hit@1": 0.82, "abstention_near": 0.83, "abstention_off": 0.73, "false_abstention_max": 0.03,
     },
     # the round-17 blind set, written from the speeches alone, measured once on the engine of commit
-    # 3b5b30a (README); 0.03 under that first run, nothing tuned on it
+    # 3b5b30a (docs/retrieval.md); 0.03 under that first run, nothing tuned on it
     "questions_round17.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.73, "paraphrase_hit@3": 0.82,
         "list_hit@1": 0.86, "abstention_near": 0.88, "abstention_off": 0.84, "false_abstention_max": 0.04,
     },
     # the round-16 blind set, written from the speeches alone, measured once on the engine of commit
-    # b8036ec (README); 0.03 under that first run, nothing tuned on it
+    # b8036ec (docs/retrieval.md); 0.03 under that first run, nothing tuned on it
     "questions_round16.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.59, "paraphrase_hit@3": 0.72,
         "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.86, "false_abstention_max": 0.06,
     },
     # the round-15 blind set, written from the speeches alone, measured once on the engine of commit
-    # cba64da (README); 0.03 under that first run, nothing tuned on it
+    # cba64da (docs/retrieval.md); 0.03 under that first run, nothing tuned on it
     "questions_round15.yaml": {
         "direct_hit@1": 0.93, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.5, "paraphrase_hit@3": 0.77,
         "list_hit@1": 0.68, "abstention_near": 0.82, "abstention_off": 0.88, "false_abstention_max": 0.09,
     },
     # the round-14 blind set, written from the speeches alone, measured once on the engine of commit
-    # 75e709d (README); 0.03 under that first run
+    # 75e709d (docs/retrieval.md); 0.03 under that first run
     "questions_round14.yaml": {
         "direct_hit@1": 0.95, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
         "list_hit@1": 0.82, "abstention_near": 0.85, "abstention_off": 0.60, "false_abstention_max": 0.03,
     },
     # held out: the round-13 blind set, written from the speeches alone after round 12 had been looked
-    # at, measured once on the engine of commit ccc8faa (README); 0.03 under that first run
+    # at, measured once on the engine of commit ccc8faa (docs/retrieval.md); 0.03 under that first run
     "questions_round13.yaml": {
         "direct_hit@1": 0.91, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.49, "paraphrase_hit@3": 0.65,
         "list_hit@1": 0.72, "abstention_near": 0.88, "abstention_off": 0.88, "false_abstention_max": 0.05,
     },
     # held out: the round-12 blind set, written from the speeches alone this session, measured once on
-    # the engine of commit a19ebdd (README); 0.03 under that first run, nothing tuned on it
+    # the engine of commit a19ebdd (docs/retrieval.md); 0.03 under that first run, nothing tuned on it
     "questions_round12.yaml": {
         "direct_hit@1": 0.89, "direct_hit@3": 0.93, "paraphrase_hit@1": 0.62, "paraphrase_hit@3": 0.87,
         "list_hit@1": 0.82, "abstention_near": 0.88, "abstention_off": 0.97, "false_abstention_max": 0.06,
