@@ -23,6 +23,7 @@ import itertools
 import logging
 import math
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -63,7 +64,7 @@ from .shapes import (
 from .text import Tokenizer, bigrams, fold, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech, paragraph_key_of
 
-__all__ = ["KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
+__all__ = ["IndexBuildError", "KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,7 @@ SHAPE_BONUS = 0.5  # added to a best passage that has the shape of the answer as
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
+ISOLATED_MIN_CHARS = 2_000_000  # `build(isolated=True)` indexes a corpus this large (~5,000 passages) in a child
 COORD_POOL = 200  # passages whose share of the question's words is worked out (`Settings.coord_weight`)
 MAX_QUERY_CHARS = 500  # longer questions are cut: nobody asks in more, and it bounds the work
 _DEFAULT = object()  # "use the default cache directory"
@@ -264,13 +266,23 @@ class KnowledgeBase:
         directory: Path | None = None,
         cache_dir: str | Path | None = None,
         progress: bool | None = None,
+        isolated: bool = False,
     ) -> KnowledgeBase:
         """Index a corpus: cut its speeches into passages and build the search runs.
 
         With `cache_dir`, an index built before from the same corpus, settings and dictionaries is
         read back instead, and a new one is written there (a cache that cannot be read is rebuilt,
         one that cannot be written is not kept). `progress`: show a progress bar on stderr (default:
-        when stderr is a terminal)."""
+        when stderr is a terminal).
+
+        `isolated` (for a process that keeps running, the bot): a corpus of ISOLATED_MIN_CHARS
+        characters or more whose index is not in `cache_dir` is indexed by a child process, which
+        writes the index there, and this process reads it memory-mapped. The build's peak memory
+        then goes with the child (glibc keeps the heap a build freed: at 100k passages a bot held
+        2.4 GB after one rebuild in its own process, 0.45 GB this way), and so do the build's long
+        stretches holding the GIL, which kept questions answered meanwhile waiting up to 0.75 s
+        (`benchmarks/rebuild_isolated.py`). IndexBuildError if the child is killed (out of memory,
+        most likely): building here instead would only move the failure into this process."""
         settings = settings or Settings()
         tokenizer = Tokenizer(corpus.userdict, corpus.stopwords)
         speeches = [st.speech for st in corpus.speeches]
@@ -280,6 +292,8 @@ class KnowledgeBase:
         if cache is not None:
             key = _build.fingerprint(corpus, settings, tokenizer)
             path = _build.index_path(cache, key)
+            if isolated and not path.is_file() and corpus_chars(corpus) >= ISOLATED_MIN_CHARS:
+                build_in_child(corpus, settings, cache)  # writes `path`, unless the cache cannot be written
             if path.is_file():
                 try:
                     index = _build.load_index(path, key)
@@ -1116,6 +1130,42 @@ def longest_shared(phrases: list[str], haystack: str, floor: int = 0) -> int:
                 n += 1
             best = max(best, n - 1)
     return best
+
+
+class IndexBuildError(RuntimeError):
+    """The child process building an index died (`KnowledgeBase.build(isolated=True)`)."""
+
+
+def corpus_chars(corpus: Corpus) -> int:
+    """Characters in a corpus's speeches: what a build's time and memory follow."""
+    return sum(len(line) for st in corpus.speeches for line in st.lines)
+
+
+def _index_into_cache(corpus: Corpus, settings: Settings, cache: str) -> None:
+    """A child process's work (`build_in_child`): build the index and write it into `cache`."""
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    KnowledgeBase.build(corpus, settings, None, cache_dir=cache, progress=False)
+
+
+def build_in_child(corpus: Corpus, settings: Settings, cache: Path, target=_index_into_cache) -> None:
+    """Build the corpus's index in a child process (spawned: the caller may have threads), which
+    writes it into `cache`; wait for it. A child that fails with an error is logged, and the caller
+    then finds no index and builds it itself (the same error, if it is one, then surfaces there);
+    one killed by a signal raises IndexBuildError."""
+    import multiprocessing
+
+    started = time.perf_counter()
+    child = multiprocessing.get_context("spawn").Process(
+        target=target, args=(corpus, settings, str(cache)), name="office-bot-index", daemon=False
+    )
+    child.start()
+    child.join()  # blocks this thread only, without the GIL
+    if child.exitcode is not None and child.exitcode < 0:
+        raise IndexBuildError(f"建索引的子进程被信号 {-child.exitcode} 终止（可能是内存不足）")
+    if child.exitcode:
+        log.warning("index build in a child process failed (exit code %s); building in this one", child.exitcode)
+    else:
+        log.info("index built in a child process in %.1f s", time.perf_counter() - started)
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:

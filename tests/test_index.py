@@ -294,6 +294,50 @@ def test_an_unwritable_cache_just_is_not_kept(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+# ---- an index built by a child process (the bot's rebuilds of a large library) -----------------
+
+def test_an_isolated_build_indexes_in_a_child_process_and_reads_its_index(tmp_path, monkeypatch):
+    # a large corpus (any, with the threshold lowered) is indexed by a spawned child, which writes
+    # the index into the cache; this process only reads it: its own build_index is never called
+    from officebot.retrieval import search
+
+    reference = answers(KnowledgeBase.build(small_corpus()))
+    monkeypatch.setattr(search, "ISOLATED_MIN_CHARS", 0)
+    monkeypatch.setattr(build_module, "build_index", lambda *a, **k: pytest.fail("indexed in this process"))
+    cache = tmp_path / "cache"
+    kb = KnowledgeBase.build(small_corpus(), cache_dir=cache, isolated=True)
+    assert list(cache.glob("index-*.bin")) and answers(kb) == reference
+
+
+def test_a_small_corpus_or_one_already_indexed_starts_no_child(tmp_path, monkeypatch):
+    from officebot.retrieval import search
+
+    children = []
+    monkeypatch.setattr(search, "build_in_child", lambda *a, **k: children.append(a))
+    cache = tmp_path / "cache"
+    KnowledgeBase.build(small_corpus(), cache_dir=cache, isolated=True)  # below ISOLATED_MIN_CHARS
+    monkeypatch.setattr(search, "ISOLATED_MIN_CHARS", 0)
+    KnowledgeBase.build(small_corpus(), cache_dir=cache, isolated=True)  # its index is in the cache
+    KnowledgeBase.build(small_corpus(), cache_dir=None, isolated=True)  # nowhere to put an index
+    assert children == []
+
+
+def test_a_child_killed_while_indexing_raises_and_one_that_fails_leaves_the_build_here(tmp_path, monkeypatch):
+    import functools
+
+    import childtargets
+    from officebot.retrieval import search
+
+    monkeypatch.setattr(search, "ISOLATED_MIN_CHARS", 0)
+    monkeypatch.setattr(search, "build_in_child", functools.partial(search.build_in_child, target=childtargets.killed))
+    with pytest.raises(search.IndexBuildError, match="信号 9"):
+        KnowledgeBase.build(small_corpus(), cache_dir=tmp_path / "a", isolated=True)
+    assert not list((tmp_path / "a").glob("index-*.bin"))
+    monkeypatch.setattr(search, "build_in_child", functools.partial(search.build_in_child, target=childtargets.failing))
+    kb = KnowledgeBase.build(small_corpus(), cache_dir=tmp_path / "b", isolated=True)
+    assert answers(kb) == answers(KnowledgeBase.build(small_corpus()))
+
+
 def test_load_keeps_its_index_in_the_data_directory(tmp_path, data_dir):
     kb = KnowledgeBase.load()
     assert list((data_dir / "cache").glob("index-*.bin"))

@@ -204,6 +204,41 @@ def test_reload_swaps_in_a_new_index_and_keeps_the_old_one_on_failure(tmp_path, 
     assert result.problems and "synonyms.yaml:" in result.problems[0]
 
 
+def test_reload_indexes_a_large_library_in_a_child_process(tmp_path, layers, monkeypatch):
+    # the bot's rebuilds of a large library happen in a child process (threshold lowered here):
+    # this process never runs the index build itself, and the new speech is found after the swap
+    from officebot.retrieval import build as build_module
+    from officebot.retrieval import search as search_module
+
+    live = LiveKnowledge(layers)
+    source = tmp_path / "seal.txt"
+    source.write_text("\n".join(LINES), encoding="utf-8")
+    ingest_file(source, layers)
+    monkeypatch.setattr(search_module, "ISOLATED_MIN_CHARS", 0)
+    monkeypatch.setattr(build_module, "build_index", lambda *a, **k: pytest.fail("indexed in the bot's process"))
+    result = live.reload()
+    assert result.ok and live.search("用印要登记吗").hits[0].passage.title == TITLE
+
+
+def test_reload_keeps_the_old_index_when_the_indexing_child_is_killed(tmp_path, layers, monkeypatch):
+    import functools
+
+    import childtargets
+    from officebot.retrieval import search as search_module
+
+    live = LiveKnowledge(layers)
+    old = live.current
+    source = tmp_path / "seal.txt"
+    source.write_text("\n".join(LINES), encoding="utf-8")
+    ingest_file(source, layers)
+    monkeypatch.setattr(search_module, "ISOLATED_MIN_CHARS", 0)
+    monkeypatch.setattr(search_module, "build_in_child",
+                        functools.partial(search_module.build_in_child, target=childtargets.killed))
+    result = live.reload()
+    assert not result.ok and live.current is old
+    assert result.problems == ["建索引的子进程被信号 9 终止（可能是内存不足），线上知识库保持不变"]
+
+
 def test_file_url_is_derived_from_the_api_url_unless_set():
     from officebot.bot.settings import load_settings
 

@@ -2,8 +2,10 @@
 
 A change (an import, a removal, a synonym, /reload) reads the layers and builds a new index in a
 background thread while questions go on being answered from the current one; when the build is
-done, one assignment swaps both in. A build that fails (a file that does not parse, YAML with an
-error) leaves the current knowledge as it was and returns the problems, each with file and line.
+done, one assignment swaps both in. A large library is indexed by a child process, so that the
+build's memory and its CPU-bound stretches stay out of the bot. A build that fails (a file that
+does not parse, YAML with an error, a child killed) leaves the current knowledge as it was and
+returns the problems, each with file and line.
 
 `LiveKnowledge` also stands in for a KnowledgeBase (attribute access goes to the current one),
 so code that holds it where a KnowledgeBase is expected always uses the latest index; code that
@@ -21,7 +23,7 @@ from pathlib import Path
 
 from officebot.library.layers import Knowledge, Layers, read_knowledge
 from officebot.retrieval.knowledge import KnowledgeError
-from officebot.retrieval.search import KnowledgeBase
+from officebot.retrieval.search import IndexBuildError, KnowledgeBase
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +56,9 @@ def build_snapshot(layers: Layers, generation: int = 0, knowledge: Knowledge | N
     start = time.perf_counter()
     knowledge = knowledge or read_knowledge(layers)
     directory = layers.library if layers.shipped is None else None
-    kb = KnowledgeBase.build(knowledge.corpus, None, directory, cache_dir=layers.cache)
+    # a large library is indexed by a child process: the bot keeps neither the build's memory nor
+    # its long stretches holding the GIL (`KnowledgeBase.build`, isolated)
+    kb = KnowledgeBase.build(knowledge.corpus, None, directory, cache_dir=layers.cache, isolated=True)
     kb.search("新同事遇到突发事件该怎么报送", 1)  # warm the tokenizer here, not on a user's question
     return Snapshot(kb, knowledge, generation, time.perf_counter() - start)
 
@@ -99,6 +103,9 @@ class LiveKnowledge:
             except KnowledgeError as exc:
                 logger.warning("knowledge not reloaded, the old one stays live: %s", exc)
                 return ReloadResult(False, old, exc, time.perf_counter() - start, [str(p) for p in exc.problems])
+            except IndexBuildError as exc:
+                logger.error("knowledge not reloaded, the old one stays live: %s", exc)
+                return ReloadResult(False, old, None, time.perf_counter() - start, [f"{exc}，线上知识库保持不变"])
             except Exception as exc:  # a bug must not take the live knowledge down either
                 logger.exception("knowledge not reloaded, the old one stays live")
                 problem = f"重新加载时出错（{type(exc).__name__}），线上知识库保持不变；详情见日志"
