@@ -13,6 +13,7 @@ import pytest
 from conftest import ADMIN_ID, BotRun
 from pdfmaker import make_scanned_pdf
 
+from officebot.bot import admin
 from officebot.library.layers import Layers
 from officebot.library.live import LiveKnowledge
 
@@ -79,11 +80,30 @@ def buttons(message: dict) -> dict[str, str]:
     return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
+PROGRESS = (admin.IMPORTING, admin.REMOVING, admin.RELOADING)
+
+
+def outcome_edit(user):
+    """An edit of the admin's message that gives an outcome, not a progress note."""
+    return lambda c: int(c["chat_id"]) == user and c.get("text") not in PROGRESS
+
+
 async def press(botapi, message, text, user=ADMIN_ID) -> str:
     """Press the button; the admin message is edited with the outcome, which is returned."""
     mark = botapi.mark()
     botapi.press_button(message, buttons(message)[text], user)
-    call = await botapi.async_wait_for("editMessageText", lambda c: int(c["chat_id"]) == user, since=mark, timeout=30)
+    call = await botapi.async_wait_for("editMessageText", outcome_edit(user), since=mark, timeout=30)
+    return call.result["text"]
+
+
+async def reload_(botapi, user=ADMIN_ID) -> str:
+    """/reload: a progress note at once, then the outcome in its place (returned)."""
+    mark = botapi.mark()
+    botapi.send_text(user, user, "/reload")
+    note = (await botapi.async_wait_for("sendMessage", lambda c: int(c["chat_id"]) == user, since=mark)).result
+    assert note["text"] == admin.RELOADING
+    call = await botapi.async_wait_for("editMessageText", outcome_edit(user), since=mark, timeout=30)
+    assert call.result["message_id"] == note["message_id"]
     return call.result["text"]
 
 
@@ -108,6 +128,9 @@ async def test_admin_imports_a_docx_and_it_answers_without_a_restart(admin_bot, 
 
     outcome = await press(botapi, report, "导入")
     assert "已导入" in outcome and "编号：speech-" in outcome
+    # while the index was rebuilt the message said so, without its buttons (no second press)
+    note, done = [c for c in botapi.calls_of("editMessageText") if int(c["chat_id"]) == ADMIN_ID][-2:]
+    assert note["text"] == admin.IMPORTING and "reply_markup" not in note.params and done.result["text"] == outcome
     assert live.snapshot.generation == generation + 1
     after = await say(botapi, USER, NEW_QUESTION)
     assert NEW_ANSWER in after["text"] and f"《{NEW_TITLE}》" in after["text"]
@@ -205,13 +228,13 @@ async def test_reload_reports_file_and_line_and_keeps_the_live_knowledge(admin_b
     library.mkdir(parents=True)
     (library / "synonyms.yaml").write_text("# 手工修改\n急茬: [紧急信息]\n坏的: {a: b}\n", encoding="utf-8")
     generation = live.snapshot.generation
-    reply = await say(botapi, ADMIN_ID, "/reload")
-    assert "synonyms.yaml:3" in reply["text"] and "没有重新加载" in reply["text"]
+    reply = await reload_(botapi)
+    assert "synonyms.yaml:3" in reply and "没有重新加载" in reply
     assert live.snapshot.generation == generation
     assert "半小时内" not in (await say(botapi, USER, SLANG_QUESTION))["text"]
     (library / "synonyms.yaml").write_text("急茬: [紧急信息]\n", encoding="utf-8")
-    reply = await say(botapi, ADMIN_ID, "/reload")
-    assert "已重新加载" in reply["text"]
+    reply = await reload_(botapi)
+    assert "已重新加载" in reply
     assert "半小时内" in (await say(botapi, USER, SLANG_QUESTION))["text"]
 
 
@@ -222,8 +245,8 @@ async def test_tips_change_reaches_tip_without_a_restart(admin_bot, botapi, data
     tip = {"id": "lib-tip-1", "kind": "point", "doc": "district-office-directors", "paragraph": 1,
            "text": live.current.passages[0].text[:30], "answer": live.current.passages[0].text[:4]}
     (library / "tips.yaml").write_text("tips:\n  - " + json.dumps(tip, ensure_ascii=False) + "\n", encoding="utf-8")
-    reply = await say(botapi, ADMIN_ID, "/reload")
-    assert "已重新加载" in reply["text"], reply["text"]
+    reply = await reload_(botapi)
+    assert "已重新加载" in reply, reply
     assert {t.id for t in live.tips} == shipped | {"lib-tip-1"}
     from officebot.bot.training import training
 

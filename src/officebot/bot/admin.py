@@ -51,6 +51,9 @@ DOCUMENT_REFUSED = "抱歉，只有管理员可以向知识库添加讲话，您
 PRIVATE_ONLY = "请在与我的私聊中使用这个命令。"
 NOT_LIVE = "这个机器人的知识库不能在线修改。"
 EXPIRED = "这个按钮已失效。"
+IMPORTING = "正在导入并更新知识库，完成后结果会显示在这里……"
+REMOVING = "正在删除并更新知识库，完成后结果会显示在这里……"
+RELOADING = "正在重新加载知识库，完成后结果会显示在这里……"
 USAGE_TEACH = "用法：/teach 用户说法 = 讲话说法1, 讲话说法2，例如 /teach 上报 = 报送, 报告"
 USAGE_UNTEACH = "用法：/unteach 用户说法，例如 /unteach 上报"
 USAGE_REMOVE = "用法：/remove 编号（/sources 可查看全部编号）"
@@ -170,10 +173,12 @@ def _drop_pending(context: ContextTypes.DEFAULT_TYPE, token: str) -> None:
 
 # ---- shared checks --------------------------------------------------------------------------
 
-async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+async def _reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None):
+    """Say `text` in the update's chat; the message sent (None if there is no chat to say it in)."""
     message = update.effective_message
     if message is not None:
-        await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
+        return await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup, do_quote=False)
+    return None
 
 
 async def _admin_live(update: Update, context: ContextTypes.DEFAULT_TYPE) -> LiveKnowledge | None:
@@ -351,6 +356,8 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     live = await _admin_live(update, context)
     if live is None:
         return
+    # a large library takes a while to index: say so at once, then put the outcome in its place
+    progress = await _reply(update, render.plain(RELOADING))
     result = await asyncio.to_thread(live.reload)
     if not result.ok:
         text = "知识库有错误，没有重新加载，线上仍是原来的知识库：\n" + "\n".join(result.problems)
@@ -358,7 +365,14 @@ async def reload_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         kb = result.snapshot.kb
         text = (f"已重新加载：{len(kb.speeches)} 篇讲话，{len(kb.passages)} 个检索片段，"
                 f"{len(result.snapshot.tips)} 条提示（{result.seconds:.1f} 秒）。")
-    await _reply(update, render.plain(_problems(text)))
+    done = render.plain(_problems(text))
+    if progress is not None:
+        try:
+            await progress.edit_text(done, parse_mode=ParseMode.HTML)
+            return
+        except TelegramError as exc:  # e.g. the progress message was deleted: say it anew
+            logger.info("could not edit the reload message: %s", exc)
+    await _reply(update, done)
 
 
 # ---- buttons ----------------------------------------------------------------------------------
@@ -385,6 +399,9 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await _edit(query, "已取消，知识库没有改动。")
         return
     await query.answer("正在处理……")
+    # the buttons go at once (no second press while the index is rebuilt) and the message says
+    # what is going on until the outcome takes its place
+    await _edit(query, IMPORTING if action.get("kind") == "ingest" else REMOVING, progress=True)
     live = svc.kb
     if action.get("kind") == "ingest" and data is not None:
         text = await _do_ingest(live, action, data)
@@ -401,12 +418,14 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await _edit(query, text)
 
 
-async def _edit(query, text: str) -> None:
+async def _edit(query, text: str, progress: bool = False) -> None:
+    """Put `text` in place of the admin message (and its buttons); if it cannot be edited, say the
+    outcome anew (a progress note is simply left out)."""
     try:
         await query.edit_message_text(render.plain(_problems(text)), parse_mode=ParseMode.HTML)
     except TelegramError as exc:  # e.g. the message is too old to edit: say it anew
         logger.info("could not edit the admin message: %s", exc)
-        if query.message is not None:
+        if query.message is not None and not progress:
             await query.message.reply_text(render.plain(_problems(text)), parse_mode=ParseMode.HTML)
 
 
