@@ -150,6 +150,21 @@ async def test_admin_imports_a_docx_and_it_answers_without_a_restart(admin_bot, 
     assert NEW_TITLE in sources["text"] and "（自带）" in sources["text"] and "编号：speech-" in sources["text"]
 
 
+async def test_a_double_tap_on_import_imports_once(admin_bot, botapi, data_dir, live):
+    report = await send_document(botapi, ADMIN_ID, "后勤.docx", speech_docx())
+    mark = botapi.mark()
+    for _ in range(2):  # two taps before the first is carried out (updates run concurrently)
+        botapi.press_button(report, buttons(report)["导入"], ADMIN_ID, strict=False)
+    await botapi.async_wait_for("editMessageText", outcome_edit(ADMIN_ID), since=mark, timeout=30)
+    await botapi.async_wait_for_count("answerCallbackQuery", 2, since=mark, timeout=10)
+    outcomes = [c["text"] for c in botapi.calls_of("editMessageText") if c.seq > mark and c["text"] not in PROGRESS]
+    assert len(outcomes) == 1 and "已导入" in outcomes[0]
+    toasts = [c.get("text") for c in botapi.calls_of("answerCallbackQuery") if c.seq > mark]
+    assert sorted(toasts) == sorted(["正在处理……", admin.BUSY]) or admin.EXPIRED in toasts
+    speeches = [name for name in library_files(data_dir) if name.startswith("speeches/")]
+    assert len(speeches) == 1 and pending(data_dir) == []
+
+
 async def test_cancel_leaves_nothing(admin_bot, botapi, data_dir, live):
     report = await send_document(botapi, ADMIN_ID, "后勤.docx", speech_docx())
     assert len(pending(data_dir)) == 1

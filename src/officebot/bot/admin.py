@@ -51,6 +51,7 @@ DOCUMENT_REFUSED = "抱歉，只有管理员可以向知识库添加讲话，您
 PRIVATE_ONLY = "请在与我的私聊中使用这个命令。"
 NOT_LIVE = "这个机器人的知识库不能在线修改。"
 EXPIRED = "这个按钮已失效。"
+BUSY = "正在处理，请稍候……"
 IMPORTING = "正在导入并更新知识库，完成后结果会显示在这里……"
 REMOVING = "正在删除并更新知识库，完成后结果会显示在这里……"
 RELOADING = "正在重新加载知识库，完成后结果会显示在这里……"
@@ -388,12 +389,29 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(ADMINS_ONLY)
         return
     token = parts[2]
-    pending = await asyncio.to_thread(_load_pending, context, token)
-    if pending is None:
-        await query.answer(EXPIRED)
+    # a second tap while the first is carried out (updates are handled concurrently) is told so;
+    # checked and marked before any await, and once carried out the change is no longer pending
+    busy = context.bot_data.setdefault("admin_changes", set())
+    if token in busy:
+        await query.answer(BUSY)
         return
-    action, data = pending
-    if parts[1] == "no":
+    busy.add(token)
+    try:
+        pending = await asyncio.to_thread(_load_pending, context, token)
+        if pending is None:
+            await query.answer(EXPIRED)
+            return
+        action, data = pending
+        await _carry_out(query, context, token, parts[1], action, data)
+    finally:
+        busy.discard(token)
+
+
+async def _carry_out(query, context: ContextTypes.DEFAULT_TYPE, token: str, choice: str, action: dict,
+                     data: bytes | None) -> None:
+    """导入/删除 (`choice` "ok") or 取消 ("no") of a pending change."""
+    svc = services(context)
+    if choice == "no":
         await asyncio.to_thread(_drop_pending, context, token)
         await query.answer("已取消")
         await _edit(query, "已取消，知识库没有改动。")
