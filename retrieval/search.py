@@ -279,9 +279,9 @@ class KnowledgeBase:
         characters or more whose index is not in `cache_dir` is indexed by a child process, which
         writes the index there, and this process reads it memory-mapped. The build's peak memory
         then goes with the child (glibc keeps the heap a build freed: at 100k passages a bot held
-        2.4 GB after one rebuild in its own process, 0.45 GB this way), and so do the build's long
-        stretches holding the GIL, which kept questions answered meanwhile waiting up to 0.75 s
-        (`benchmarks/rebuild_isolated.py`). IndexBuildError if the child is killed (out of memory,
+        2.5 GB after one rebuild in its own process, 0.46 GB this way), and so do the build's long
+        stretches holding the GIL, which made questions answered meanwhile wait (p99 159 ms, up to
+        0.87 s; 5.5 ms and 0.2 s this way: `benchmarks/rebuild_isolated.py`). IndexBuildError if the child is killed (out of memory,
         most likely): building here instead would only move the failure into this process."""
         settings = settings or Settings()
         tokenizer = Tokenizer(corpus.userdict, corpus.stopwords)
@@ -1153,12 +1153,18 @@ def build_in_child(corpus: Corpus, settings: Settings, cache: Path, target=_inde
     then finds no index and builds it itself (the same error, if it is one, then surfaces there);
     one killed by a signal raises IndexBuildError."""
     import multiprocessing
+    import pickle
 
     started = time.perf_counter()
     child = multiprocessing.get_context("spawn").Process(
         target=target, args=(corpus, settings, str(cache)), name="office-bot-index", daemon=False
     )
-    child.start()
+    try:
+        child.start()
+    except (OSError, pickle.PicklingError, TypeError, AttributeError) as exc:  # no process to be had, or
+        # the corpus cannot be sent to one: the caller builds as before
+        log.warning("no child process to build the index in (%s); building in this one", exc)
+        return
     child.join()  # blocks this thread only, without the GIL
     if child.exitcode is not None and child.exitcode < 0:
         raise IndexBuildError(f"建索引的子进程被信号 {-child.exitcode} 终止（可能是内存不足）")

@@ -338,6 +338,21 @@ def test_a_child_killed_while_indexing_raises_and_one_that_fails_leaves_the_buil
     assert answers(kb) == answers(KnowledgeBase.build(small_corpus()))
 
 
+def test_no_child_process_to_be_had_leaves_the_build_here(tmp_path, monkeypatch, caplog):
+    import multiprocessing.context
+
+    from officebot.retrieval import search
+
+    def refused(self):
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(search, "ISOLATED_MIN_CHARS", 0)
+    monkeypatch.setattr(multiprocessing.context.SpawnProcess, "start", refused)
+    kb = KnowledgeBase.build(small_corpus(), cache_dir=tmp_path / "cache", isolated=True)
+    assert answers(kb) == answers(KnowledgeBase.build(small_corpus()))
+    assert "no child process" in caplog.text
+
+
 def test_load_keeps_its_index_in_the_data_directory(tmp_path, data_dir):
     kb = KnowledgeBase.load()
     assert list((data_dir / "cache").glob("index-*.bin"))
