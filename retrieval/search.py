@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import logging
 import math
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -292,8 +293,9 @@ class KnowledgeBase:
         if cache is not None:
             key = _build.fingerprint(corpus, settings, tokenizer)
             path = _build.index_path(cache, key)
-            if isolated and not path.is_file() and corpus_chars(corpus) >= ISOLATED_MIN_CHARS:
-                build_in_child(corpus, settings, cache)  # writes `path`, unless the cache cannot be written
+            if (isolated and not path.is_file() and corpus_chars(corpus) >= ISOLATED_MIN_CHARS
+                    and _writable(cache)):  # a child's index must reach this process through the cache
+                build_in_child(corpus, settings, cache)
             if path.is_file():
                 try:
                     index = _build.load_index(path, key)
@@ -1139,6 +1141,15 @@ class IndexBuildError(RuntimeError):
 def corpus_chars(corpus: Corpus) -> int:
     """Characters in a corpus's speeches: what a build's time and memory follow."""
     return sum(len(line) for st in corpus.speeches for line in st.lines)
+
+
+def _writable(directory: Path) -> bool:
+    """Whether files can be written into the directory (made if missing)."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return os.access(directory, os.W_OK | os.X_OK)
 
 
 def _index_into_cache(corpus: Corpus, settings: Settings, cache: str) -> None:

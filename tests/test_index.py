@@ -319,6 +319,9 @@ def test_a_small_corpus_or_one_already_indexed_starts_no_child(tmp_path, monkeyp
     monkeypatch.setattr(search, "ISOLATED_MIN_CHARS", 0)
     KnowledgeBase.build(small_corpus(), cache_dir=cache, isolated=True)  # its index is in the cache
     KnowledgeBase.build(small_corpus(), cache_dir=None, isolated=True)  # nowhere to put an index
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    KnowledgeBase.build(small_corpus(), cache_dir=blocker / "cache", isolated=True)  # nor here
     assert children == []
 
 
