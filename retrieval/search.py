@@ -1178,7 +1178,8 @@ def build_in_child(corpus: Corpus, settings: Settings, cache: Path, target=_inde
         return
     child.join()  # blocks this thread only, without the GIL
     if child.exitcode is not None and child.exitcode < 0:
-        raise IndexBuildError(f"建索引的子进程被信号 {-child.exitcode} 终止（可能是内存不足）")
+        signal = -child.exitcode  # SIGKILL: the kernel's out-of-memory killer, most likely
+        raise IndexBuildError(f"建索引的子进程被信号 {signal} 终止" + ("（可能是内存不足）" if signal == 9 else ""))
     if child.exitcode:
         log.warning("index build in a child process failed (exit code %s); building in this one", child.exitcode)
     else:
