@@ -1153,7 +1153,14 @@ def _writable(directory: Path) -> bool:
 
 
 def _index_into_cache(corpus: Corpus, settings: Settings, cache: str) -> None:
-    """A child process's work (`build_in_child`): build the index and write it into `cache`."""
+    """A child process's work (`build_in_child`): build the index and write it into `cache`.
+
+    Ctrl-C in the bot's terminal reaches the whole process group: the child (and the tokenizing
+    workers it spawns, which inherit an ignored signal) carries on, so that the change the bot is
+    making when stopped is indexed and kept rather than failed and undone."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     KnowledgeBase.build(corpus, settings, None, cache_dir=cache, progress=False)
 

@@ -341,6 +341,21 @@ def test_a_child_killed_while_indexing_raises_and_one_that_fails_leaves_the_buil
     assert answers(kb) == answers(KnowledgeBase.build(small_corpus()))
 
 
+def test_the_indexing_child_ignores_ctrl_c(tmp_path):
+    # Ctrl-C in the bot's terminal reaches the child too: it must finish the index, not fail the change
+    import signal
+
+    from officebot.retrieval import search
+
+    before = signal.getsignal(signal.SIGINT)
+    try:
+        search._index_into_cache(small_corpus(), search.Settings(), str(tmp_path / "cache"))
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert list((tmp_path / "cache").glob("index-*.bin"))
+
+
 def test_no_child_process_to_be_had_leaves_the_build_here(tmp_path, monkeypatch, caplog):
     import multiprocessing.context
 
