@@ -295,7 +295,7 @@ class KnowledgeBase:
             path = _build.index_path(cache, key)
             if (isolated and not path.is_file() and corpus_chars(corpus) >= ISOLATED_MIN_CHARS
                     and _writable(cache)):  # a child's index must reach this process through the cache
-                build_in_child(corpus, settings, cache)
+                build_in_child(corpus, settings, cache, progress)
             if path.is_file():
                 try:
                     index = _build.load_index(path, key)
@@ -1152,8 +1152,9 @@ def _writable(directory: Path) -> bool:
     return os.access(directory, os.W_OK | os.X_OK)
 
 
-def _index_into_cache(corpus: Corpus, settings: Settings, cache: str) -> None:
-    """A child process's work (`build_in_child`): build the index and write it into `cache`.
+def _index_into_cache(corpus: Corpus, settings: Settings, cache: str, progress: bool | None = None) -> None:
+    """A child process's work (`build_in_child`): build the index and write it into `cache`
+    (with progress bars on its stderr, the caller's, as `build` shows them).
 
     Ctrl-C in the bot's terminal reaches the whole process group: the child (and the tokenizing
     workers it spawns, which inherit an ignored signal) carries on, so that the change the bot is
@@ -1162,10 +1163,11 @@ def _index_into_cache(corpus: Corpus, settings: Settings, cache: str) -> None:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    KnowledgeBase.build(corpus, settings, None, cache_dir=cache, progress=False)
+    KnowledgeBase.build(corpus, settings, None, cache_dir=cache, progress=progress)
 
 
-def build_in_child(corpus: Corpus, settings: Settings, cache: Path, target=_index_into_cache) -> None:
+def build_in_child(corpus: Corpus, settings: Settings, cache: Path, progress: bool | None = None,
+                   target=_index_into_cache) -> None:
     """Build the corpus's index in a child process (spawned: the caller may have threads), which
     writes it into `cache`; wait for it. A child that fails with an error is logged, and the caller
     then finds no index and builds it itself (the same error, if it is one, then surfaces there);
@@ -1175,7 +1177,7 @@ def build_in_child(corpus: Corpus, settings: Settings, cache: Path, target=_inde
 
     started = time.perf_counter()
     child = multiprocessing.get_context("spawn").Process(
-        target=target, args=(corpus, settings, str(cache)), name="office-bot-index", daemon=False
+        target=target, args=(corpus, settings, str(cache), progress), name="office-bot-index", daemon=False
     )
     try:
         child.start()

@@ -309,6 +309,16 @@ def test_an_isolated_build_indexes_in_a_child_process_and_reads_its_index(tmp_pa
     assert list(cache.glob("index-*.bin")) and answers(kb) == reference
 
 
+def test_an_indexing_child_shows_progress_on_the_callers_stderr(tmp_path, monkeypatch, capfd):
+    # a bot started on a terminal with a large library not yet indexed shows the build's progress
+    from officebot.retrieval import search
+
+    monkeypatch.setattr(search, "ISOLATED_MIN_CHARS", 0)
+    monkeypatch.setattr(build_module, "build_index", lambda *a, **k: pytest.fail("indexed in this process"))
+    KnowledgeBase.build(small_corpus(), cache_dir=tmp_path / "cache", progress=True, isolated=True)
+    assert "建索引" in capfd.readouterr().err
+
+
 def test_a_small_corpus_or_one_already_indexed_starts_no_child(tmp_path, monkeypatch):
     from officebot.retrieval import search
 
