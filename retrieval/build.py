@@ -566,9 +566,52 @@ class _Prepared:
     gram_homophones: set[str]  # `homophone_candidates` of the bigram terms
 
 
+def speech_shapes(texts: list[str]) -> tuple[list[list[bool]], list[list[str]], list[list[str]], list[list[str]]]:
+    """What the index reads off a speech's passage texts alone, passage by passage: the intents
+    each has the shape of (`INTENTS`, one list per intent), its definition subjects (without line
+    breaks: `definition_subject` stops at one), the verbs whose objects it lists, and what it
+    enumerates the parts of; sorted, so that a build does not depend on a set's order."""
+    intents = [[bool(shape.search(text)) for text in texts] for _, shape in INTENTS]
+    definitions = [sorted(s for s in definition_subjects(text) if "\n" not in s) for text in texts]
+    objects = [sorted(object_heads(text)) for text in texts]
+    enumerated = [list(enumerated_subjects(text)) for text in texts]
+    return intents, definitions, objects, enumerated
+
+
+def _shapes_cache_path(cache_dir: Path, texts: list[str]) -> Path:
+    key = hashlib.sha256(("shapes\0" + _code_version() + "\0" + "\0".join(texts)).encode()).hexdigest()
+    return cache_dir / "shapes" / key[:2] / f"{key}.bin"
+
+
+def shapes_by_speech(texts_by_speech: Sequence[list[str]], cache_dir: Path | None) -> list[tuple]:
+    """`speech_shapes` of each speech, kept per speech in `cache_dir` (keyed by the code and the
+    texts, as the tokens are): a library with one speech added reads the others' back. At 100k
+    passages they take about 4 s to make and a tenth of that to read."""
+    out = []
+    for texts in texts_by_speech:
+        path = _shapes_cache_path(cache_dir, texts) if cache_dir is not None else None
+        found = None
+        if path is not None and path.is_file():
+            try:
+                found = marshal.loads(path.read_bytes())
+                if not (isinstance(found, tuple) and len(found) == 4 and len(found[1]) == len(texts)):
+                    found = None
+            except (OSError, EOFError, ValueError, TypeError):
+                found = None
+        if found is None:
+            found = speech_shapes(texts)
+            if path is not None:
+                _write_quietly(path, marshal.dumps(found))
+        out.append(found)
+    return out
+
+
 def prepare_index(
-    passages: list[Passage], tokenizer: Tokenizer, settings: Any, annotations: dict[tuple[str, int], list[str]] | None
+    passages: list[Passage], tokenizer: Tokenizer, settings: Any, annotations: dict[tuple[str, int], list[str]] | None,
+    starts: Sequence[int] | None = None, cache_dir: Path | None = None,
 ) -> _Prepared:
+    """`starts`: where each speech's passages begin (and one past the end); with `cache_dir`, what
+    is read off each speech's texts alone is kept there per speech (`shapes_by_speech`)."""
     annotations = annotations or {}
     label_words: dict[str, list[str]] = {}
     notes: dict[int, str] = {}
@@ -605,17 +648,26 @@ def prepare_index(
     gram_run = build_run(gram_docs, gram_terms, n, gram_vocab, settings.k1, settings.b)
     section_grams = build_run(section_of[gram_docs], gram_terms, len(section_ids), gram_vocab, settings.k1, settings.b)
     del gram_docs, gram_terms
-    intents = np.array([[bool(shape.search(p.text)) for p in passages] for _, shape in INTENTS], dtype=np.uint8)
-    # a subject with a line break can never be asked about (`definition_subject` stops at one)
-    definitions = Postings.build(
-        (s, i) for i, p in enumerate(passages) for s in definition_subjects(p.text) if "\n" not in s
-    )
-    objects = Postings.build((v, i) for i, p in enumerate(passages) for v in object_heads(p.text))
-    enumerated = {i: subjects for i, p in enumerate(passages) if (subjects := enumerated_subjects(p.text))}
+    bounds = list(starts) if starts is not None else [0, n]
+    shapes = shapes_by_speech([[p.text for p in passages[a:b]] for a, b in itertools.pairwise(bounds)], cache_dir)
+    intents = np.zeros((len(INTENTS), n), dtype=np.uint8)
+    definition_pairs: list[tuple[str, int]] = []
+    object_pairs: list[tuple[str, int]] = []
+    enumerated: dict[int, list[str]] = {}
+    for a, (shaped, defined, listed, parts) in zip(bounds, shapes):
+        if defined:
+            intents[:, a : a + len(defined)] = shaped
+        for j, (subjects, verbs, enum) in enumerate(zip(defined, listed, parts)):
+            definition_pairs.extend((s, a + j) for s in subjects)
+            object_pairs.extend((v, a + j) for v in verbs)
+            if enum:
+                enumerated[a + j] = enum
+    definitions = Postings.build(definition_pairs)
+    objects = Postings.build(object_pairs)
     topics, pool = topic_lists(passages)
     # the bigrams' part of the homophone table, and the pinyin of every character (read once a
     # process), are made here too: in a large build this runs while the workers tokenize
-    gram_homophones = homophone_candidates(gram_vocab, tokenizer) if pinyin_table() else set()
+    gram_homophones = homophone_candidates(gram_vocab, tokenizer) if pinyin_table(cache_dir) else set()
     return _Prepared(
         gram_vocab, label_words, extra_words, notes, section_of, len(section_ids), gram_run, section_grams,
         intents.reshape(len(INTENTS), n), definitions, objects, OutlineTable.from_passages(passages, tokenizer.tokens),
@@ -666,7 +718,7 @@ def build_index(
     sentence_words = words.renumber(np.concatenate(sentence_chunks)) if sentence_chunks else np.zeros(0, dtype=np.int32)
     sentence_ptr = np.zeros(len(sentence_lengths) + 1, dtype=np.int64)
     np.cumsum(sentence_lengths, out=sentence_ptr[1:])
-    pinyin = pinyin_table()
+    pinyin = pinyin_table()  # made or read by `prepare_index`
     homophones = homophone_table(words.vocab, tokenizer, pinyin, pre.gram_homophones)
     return Index(
         passages, word_run, pre.gram_run, section_words, pre.section_grams, pre.section_of, pre.intents,
@@ -679,17 +731,30 @@ _pinyin: list[str] | None = None
 _pinyin_lock = threading.Lock()
 
 
-def pinyin_table() -> list[str]:
+def pinyin_table(cache_dir: Path | None = None) -> list[str]:
     """The usual pinyin of every character U+4E00..U+9FFF, one reading each (enough for typing
-    mistakes); empty without pypinyin (no typo tolerance then). Computed once a process."""
+    mistakes); empty without pypinyin (no typo tolerance then). Computed once a process (0.7 s),
+    or read from `cache_dir`, where it is kept per pypinyin: a child process that indexes a large
+    library (`search.build_in_child`) is a new process at every change."""
     global _pinyin
     with _pinyin_lock:
         if _pinyin is None:
+            path = cache_dir / f"pinyin-{hashlib.sha256(_pinyin_version().encode()).hexdigest()[:20]}.txt" if cache_dir else None
+            try:
+                if path is not None and path.is_file():
+                    kept = path.read_text(encoding="utf-8").split("\n")
+                    if len(kept) == CJK_LAST - CJK_FIRST + 1:
+                        _pinyin = kept
+                        return _pinyin
+            except (OSError, UnicodeDecodeError):
+                pass
             try:
                 from pypinyin import lazy_pinyin
             except ImportError:
                 return []
             _pinyin = lazy_pinyin([chr(c) for c in range(CJK_FIRST, CJK_LAST + 1)])
+            if path is not None and all("\n" not in x for x in _pinyin):
+                _write_quietly(path, "\n".join(_pinyin).encode("utf-8"))
     return _pinyin
 
 

@@ -311,7 +311,8 @@ class KnowledgeBase:
         texts = [[p.text for p in passages[a:b]] for a, b in itertools.pairwise(starts)]
         # what the index needs besides the words is made while worker processes tokenize
         by_speech, prepared = _build.tokenize_while(
-            texts, tokenizer, cache, progress, lambda: _build.prepare_index(passages, tokenizer, settings, corpus.annotations)
+            texts, tokenizer, cache, progress,
+            lambda: _build.prepare_index(passages, tokenizer, settings, corpus.annotations, starts, cache),
         )
         tokens = [t for speech in by_speech for t in speech]
         del by_speech

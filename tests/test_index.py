@@ -294,6 +294,58 @@ def test_an_unwritable_cache_just_is_not_kept(tmp_path, capsys):
     assert capsys.readouterr().err == ""
 
 
+def postings_as_sets(postings) -> dict[str, set[int]]:
+    return {key: set(postings.get(key).tolist()) for key in postings.keys}
+
+
+def test_a_speech_added_reads_the_others_shapes_back_and_builds_the_same_index(tmp_path, monkeypatch):
+    # what is read off each speech's texts alone (intents, definitions, listed objects, enumerated
+    # parts) is kept per speech: adding one makes only its own, and the index is a fresh build's
+    cache = tmp_path / "cache"
+    KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    made = []
+    real = build_module.speech_shapes
+    monkeypatch.setattr(build_module, "speech_shapes", lambda texts: made.append(texts) or real(texts))
+    added = KnowledgeBase.build(small_corpus([NEW_SPEECH]), cache_dir=cache)
+    assert len(made) == 1 and "公文流转实行登记制度" in made[0][-2] + made[0][-1]
+    fresh = KnowledgeBase.build(small_corpus([NEW_SPEECH]))
+    a, b = added._index, fresh._index
+    assert np.array_equal(a.intents, b.intents) and a.enumerated == b.enumerated
+    assert postings_as_sets(a.definitions) == postings_as_sets(b.definitions)
+    assert postings_as_sets(a.objects) == postings_as_sets(b.objects)
+    assert answers(added, ("什么是忠诚", "服从什么", "办公室工作包括哪些", "公文流转怎么登记")) == answers(
+        fresh, ("什么是忠诚", "服从什么", "办公室工作包括哪些", "公文流转怎么登记"))
+
+
+def test_a_damaged_shapes_cache_is_made_again(tmp_path):
+    cache = tmp_path / "cache"
+    good = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    for f in (cache / "shapes").rglob("*.bin"):
+        f.write_bytes(b"\x00broken")
+    for f in cache.glob("index-*.bin"):
+        f.unlink()
+    again = KnowledgeBase.build(small_corpus(), cache_dir=cache)
+    assert np.array_equal(again._index.intents, good._index.intents) and answers(again) == answers(good)
+
+
+def test_the_pinyin_table_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "_pinyin", None)
+    table = build_module.pinyin_table(tmp_path)
+    (kept,) = tmp_path.glob("pinyin-*.txt")
+    assert table[ord("保") - build_module.CJK_FIRST] == "bao"
+    import pypinyin
+
+    real = pypinyin.lazy_pinyin
+    monkeypatch.setattr(build_module, "_pinyin", None)
+    monkeypatch.setattr(pypinyin, "lazy_pinyin", lambda *a, **k: pytest.fail("made again"))
+    assert build_module.pinyin_table(tmp_path) == table  # read back
+    kept.write_text("broken", encoding="utf-8")
+    monkeypatch.setattr(build_module, "_pinyin", None)
+    monkeypatch.setattr(pypinyin, "lazy_pinyin", real)
+    assert build_module.pinyin_table(tmp_path) == table  # made again
+    assert kept.read_text(encoding="utf-8").split("\n") == table
+
+
 # ---- an index built by a child process (the bot's rebuilds of a large library) -----------------
 
 def test_an_isolated_build_indexes_in_a_child_process_and_reads_its_index(tmp_path, monkeypatch):
