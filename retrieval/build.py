@@ -274,8 +274,19 @@ def _progress_bar(total: int, progress: bool | None, desc: str, unit: str = "段
     return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, dynamic_ncols=True, mininterval=0.5)
 
 
-def _token_cache_path(cache_dir: Path, key: str) -> Path:
-    return cache_dir / "tokens" / key[:2] / f"{key}.bin"
+def _speech_cache_path(cache_dir: Path, kind: str, salt: str, texts: list[str]) -> Path:
+    """Where what a speech gives (`kind`: "tokens", "shapes") is kept: named after what it depends
+    on (`salt`: the tokenizer, the code) and the speech's passage texts."""
+    key = hashlib.sha256((salt + "\0" + "\0".join(texts)).encode()).hexdigest()
+    return cache_dir / kind / key[:2] / f"{key}.bin"
+
+
+def _read_kept(path: Path) -> Any:
+    """What a cache file written with marshal holds; None if it is missing or damaged."""
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
 
 
 def _write_quietly(path: Path, data: bytes) -> None:
@@ -306,16 +317,13 @@ def tokenize_while(
     """`speech_tokens`, and `meanwhile()` computed in this process while worker processes
     tokenize (after the tokens when they are few enough to tokenize here)."""
     tok = f"tokens by sentence\0{tokenizer.fingerprint()}"
-    keys = [hashlib.sha256((tok + "\0" + "\0".join(texts)).encode()).hexdigest() for texts in texts_by_speech]
+    paths = [_speech_cache_path(cache_dir, "tokens", tok, texts) if cache_dir is not None else None
+             for texts in texts_by_speech]
     results: list[list[list[list[str]]] | None] = [None] * len(texts_by_speech)
-    if cache_dir is not None:
-        for s, key in enumerate(keys):
-            try:
-                cached = marshal.loads(_token_cache_path(cache_dir, key).read_bytes())
-            except (OSError, EOFError, ValueError, TypeError):
-                continue
-            if isinstance(cached, list) and len(cached) == len(texts_by_speech[s]):
-                results[s] = cached
+    for s, path in enumerate(paths):
+        cached = _read_kept(path) if path is not None else None
+        if isinstance(cached, list) and len(cached) == len(texts_by_speech[s]):
+            results[s] = cached
     todo = [s for s, r in enumerate(results) if r is None]
     # each distinct sentence once: speeches repeat sentences (formulas, quotations, a notice's
     # boilerplate), and a sentence's words do not depend on where it stands; and within them each
@@ -422,8 +430,8 @@ def tokenize_while(
     for s in todo:
         tokens = [[by_sentence[j] for j in passage] for passage in layout[s]]
         results[s] = tokens
-        if cache_dir is not None:
-            _write_quietly(_token_cache_path(cache_dir, keys[s]), marshal.dumps(tokens))
+        if (path := paths[s]) is not None:
+            _write_quietly(path, marshal.dumps(tokens))
     return [r if r is not None else [] for r in results], extra
 
 
@@ -578,27 +586,16 @@ def speech_shapes(texts: list[str]) -> tuple[list[list[bool]], list[list[str]], 
     return intents, definitions, objects, enumerated
 
 
-def _shapes_cache_path(cache_dir: Path, texts: list[str]) -> Path:
-    key = hashlib.sha256(("shapes\0" + _code_version() + "\0" + "\0".join(texts)).encode()).hexdigest()
-    return cache_dir / "shapes" / key[:2] / f"{key}.bin"
-
-
 def shapes_by_speech(texts_by_speech: Sequence[list[str]], cache_dir: Path | None) -> list[tuple]:
     """`speech_shapes` of each speech, kept per speech in `cache_dir` (keyed by the code and the
     texts, as the tokens are): a library with one speech added reads the others' back. At 100k
     passages they take about 4 s to make and a tenth of that to read."""
+    salt = "shapes\0" + _code_version()
     out = []
     for texts in texts_by_speech:
-        path = _shapes_cache_path(cache_dir, texts) if cache_dir is not None else None
-        found = None
-        if path is not None and path.is_file():
-            try:
-                found = marshal.loads(path.read_bytes())
-                if not (isinstance(found, tuple) and len(found) == 4 and len(found[1]) == len(texts)):
-                    found = None
-            except (OSError, EOFError, ValueError, TypeError):
-                found = None
-        if found is None:
+        path = _speech_cache_path(cache_dir, "shapes", salt, texts) if cache_dir is not None else None
+        found = _read_kept(path) if path is not None else None
+        if not (isinstance(found, tuple) and len(found) == 4 and len(found[1]) == len(texts)):
             found = speech_shapes(texts)
             if path is not None:
                 _write_quietly(path, marshal.dumps(found))

@@ -1188,8 +1188,8 @@ def build_in_child(corpus: Corpus, settings: Settings, cache: Path, progress: bo
         return
     child.join()  # blocks this thread only, without the GIL
     if child.exitcode is not None and child.exitcode < 0:
-        signal = -child.exitcode  # SIGKILL: the kernel's out-of-memory killer, most likely
-        raise IndexBuildError(f"建索引的子进程被信号 {signal} 终止" + ("（可能是内存不足）" if signal == 9 else ""))
+        number = -child.exitcode  # 9, SIGKILL: the kernel's out-of-memory killer, most likely
+        raise IndexBuildError(f"建索引的子进程被信号 {number} 终止" + ("（可能是内存不足）" if number == 9 else ""))
     if child.exitcode:
         log.warning("index build in a child process failed (exit code %s); building in this one", child.exitcode)
     else:

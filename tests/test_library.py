@@ -29,6 +29,13 @@ def write(path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def ingest_seal(tmp_path, layers: Layers):
+    """The speech on seals (LINES) written to the library, as `office-bot ingest` does."""
+    source = tmp_path / "seal.txt"
+    source.write_text("\n".join(LINES), encoding="utf-8")
+    return ingest_file(source, layers)
+
+
 # ---- formats --------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le"])
@@ -176,9 +183,7 @@ def test_teach_keeps_the_files_comments_and_unteach_removes(layers, data_dir):
 def test_reload_swaps_in_a_new_index_and_keeps_the_old_one_on_failure(tmp_path, layers, data_dir):
     live = LiveKnowledge(layers)
     old = live.current
-    source = tmp_path / "seal.txt"
-    source.write_text("\n".join(LINES), encoding="utf-8")
-    ingest_file(source, layers)
+    ingest_seal(tmp_path, layers)
     assert live.current is old and all(h.passage.title != TITLE for h in live.search("用印要登记吗").hits)
     answers = []
     stop = threading.Event()
@@ -211,9 +216,7 @@ def test_reload_indexes_a_large_library_in_a_child_process(tmp_path, layers, mon
     from officebot.retrieval import search as search_module
 
     live = LiveKnowledge(layers)
-    source = tmp_path / "seal.txt"
-    source.write_text("\n".join(LINES), encoding="utf-8")
-    ingest_file(source, layers)
+    ingest_seal(tmp_path, layers)
     monkeypatch.setattr(search_module, "ISOLATED_MIN_CHARS", 0)
     monkeypatch.setattr(build_module, "build_index", lambda *a, **k: pytest.fail("indexed in the bot's process"))
     result = live.reload()
@@ -228,9 +231,7 @@ def test_reload_keeps_the_old_index_when_the_indexing_child_is_killed(tmp_path, 
 
     live = LiveKnowledge(layers)
     old = live.current
-    source = tmp_path / "seal.txt"
-    source.write_text("\n".join(LINES), encoding="utf-8")
-    ingest_file(source, layers)
+    ingest_seal(tmp_path, layers)
     monkeypatch.setattr(search_module, "ISOLATED_MIN_CHARS", 0)
     monkeypatch.setattr(search_module, "build_in_child",
                         functools.partial(search_module.build_in_child, target=childtargets.killed))
