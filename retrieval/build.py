@@ -18,6 +18,7 @@ import hashlib
 import itertools
 import logging
 import marshal
+import math
 import os
 import re
 import sys
@@ -41,7 +42,7 @@ from .types import Corpus, Passage, SpeechText
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-INDEX_FORMAT = 11  # raise when the file layout or what goes into it changes (11: an outline keeps the text it is scored on)
+INDEX_FORMAT = 12  # raise when the file layout or what goes into it changes (12: how many passages have each character)
 PARALLEL_MIN_PASSAGES = 4000  # below this a process pool (each worker loads jieba, ~1 s) does not pay
 WORKERS = 2
 BATCH_BLOCKS = 5000  # blocks (see `text_blocks`) a worker tokenizes at a time
@@ -85,6 +86,17 @@ class Index:
     sentence_words: np.ndarray  # word ids (of the word run) of every sentence, in order
     # passage -> each X it enumerates the parts of ("办公室工作既有综合协调、信息调研，又有…" -> 办公室工作)
     enumerated: dict[int, list[str]] = field(default_factory=dict)
+    # how many passages have each character U+4E00..U+9FFF (`char_weight`)
+    char_df: np.ndarray = field(default_factory=lambda: np.zeros(CJK_LAST - CJK_FIRST + 1, dtype=np.int32))
+
+    def char_weight(self, c: str) -> float:
+        """How telling a character is in these passages: its BM25 idf as a term of its own (a
+        character that most passages have, 为 or 的, weighs little); 0 outside U+4E00..U+9FFF."""
+        code = ord(c) - CJK_FIRST
+        if not 0 <= code <= CJK_LAST - CJK_FIRST:
+            return 0.0
+        n, df = len(self.passages), int(self.char_df[code])
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
     def sentence_word_ids(self, passage: int) -> list[set[int]]:
         """The word ids of each sentence of a passage (see `passage_sentences`)."""
@@ -572,18 +584,30 @@ class _Prepared:
     pool: list[str]
     enumerated: dict[int, list[str]]
     gram_homophones: set[str]  # `homophone_candidates` of the bigram terms
+    char_df: np.ndarray
 
 
-def speech_shapes(texts: list[str]) -> tuple[list[list[bool]], list[list[str]], list[list[str]], list[list[str]]]:
+def speech_shapes(texts: list[str]) -> tuple[list[list[bool]], list[list[str]], list[list[str]], list[list[str]], bytes]:
     """What the index reads off a speech's passage texts alone, passage by passage: the intents
     each has the shape of (`INTENTS`, one list per intent), its definition subjects (without line
     breaks: `definition_subject` stops at one), the verbs whose objects it lists, and what it
-    enumerates the parts of; sorted, so that a build does not depend on a set's order."""
+    enumerates the parts of; sorted, so that a build does not depend on a set's order. Last, how
+    many of its passages have each character (`char_counts`)."""
     intents = [[bool(shape.search(text)) for text in texts] for _, shape in INTENTS]
     definitions = [sorted(s for s in definition_subjects(text) if "\n" not in s) for text in texts]
     objects = [sorted(object_heads(text)) for text in texts]
     enumerated = [list(enumerated_subjects(text)) for text in texts]
-    return intents, definitions, objects, enumerated
+    return intents, definitions, objects, enumerated, char_counts(texts)
+
+
+def char_counts(texts: list[str]) -> bytes:
+    """How many of the texts have each character U+4E00..U+9FFF, as int32 (an array of them in
+    bytes: kept with a speech's shapes, added up over the speeches for `Index.char_df`)."""
+    counts = np.zeros(CJK_LAST - CJK_FIRST + 1, dtype=np.int32)
+    for text in texts:
+        codes = np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)).astype(np.int64) - CJK_FIRST
+        counts[codes[(codes >= 0) & (codes <= CJK_LAST - CJK_FIRST)]] += 1  # unique: no index twice
+    return counts.tobytes()
 
 
 def shapes_by_speech(texts_by_speech: Sequence[list[str]], cache_dir: Path | None) -> list[tuple]:
@@ -595,7 +619,8 @@ def shapes_by_speech(texts_by_speech: Sequence[list[str]], cache_dir: Path | Non
     for texts in texts_by_speech:
         path = _speech_cache_path(cache_dir, "shapes", salt, texts) if cache_dir is not None else None
         found = _read_kept(path) if path is not None else None
-        if not (isinstance(found, tuple) and len(found) == 4 and len(found[1]) == len(texts)):
+        if not (isinstance(found, tuple) and len(found) == 5 and len(found[1]) == len(texts)
+                and isinstance(found[4], bytes) and len(found[4]) == 4 * (CJK_LAST - CJK_FIRST + 1)):
             found = speech_shapes(texts)
             if path is not None:
                 _write_quietly(path, marshal.dumps(found))
@@ -651,7 +676,9 @@ def prepare_index(
     definition_pairs: list[tuple[str, int]] = []
     object_pairs: list[tuple[str, int]] = []
     enumerated: dict[int, list[str]] = {}
-    for a, (shaped, defined, listed, parts) in zip(bounds, shapes):
+    char_df = np.zeros(CJK_LAST - CJK_FIRST + 1, dtype=np.int32)
+    for a, (shaped, defined, listed, parts, chars) in zip(bounds, shapes):
+        char_df += np.frombuffer(chars, dtype=np.int32)
         if defined:
             intents[:, a : a + len(defined)] = shaped
         for j, (subjects, verbs, enum) in enumerate(zip(defined, listed, parts)):
@@ -668,7 +695,7 @@ def prepare_index(
     return _Prepared(
         gram_vocab, label_words, extra_words, notes, section_of, len(section_ids), gram_run, section_grams,
         intents.reshape(len(INTENTS), n), definitions, objects, OutlineTable.from_passages(passages, tokenizer.tokens),
-        topics, pool, enumerated, gram_homophones,
+        topics, pool, enumerated, gram_homophones, char_df,
     )
 
 
@@ -720,7 +747,7 @@ def build_index(
     return Index(
         passages, word_run, pre.gram_run, section_words, pre.section_grams, pre.section_of, pre.intents,
         pre.definitions, pre.objects, pre.outlines, homophones, pinyin, pre.topics, pre.pool, _pool_grams(pre.pool),
-        pre.notes, sentences_of, sentence_ptr, sentence_words, pre.enumerated,
+        pre.notes, sentences_of, sentence_ptr, sentence_words, pre.enumerated, pre.char_df,
     )
 
 
@@ -907,7 +934,7 @@ def save_index(path: Path, index: Index, key: str) -> None:
         "def.indptr": index.definitions.indptr, "def.docs": index.definitions.docs,
         "obj.indptr": index.objects.indptr, "obj.docs": index.objects.docs, **index.outlines.arrays(),
         "sentences_of": index.sentences_of, "sentence_ptr": index.sentence_ptr, "sentence_words": index.sentence_words,
-        "p.doc": doc_of, "p.paragraph": np.array([p.paragraph for p in ps], dtype=np.int32),
+        "char_df": index.char_df, "p.doc": doc_of, "p.paragraph": np.array([p.paragraph for p in ps], dtype=np.int32),
         "p.part": np.array([p.part for p in ps], dtype=np.int32), "p.offsets": offsets,
         "p.blob": np.frombuffer(b"".join(texts), dtype=np.uint8),
     }
@@ -941,6 +968,7 @@ def load_index(path: Path, key: str) -> Index:
             dict(zip(sounds, sounding)), header["pinyin"], header["topics"], header["pool"],
             _pool_grams(header["pool"]), header["notes"],
             arrays["sentences_of"], arrays["sentence_ptr"], arrays["sentence_words"], header["enumerated"],
+            arrays["char_df"],
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{path}: damaged index ({exc})") from exc
@@ -965,6 +993,8 @@ def _check(index: Index, n: int) -> None:
         raise ValueError("index: passage arrays disagree")
     if index.pinyin and len(index.pinyin) != CJK_LAST - CJK_FIRST + 1:
         raise ValueError("index: pinyin table")
+    if len(index.char_df) != CJK_LAST - CJK_FIRST + 1:
+        raise ValueError("index: character table")
 
 
 def index_path(cache_dir: Path, key: str) -> Path:

@@ -153,12 +153,12 @@ class Settings:
         0.052, -0.383, -0.017, 0.001, 0.132, 0.183, 0.655,
     )
     # the order of the best paragraphs (`retrieval/rerank.py`): a linear model over
-    # `rerank.FEATURES`, fitted by `python -m officebot.retrieval.rerank_fit` on the 45 sets up to round 39
-    # (6,583 answerable questions; rounds 40-43 came after and were measured once with these weights);
+    # `rerank.FEATURES`, fitted by `python -m officebot.retrieval.rerank_fit` on the 91 sets up to round 87
+    # (17,241 answerable questions; rounds 88-101 are judged by a model that never saw them, docs/retrieval.md);
     # () keeps the first stage's order
     rerank_weights: tuple[float, ...] = (
-        5.051, 0.065, -0.735, 0.483, -0.656, -1.837, 1.117, 2.561, 3.305, 3.353, 0.285, 0.42, -1.728, 3.819, 0.916,
-        2.623,
+        6.894, -0.168, -1.023, -0.248, -1.030, -2.574, 3.412, 2.135, 3.254, 2.807, -0.270, 0.378, -1.526, 3.483, 0.384,
+        3.304, 4.213,
     )
     answer_bias: float = -0.613
     answer_threshold: float = 0.675

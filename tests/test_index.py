@@ -314,10 +314,29 @@ def test_a_speech_added_reads_the_others_shapes_back_and_builds_the_same_index(t
     fresh = KnowledgeBase.build(small_corpus([NEW_SPEECH]))
     a, b = added._index, fresh._index
     assert np.array_equal(a.intents, b.intents) and a.enumerated == b.enumerated
+    assert np.array_equal(a.char_df, b.char_df)
     assert postings_as_sets(a.definitions) == postings_as_sets(b.definitions)
     assert postings_as_sets(a.objects) == postings_as_sets(b.objects)
     assert answers(added, ("什么是忠诚", "服从什么", "办公室工作包括哪些", "公文流转怎么登记")) == answers(
         fresh, ("什么是忠诚", "服从什么", "办公室工作包括哪些", "公文流转怎么登记"))
+
+
+def test_the_index_counts_the_passages_that_have_each_character(tmp_path):
+    # kept with the index and read back; a character most passages have weighs little
+    kb = KnowledgeBase.build(small_corpus(), cache_dir=tmp_path)
+    index = kb._index
+    texts = [p.text for p in kb.passages]
+    for c in "的办拆":
+        assert index.char_df[ord(c) - build_module.CJK_FIRST] == sum(c in t for t in texts) > 0
+    assert index.char_df.sum() == sum(sum(0x4E00 <= ord(c) <= 0x9FFF for c in set(t)) for t in texts)
+    assert index.char_weight("的") < index.char_weight("拆")
+    assert index.char_weight("A") == index.char_weight("，") == 0.0
+    assert index.char_weight("龘") > index.char_weight("拆")  # in no passage: the most telling
+    kept = KnowledgeBase.build(small_corpus(), cache_dir=tmp_path)._index  # read back from the cache
+    assert kept is not index and np.array_equal(kept.char_df, index.char_df)
+    counts = np.frombuffer(build_module.char_counts(["办公室的办", "办文", "A1，"]), dtype=np.int32)
+    assert counts[ord("办") - build_module.CJK_FIRST] == 2 and counts[ord("室") - build_module.CJK_FIRST] == 1
+    assert counts.sum() == 6  # 办 2, 公 室 的 文 1 each; a letter, a digit and a comma not counted
 
 
 def test_the_pinyin_table_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):

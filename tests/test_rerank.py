@@ -5,6 +5,8 @@ import numpy as np
 import pytest
 from officebot.retrieval import KnowledgeBase, rerank, rerank_fit
 from officebot.retrieval.search import Settings
+from officebot.retrieval.structure import build_paragraphs, split_passages
+from officebot.retrieval.text import Tokenizer
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +61,8 @@ def test_fit_finds_the_feature_that_marks_the_answer():
     ("制度都有了为什么还出问题", "在注重规范中求精细"),
     ("上面的精神怎么往下传，下面的情况又怎么往上报", "强化左右沟通协调"),
     ("办公室的活是不是大到给领导出主意、小到打扫卫生都得管", "小至搞好室内卫生"),
+    # 没考虑到 and 没有想到 share characters, not words (the last signal)
+    ("领导没考虑到的地方我该不该说", "对领导没有想到的事情要及时提醒"),
 ])
 def test_reranking_brings_the_answer_up(kb, first_stage, question, answer):
     """Questions in staff's words whose answer the first stage ranks second or lower."""
@@ -81,6 +85,26 @@ def test_reranking_changes_the_order_not_the_verdict(kb, first_stage, question):
         (h.rank, h.passage.text) for h in b.hits if h.passage.kind == "outline"]
     assert [h.score for h in a.hits] == [h.score for h in b.hits]
     assert [h.rank for h in a.hits] == list(range(1, len(a.hits) + 1))
+
+
+def test_a_word_the_passage_lacks_counts_by_the_characters_it_has():
+    """Staff's 开会通知 is the speech's 会议通知: a question word a passage lacks counts by the share
+    of its characters the passage has, each by its idf in the passages (为, in every one of them,
+    counts for little)."""
+    lines = ["有的同志为什么连最起码的会议通知都写不好。", "为什么文件写不好，材料也写不好，总是写不好。", "后勤保障要为基层服务。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    passages = split_passages(paragraphs, "标题", "2024-01-01")
+    first_stage = KnowledgeBase([], passages, Tokenizer(), settings=Settings(rerank_weights=(0.0,) * len(rerank.FEATURES)))
+    kb = KnowledgeBase([], passages, Tokenizer(),
+                       settings=Settings(rerank_weights=(0.0,) * (len(rerank.FEATURES) - 1) + (1.0,)))
+    found, matrix = kb.rerank_candidates("开会通告写不好")
+    by_text = {p.text: row[-1] for p, row in zip(found, matrix)}
+    assert by_text[lines[0]] > 0 == by_text[lines[1]]  # 会 of 开会 and 通 of 通告; the other has neither
+    assert first_stage.search("开会通告写不好", k=2).hits[0].passage.text == lines[1]  # 写不好 three times
+    assert kb.search("开会通告写不好", k=2).hits[0].passage.text == lines[0]  # ordered by that signal alone
+    weight = kb._index.char_weight
+    assert rerank._share("称为", "为", weight) < rerank._share("称为", "称", weight)
+    assert rerank._share("称为", "称为", weight) == 1.0 and rerank._share("AB", "AB", weight) == 0.0
 
 
 def test_sentences_table_finds_strings_within_one_sentence():

@@ -228,8 +228,10 @@ def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
 def test_a_figure_asked_favours_a_passage_that_likens():
     """"讲话打了什么比方": of two passages on the same topic, the one that illustrates it with a
     figure ("一颗道钉足以倾覆一列火车") answers."""
-    lines = ["疏忽会出大事，疏忽不得，大事面前更不能疏忽。",
-             "疏忽会出大事，一颗道钉足以倾覆一列火车，一根火柴足以毁掉一片森林，一张处方足以决定一个人的生命。",
+    # each says the topic once (the passage that repeated 疏忽 three times outscored the figure
+    # until stop 29's re-ranking weights, fitted on twice the questions, gave the shape less weight)
+    lines = ["疏忽会出大事，工作中一定要细心。",
+             "疏忽会出大事，一颗道钉足以倾覆一列火车，一根火柴足以毁掉一片森林。",
              "后勤保障要周到细致。"]
     paragraphs, _ = build_paragraphs("d", lines)
     kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), Tokenizer())
