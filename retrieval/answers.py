@@ -681,6 +681,9 @@ def figure_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+_WHEN = re.compile(r"有时候?|时候|经常|常常|总是|老是|偶尔|往往|一直|平时|平常|每次|通常|一般")
+
+
 def meets_only_figures(content: Content, passage: Passage) -> bool:
     """Whether every topical word of the question that the passage has (two characters or more,
     or through a synonym) is there only inside a figure of speech (`figure_spans`). A question about
@@ -692,6 +695,8 @@ def meets_only_figures(content: Content, passage: Passage) -> bool:
     spans = None
     figurative = False
     for word, expansions in _topical(content):
+        if _WHEN.fullmatch(word):
+            continue
         if len(word) < 2 or word not in text:
             if any(e and e in text for e in expansions):
                 return False

@@ -645,6 +645,12 @@ def test_meets_only_figures(kb):
     assert not meets_only_figures([("轮胎", [])], figurative)
     # a word both inside and outside a figure is met plainly
     assert not meets_only_figures([("钉子", [])], passage("钉子要钉牢，像“钉子”一样。"))
+    # a word that says when or how often ("有时", "总是") names no topic: met outside a figure, it
+    # is no real meeting ("有时候连轴转" beside the "蜡烛" of a speech)
+    candle = passage("有时候连轴转。要有燃烧自己照亮别人的“蜡烛”觉悟。")
+    assert meets_only_figures([("蜡烛", []), ("有时", []), ("蜡油", [])], candle)
+    assert meets_only_figures([("蜡烛", []), ("总是", []), ("熄灭", [])], passage("总是加班。要有“蜡烛”觉悟。"))
+    assert not meets_only_figures([("有时", []), ("加班", [])], candle)  # no figure met at all
 
 
 def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_model(kb):
@@ -654,6 +660,8 @@ def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_m
         # the figures signal: the fifth of `question_features`, which follow the seven coverage signals
         assert kb.answer_features(kb.query_terms(q)[2], answer.hits, q)[7 + 4] == 1.0, q
     assert not kb.search("象棋里的马后炮杀法具体怎么走", k=5).answered
+    # "有时" meets the passage's "有时候连轴转", which is no topic of either
+    assert not kb.search("停电时点的蜡烛有时候会熄灭是怎么回事", k=5).answered
     # what the figure means is what the speech says: answered
     assert kb.search("讲话里说不放马后炮是什么意思", k=5).answered
 
