@@ -669,15 +669,21 @@ _LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)
 _ENOUGH_TO = re.compile(r"(一[颗根张个粒只件句块滴把枚].{1,6}?)足以([^，。；！？,;!?]{1,14})")
 
 
+# a saying quoted from someone ("德国哲学家康德说过，世上只有两样东西…", "就像苏东坡讲的“古之成
+# 大事者…”"): who said it is no topic of the speech (group 1); what was said is its point (group 2)
+_SAID = re.compile(r"([^，。；：、！？,;:!?“”\"\s]{2,8}?)(?:曾经说过|说过|讲的|曾说)[，,:：]?\s*(“[^”]{2,80}”|[^。！？!?“”]{2,80})")
+
+
 def figure_spans(text: str) -> list[tuple[int, int]]:
     """Where the text speaks in figures: its short quoted phrases (with the clause before "的" that
-    describes one), what its clauses liken to, and the small things said to be enough to bring
-    about great ones."""
+    describes one), what its clauses liken to, the small things said to be enough to bring about
+    great ones, and who a saying it quotes is from."""
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
     spans.extend(m.span(1) for m in _DESCRIBED.finditer(text))
     spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _LIKENED.finditer(text))
     for m in _ENOUGH_TO.finditer(text):
         spans.extend((m.span(1), m.span(2)))
+    spans.extend(m.span(1) for m in _SAID.finditer(text))
     return spans
 
 

@@ -628,6 +628,11 @@ def test_figure_spans_are_quoted_phrases_and_likening_clauses():
     other = "团结犹如一座大厦，要靠大家"
     assert [other[a:b] for a, b in figure_spans(other)] == ["一座大厦"]
     assert figure_spans("信息报送要及时准确。") == []
+    # who a saying is quoted from is no topic of the speech; the saying itself is what it says
+    kant = "德国哲学家康德说过，世上只有两样东西最使我们的心灵敬畏，那就是头顶上的星空和内心的道德法则。"
+    assert [kant[a:b] for a, b in figure_spans(kant)] == ["德国哲学家康德"]
+    marx = "马克思曾经说过，“一个行动胜过一打纲领”，总书记也多次强调“一分部署、九分落实”。"
+    assert "马克思" in [marx[a:b] for a, b in figure_spans(marx)]
 
 
 def test_meets_only_figures(kb):
@@ -662,6 +667,11 @@ def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_m
     assert not kb.search("象棋里的马后炮杀法具体怎么走", k=5).answered
     # "有时" meets the passage's "有时候连轴转", which is no topic of either
     assert not kb.search("停电时点的蜡烛有时候会熄灭是怎么回事", k=5).answered
+    # the speech quotes 马克思 and 苏东坡; a question about the man himself is not about the speech…
+    assert not kb.search("马克思和恩格斯是怎么认识的", k=5).answered
+    # …one about what the speech quotes is
+    assert kb.search("马克思关于行动说过什么", k=5).answered
+    assert kb.search("讲话引用了苏东坡的哪句话", k=5).answered
     # what the figure means is what the speech says: answered
     assert kb.search("讲话里说不放马后炮是什么意思", k=5).answered
 
