@@ -587,7 +587,9 @@ class _Prepared:
     char_df: np.ndarray
 
 
-def speech_shapes(texts: list[str]) -> tuple[list[list[bool]], list[list[str]], list[list[str]], list[list[str]], bytes]:
+def speech_shapes(
+    texts: list[str],
+) -> tuple[list[list[bool]], list[list[str]], list[list[str]], list[list[str]], tuple[bytes, bytes]]:
     """What the index reads off a speech's passage texts alone, passage by passage: the intents
     each has the shape of (`INTENTS`, one list per intent), its definition subjects (without line
     breaks: `definition_subject` stops at one), the verbs whose objects it lists, and what it
@@ -600,14 +602,30 @@ def speech_shapes(texts: list[str]) -> tuple[list[list[bool]], list[list[str]], 
     return intents, definitions, objects, enumerated, char_counts(texts)
 
 
-def char_counts(texts: list[str]) -> bytes:
-    """How many of the texts have each character U+4E00..U+9FFF, as int32 (an array of them in
-    bytes: kept with a speech's shapes, added up over the speeches for `Index.char_df`)."""
+def char_counts(texts: list[str]) -> tuple[bytes, bytes]:
+    """The characters U+4E00..U+9FFF the texts have (their offsets from U+4E00, uint16) and how
+    many of the texts have each (int32), as bytes: kept with a speech's shapes (a few thousand
+    characters, not the whole range), added up over the speeches by `add_char_counts`."""
     counts = np.zeros(CJK_LAST - CJK_FIRST + 1, dtype=np.int32)
     for text in texts:
         codes = np.unique(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)).astype(np.int64) - CJK_FIRST
         counts[codes[(codes >= 0) & (codes <= CJK_LAST - CJK_FIRST)]] += 1  # unique: no index twice
-    return counts.tobytes()
+    present = np.flatnonzero(counts)
+    return present.astype(np.uint16).tobytes(), counts[present].tobytes()
+
+
+def add_char_counts(char_df: np.ndarray, kept: tuple[bytes, bytes]) -> None:
+    """Add a speech's `char_counts` to the table of every character U+4E00..U+9FFF."""
+    codes, counts = kept
+    char_df[np.frombuffer(codes, dtype=np.uint16)] += np.frombuffer(counts, dtype=np.int32)
+
+
+def _kept_char_counts(kept: Any) -> bool:
+    """Whether a speech's kept `char_counts` are well formed (a damaged cache file is made again)."""
+    if not (isinstance(kept, tuple) and len(kept) == 2 and all(isinstance(b, bytes) for b in kept)):
+        return False
+    codes, counts = kept
+    return len(codes) * 2 == len(counts) and (not codes or int(np.frombuffer(codes, np.uint16).max()) <= CJK_LAST - CJK_FIRST)
 
 
 def shapes_by_speech(texts_by_speech: Sequence[list[str]], cache_dir: Path | None) -> list[tuple]:
@@ -620,7 +638,7 @@ def shapes_by_speech(texts_by_speech: Sequence[list[str]], cache_dir: Path | Non
         path = _speech_cache_path(cache_dir, "shapes", salt, texts) if cache_dir is not None else None
         found = _read_kept(path) if path is not None else None
         if not (isinstance(found, tuple) and len(found) == 5 and len(found[1]) == len(texts)
-                and isinstance(found[4], bytes) and len(found[4]) == 4 * (CJK_LAST - CJK_FIRST + 1)):
+                and _kept_char_counts(found[4])):
             found = speech_shapes(texts)
             if path is not None:
                 _write_quietly(path, marshal.dumps(found))
@@ -678,7 +696,7 @@ def prepare_index(
     enumerated: dict[int, list[str]] = {}
     char_df = np.zeros(CJK_LAST - CJK_FIRST + 1, dtype=np.int32)
     for a, (shaped, defined, listed, parts, chars) in zip(bounds, shapes):
-        char_df += np.frombuffer(chars, dtype=np.int32)
+        add_char_counts(char_df, chars)
         if defined:
             intents[:, a : a + len(defined)] = shaped
         for j, (subjects, verbs, enum) in enumerate(zip(defined, listed, parts)):

@@ -334,9 +334,12 @@ def test_the_index_counts_the_passages_that_have_each_character(tmp_path):
     assert index.char_weight("龘") > index.char_weight("拆")  # in no passage: the most telling
     kept = KnowledgeBase.build(small_corpus(), cache_dir=tmp_path)._index  # read back from the cache
     assert kept is not index and np.array_equal(kept.char_df, index.char_df)
-    counts = np.frombuffer(build_module.char_counts(["办公室的办", "办文", "A1，"]), dtype=np.int32)
+    counts = np.zeros_like(index.char_df)
+    build_module.add_char_counts(counts, build_module.char_counts(["办公室的办", "办文", "A1，"]))
     assert counts[ord("办") - build_module.CJK_FIRST] == 2 and counts[ord("室") - build_module.CJK_FIRST] == 1
     assert counts.sum() == 6  # 办 2, 公 室 的 文 1 each; a letter, a digit and a comma not counted
+    codes, _ = build_module.char_counts(["办公室的办", "办文"])
+    assert len(codes) == 2 * 5  # only the characters present are kept
 
 
 def test_the_pinyin_table_is_kept_in_the_cache_and_read_back(tmp_path, monkeypatch):
