@@ -24,7 +24,7 @@ import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -85,9 +85,8 @@ class Index:
     sentence_ptr: np.ndarray  # sentence j has the words sentence_words[sentence_ptr[j]:sentence_ptr[j + 1]]
     sentence_words: np.ndarray  # word ids (of the word run) of every sentence, in order
     # passage -> each X it enumerates the parts of ("办公室工作既有综合协调、信息调研，又有…" -> 办公室工作)
-    enumerated: dict[int, list[str]] = field(default_factory=dict)
-    # how many passages have each character U+4E00..U+9FFF (`char_weight`)
-    char_df: np.ndarray = field(default_factory=lambda: np.zeros(CJK_LAST - CJK_FIRST + 1, dtype=np.int32))
+    enumerated: dict[int, list[str]]
+    char_df: np.ndarray  # how many passages have each character U+4E00..U+9FFF (`char_weight`)
 
     def char_weight(self, c: str) -> float:
         """How telling a character is in these passages: its BM25 idf as a term of its own (a

@@ -89,6 +89,7 @@ def features(
     asked = set(bigrams("".join(fold(w) for w, _ in content)))
 
     parts = [bigrams(fold(w)) if len(w) > 2 else [] for w, _, _ in spec]
+    char_weight = functools.cache(kb._index.char_weight)  # each character looked up once a question
 
     def present(text: str) -> list[float]:
         """How much of each question word the text has: 1 for the word or a synonym; a compound
@@ -174,7 +175,7 @@ def features(
             # 通知, 漏想 and 没有想到, 开口提 and 提醒): a word the passage lacks counts by the share of
             # its characters the passage has (a character by its idf in the passages: 为 of 称为 is
             # in most of them), the words weighed as `cover` weighs them
-            sum(x * _share(w, hay, kb._index.char_weight) for (w, _, x), f in zip(spec, found) if f < 1) / total,
+            sum(x * _share(w, hay, char_weight) for (w, _, x), f in zip(spec, found) if f < 1) / total,
         ])
     return np.array(rows, dtype=float)
 
