@@ -47,6 +47,15 @@ FLOORS = {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.90,
         "list_hit@1": 0.80, "abstention_near": 0.82, "abstention_off": 0.77, "false_abstention_max": 0.05,
     },
+    # the round-106 and round-107 blind sets (stop 30), measured once on 020b303 (docs/retrieval.md); 0.03 under
+    "questions_round106.yaml": {
+        "direct_hit@1": 0.95, "direct_hit@3": 0.95, "paraphrase_hit@1": 0.71, "paraphrase_hit@3": 0.82,
+        "list_hit@1": 0.93, "abstention_near": 0.97, "abstention_off": 0.78, "false_abstention_max": 0.07,
+    },
+    "questions_round107.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.58, "paraphrase_hit@3": 0.70,
+        "list_hit@1": 0.90, "abstention_near": 0.97, "abstention_off": 0.90, "false_abstention_max": 0.08,
+    },
     # the round-104 and round-105 blind sets (stop 29), measured once on 838986b (docs/retrieval.md); 0.03 under
     "questions_round104.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.58, "paraphrase_hit@3": 0.75,
