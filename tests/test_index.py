@@ -64,17 +64,46 @@ def test_scores_equal_rank_bm25_on_random_corpora(docs, query):
     columns=st.lists(st.tuples(st.sets(st.integers(0, 49), max_size=20), st.floats(0.01, 3.0)), max_size=6),
 )
 def test_the_scipy_kernel_adds_exactly_as_numpy(n, columns):
-    """The compiled kernel gives np.add.at's float32 numbers, bit for bit, column after column."""
+    """The compiled kernel, given all of a question's columns in one call, gives np.add.at's float32
+    numbers column after column, bit for bit."""
     kernel = index_module.column_adder(index_module.KERNEL_MIN_DOCS)
-    assert kernel is not index_module._add_column_numpy  # scipy is installed with the project
+    assert kernel is not index_module._add_columns_numpy  # scipy is installed with the project
     rng = np.random.default_rng(n)
+    docs, spans = [], []
+    for column, weight in columns:  # stored one after another, as a run's columns are
+        column = sorted(d for d in column if d < n)
+        if column:
+            spans.append((len(docs), len(docs) + len(column), weight))
+            docs.extend(column)
+    docs = np.array(docs, dtype=np.int32)
+    weights = rng.random(len(docs)).astype(np.float32) * 3
+    spans.sort(reverse=True)  # as `Run.column_sums` adds them
     ours, theirs = np.zeros(n, np.float32), np.zeros(n, np.float32)
-    for docs, weight in columns:
-        docs = np.array(sorted(d for d in docs if d < n), dtype=np.int32)
-        weights = rng.random(len(docs)).astype(np.float32) * 3
-        kernel(ours, docs, weights, weight)
-        index_module._add_column_numpy(theirs, docs, weights, weight)
+    kernel(ours, docs, weights, spans)
+    for start, end, weight in spans:
+        w = weights[start:end]
+        np.add.at(theirs, docs[start:end], w if weight == 1.0 else w * np.float32(weight))
     assert np.array_equal(ours, theirs)
+
+
+def test_a_large_run_sums_as_a_small_one():
+    """A run past KERNEL_MIN_DOCS (scipy's kernel, the columns in one call) gives the same float32
+    scores as numpy's adding of the same columns, whatever order the question names its terms in."""
+    rng = np.random.default_rng(7)
+    words = [f"w{i}" for i in range(40)]
+    docs = [list(rng.choice(words, size=int(rng.integers(1, 12)))) for _ in range(index_module.KERNEL_MIN_DOCS + 500)]
+    run = run_from_docs(docs)
+    terms = {w: float(rng.uniform(0.3, 2.0)) for w in rng.choice(words, size=12, replace=False)}
+    columns = {t: run.vocab[t] for t in terms if t in run.vocab}
+    ours = run.column_sums(columns, terms)
+    assert index_module.column_adder(run.n_docs) is not index_module._add_columns_numpy
+    spans = sorted(((int(run.indptr[c]), int(run.indptr[c + 1]), terms[t]) for t, c in columns.items()), reverse=True)
+    theirs = np.zeros(run.n_docs, np.float32)
+    index_module._add_columns_numpy(theirs, run.docs, run.weights, spans)
+    assert np.array_equal(ours, theirs)
+    backwards = run.column_sums(columns, dict(reversed(list(terms.items()))))
+    assert np.array_equal(ours, backwards)
+    assert np.count_nonzero(ours) > 1000
 
 
 @settings(max_examples=80, deadline=None)
