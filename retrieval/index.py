@@ -17,6 +17,7 @@ written under a temporary name and renamed into place, so a crash never leaves h
 
 from __future__ import annotations
 
+import itertools
 import marshal
 import zlib
 from collections.abc import Iterable
@@ -162,7 +163,7 @@ def _scipy_add_columns():
         if not spans:
             return
         if (docs.dtype != np.int32 or weights.dtype != out.dtype or len(docs) >= 2**31
-                or any(later[0] >= earlier[1] for earlier, later in zip(spans, spans[1:]))):
+                or any(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))):
             _add_columns_numpy(out, docs, weights, spans)
             return
         bounds = np.array([b for start, end, _ in spans for b in (start, end)], dtype=np.int32)
