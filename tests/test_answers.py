@@ -356,6 +356,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("会议定在什么时候", ["date"]),
         ("这部电视剧一共有多少集？", ["count"]),
         ("领导交下来的事有几件拖了好久", []),  # 有几件: a few, not how many
+        ("办公室的人既辛苦又没多少钱，讲话承认这一点吗", []),  # 没多少: not much, not how much
+        ("规章挂了一墙，可没几个人照着做，问题出在哪", []), ("每月能领多少钱", ["amount"]),
         ("加班费怎么算", ["amount"]),
         ("周末加班有没有加班费", ["amount"]),
         ("加班费怎么计算", ["amount"]),  # 怎么算, 如何计算 alike
