@@ -73,6 +73,10 @@ ANSWER_DEPTH = 3  # hits the abstention model looks at
 # words that, in a question referring to the speech, ask what it says rather than name a topic
 SPEECH_FRAME = frozenset({"说法", "评价", "看法", "观点", "提法", "论述", "表述", "描述", "形容", "比方", "比喻", "讲法",
                           "怎么说", "怎么讲", "怎么看", "提到", "提及", "说到", "讲到", "谈到", "举例", "例子"})
+# words that ask what X is, in a question that does (`definition_subject`): "忠诚的含义是什么", "怎么给忠诚下
+# 定义" are about 忠诚 (passages that say 下定决心 or 理解 are not the more about it)
+DEFINITION_FRAME = frozenset({"定义", "下定义", "下定", "含义", "涵义", "内涵", "意思", "意义", "理解", "解释", "概念",
+                              "词", "词语", "这个词", "说法", "提法", "指", "是指"})
 # words that ask where in a speech something is said, in what figure, or for what saying or example:
 # what the question is about is the rest ("结尾把办公室比作哪几样东西", "讲责任心时举了哪三个例子")
 SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
@@ -373,6 +377,9 @@ class KnowledgeBase:
         refers = REFERS_TO_SPEECH.search(query)
         if refers:  # "讲话里有什么说法": 说法 asks what the speech says, it is no topic
             stop = stop | SPEECH_FRAME
+        subject = definition_subject(query)
+        if subject:  # "讲话里怎么给“忠诚”下定义的": 定义 asks what 忠诚 is, it is no topic
+            stop = stop | {w for w in DEFINITION_FRAME if w not in subject}
         # who gave the speech ("市委书记讲话里“熟事生办”是什么意思") or says it ("市委书记说要怎样留住
         # 办公室干部") is no topic either
         speaker = (_SPEAKER if refers else _SAYS).search(query)

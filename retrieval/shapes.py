@@ -49,6 +49,9 @@ _DEFINITION = re.compile(
     + r"|^(?:请问)?(?P<d>[^，,？?]{2,12}?)要求[^，,？?]{0,8}?(?:做到什么|做什么|怎么做|怎样做|做到哪些|做到啥|做啥|咋做)(?:事|事情)?" + _END
     # "问策能对具体要做到什么": what X requires, asked without 要求
     + r"|^(?:请问)?(?P<e>[^，,？?]{2,12}?)(?:要|需要|应该|应当)(?:做到什么|做到哪些|做到啥)(?:事|事情)?" + _END
+    # "讲话里怎么给“忠诚”下定义的", "给纪律下个定义": the definition asked with 给 X 下定义
+    + r"|^(?:请问)?(?:[^，,？?“”\s]{0,6}?(?:讲话|文中|文章)[里中]?)?(?:是)?(?:怎么|怎样|如何)?给(?P<f>[^，,？?]{1,12}?)"
+    + r"下(?:了|个|的)?(?:什么|怎样的|啥)?定义(?:的|是什么|是怎样的)?" + _END
 )
 _CJK2 = r"[\u4e00-\u9fff]{2}"
 # "服从什么", "要落实什么": X什么 asks what X applies to, not what X is ("什么是服从"); so do
@@ -72,8 +75,11 @@ def definition_subject(query: str) -> str:
         m = _DEFINITION.match(first.group()) if first else None
     if not m:
         return ""
-    subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or "").strip(" “”\"'")
+    subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f")
+               or "").strip(" “”\"'")
     subject = _SUBJECT_FRAME.sub("", _SUBJECT_ADVERB.sub("", subject)).strip(" “”\"'")
+    subject = _SUBJECT_MANNER.sub("", subject).strip(" “”\"'")
+    subject = _SUBJECT_WORD.sub("", subject.rstrip("，,：: ")).strip(" “”\"'")
     subject = _SUBJECT_TARGET.sub("", _SUBJECT_ASKED.sub("", subject))
     return subject if len(subject) >= 2 else ""
 
@@ -82,8 +88,15 @@ def definition_subject(query: str) -> str:
 _COURTESY = re.compile(r"^(?:请问一下|想问一下|想问下|问一下|问下|咨询一下|麻烦问下|麻烦问一下)[，,：:\s]*")
 # "落实到底指什么", "落实究竟是什么": the adverb is no part of X; nor is "讲话里的" in "讲话里的落实是什么"
 # or "市委书记讲话里" in "市委书记讲话里“熟事生办”是什么意思"
+# "“服从规则”，通俗点讲是什么意思", "说白了，忠诚是啥": how plainly to say it is no part of X
+_MANNER = (r"(?:通俗|简单|直白|浅显|具体|简要)(?:一?点|一些|些|地)?(?:讲|说|来说|来讲|讲来|说来)|简而言之|说白了|"
+           r"说穿了|换句话说|换个说法|用大白话(?:讲|说)?")
+_SUBJECT_MANNER = re.compile(rf"^(?:{_MANNER})[，,：:\s]*|[，,\s]*(?:{_MANNER})$")
+# "讲话怎么解释落实这个词", "“熟事生办”这个说法是什么意思", "服从规则这一条，怎么理解": X is the
+# word, not "这个词"
+_SUBJECT_WORD = re.compile(r"(?<=[\u4e00-\u9fff”\"'])(?:这个|这一|这|一)(?:词|词语|词儿|概念|说法|提法|条|点|句话?)$")
 _SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+是?$")  # "问策能对到底是要求…"
-_SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
+_SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)(?:原文)?|原文|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
 # "遇事能办对办公室干部有什么要求", "忠诚对我们提出了什么要求": X asks of whom it asks, and X is
 # what the passage says "遇事能办，这就要求…" of ("对党忠诚有什么要求": 对 begins X, and stays)
 _SUBJECT_TARGET = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:对|给|向)[^，,？?对给向]{1,8}$")

@@ -374,3 +374,20 @@ def test_a_word_asked_twice_counts_once_as_evidence_of_an_answer(kb):
     once = [(w, ex) for j, (w, ex) in enumerate(content) if w not in [v for v, _ in content[:j]]]
     assert kb.answer_features(content, hits, query) == kb.answer_features(once, hits, query)
     assert not kb.search(query, k=3).answered
+
+
+def test_the_words_asking_for_a_definition_are_no_topic():
+    """"怎么给“忠诚”下定义": 定义 (and 下定 of jieba's search cut) ask what 忠诚 is; a passage that says
+    下定决心 and 定义 is not the more about it than the one that says "忠诚就是…"."""
+    lines = ["忠诚就是效忠、诚信、无二心，这是做人的根本。",
+             "我们要下定决心，对定义不清的忠诚问题重新下定义，下定决心抓落实。",
+             "后勤保障要周到细致。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), Tokenizer())
+    for question in ("讲话里怎么给“忠诚”下定义的？", "忠诚的定义是什么", "忠诚这个词的含义是什么"):
+        words, _, content = kb.query_terms(question)
+        assert not {"定义", "下定义", "下定", "含义", "词"} & set(words), question
+        assert "忠诚" in [w for w, _ in content] and not {"定义", "下定义", "含义"} & {w for w, _ in content}, question
+        assert kb.search(question, k=2).hits[0].passage.text == lines[0], question
+    words, _, _ = kb.query_terms("下定决心有什么用")  # no definition asked: 下定 is a topic
+    assert "下定" in words
