@@ -88,6 +88,11 @@ def definition_subject(query: str) -> str:
 _COURTESY = re.compile(r"^(?:请问一下|想问一下|想问下|问一下|问下|咨询一下|麻烦问下|麻烦问一下)[，,：:\s]*")
 # "落实到底指什么", "落实究竟是什么": the adverb is no part of X; nor is "讲话里的" in "讲话里的落实是什么"
 # or "市委书记讲话里" in "市委书记讲话里“熟事生办”是什么意思"
+_SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+是?$")  # "问策能对到底是要求…"
+_SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)(?:原文)?|原文|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
+# "遇事能办对办公室干部有什么要求", "忠诚对我们提出了什么要求": X asks of whom it asks, and X is
+# what the passage says "遇事能办，这就要求…" of ("对党忠诚有什么要求": 对 begins X, and stays)
+_SUBJECT_TARGET = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:对|给|向)[^，,？?对给向]{1,8}$")
 # "“服从规则”，通俗点讲是什么意思", "说白了，忠诚是啥": how plainly to say it is no part of X
 _MANNER = (r"(?:通俗|简单|直白|浅显|具体|简要)(?:一?点|一些|些|地)?(?:讲|说|来说|来讲|讲来|说来)|简而言之|说白了|"
            r"说穿了|换句话说|换个说法|用大白话(?:讲|说)?")
@@ -95,11 +100,6 @@ _SUBJECT_MANNER = re.compile(rf"^(?:{_MANNER})[，,：:\s]*|[，,\s]*(?:{_MANNER
 # "讲话怎么解释落实这个词", "“熟事生办”这个说法是什么意思", "服从规则这一条，怎么理解": X is the
 # word, not "这个词"
 _SUBJECT_WORD = re.compile(r"(?<=[\u4e00-\u9fff”\"'])(?:这个|这一|这|一)(?:词|词语|词儿|概念|说法|提法|条|点|句话?)$")
-_SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+是?$")  # "问策能对到底是要求…"
-_SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)(?:原文)?|原文|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
-# "遇事能办对办公室干部有什么要求", "忠诚对我们提出了什么要求": X asks of whom it asks, and X is
-# what the passage says "遇事能办，这就要求…" of ("对党忠诚有什么要求": 对 begins X, and stays)
-_SUBJECT_TARGET = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:对|给|向)[^，,？?对给向]{1,8}$")
 # "问策能对的要求是什么": what X asks is what X is said to be
 _SUBJECT_ASKED = re.compile(r"(?<=[\u4e00-\u9fff]{2})的(?:具体)?(?:要求|标准)$")
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
