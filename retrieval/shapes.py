@@ -80,7 +80,7 @@ def definition_subject(query: str) -> str:
     subject = _SUBJECT_FRAME.sub("", _SUBJECT_ADVERB.sub("", subject)).strip(" “”\"'")
     subject = _SUBJECT_MANNER.sub("", subject).strip(" “”\"'")
     subject = _SUBJECT_WORD.sub("", subject.rstrip("，,：: ")).strip(" “”\"'")
-    subject = _SUBJECT_TARGET.sub("", _SUBJECT_ASKED.sub("", subject))
+    subject = _SUBJECT_TARGET.sub("", _SUBJECT_ASKED.sub("", subject)).strip(" “”\"'")
     return subject if len(subject) >= 2 else ""
 
 
@@ -91,8 +91,9 @@ _COURTESY = re.compile(r"^(?:请问一下|想问一下|想问下|问一下|问�
 _SUBJECT_ADVERB = re.compile(r"(?:到底|究竟|具体|确切|本身)+是?$")  # "问策能对到底是要求…"
 _SUBJECT_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)(?:原文)?|原文|文中|文章)(?:[给对]|[里中](?:所?(?:说|讲|提|提到|强调)的|的)?|(?:所?(?:说|讲|提|提到|强调))?的)")
 # "遇事能办对办公室干部有什么要求", "忠诚对我们提出了什么要求": X asks of whom it asks, and X is
-# what the passage says "遇事能办，这就要求…" of ("对党忠诚有什么要求": 对 begins X, and stays)
-_SUBJECT_TARGET = re.compile(r"(?<=[\u4e00-\u9fff]{2})(?:对|给|向)[^，,？?对给向]{1,8}$")
+# what the passage says "遇事能办，这就要求…" of ("对党忠诚有什么要求": 对 begins X, and stays; X may be
+# quoted: "“遇事能办”对办公室干部有什么要求")
+_SUBJECT_TARGET = re.compile(r"(?<=[\u4e00-\u9fff][\u4e00-\u9fff”\"'])(?:对|给|向)[^，,？?对给向]{1,8}$")
 # "“服从规则”，通俗点讲是什么意思", "说白了，忠诚是啥": how plainly to say it is no part of X
 _MANNER = (r"(?:通俗|简单|直白|浅显|具体|简要)(?:一?点|一些|些|地)?(?:讲|说|来说|来讲|讲来|说来)|简而言之|说白了|"
            r"说穿了|换句话说|换个说法|用大白话(?:讲|说)?")
