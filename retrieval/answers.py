@@ -517,7 +517,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     key = _key_word(content, specificity)
     # what rule there is about X ("公务接待陪餐人数有什么规定", "讲话有没有具体规定"), and the best
     # passage does not so much as name X's most specific word
-    if key is not None and _RULE_ASKED.search(asking):
+    if key is not None and (_RULE_ASKED.search(asking) or _PROCEDURE_ASKED.search(asking)):
         key_word, expansions = _topical(content)[key]
         if not (key_word in passages[0].text or any(e in passages[0].text for e in expansions)):
             return True
@@ -555,6 +555,8 @@ def _repeated_asks(asking: str, text: str, names: set[str]) -> set[str]:
 _SAYING = re.compile(r"哪(?:一|几)?句(?:话|名言|诗|古话|俗话)?|什么(?:话|名言|名句|诗句|俗语|古语)|原话|引用|引了")
 # a question that asks what rule there is about something
 _RULE_ASKED = re.compile(r"怎么规定|如何规定|有什么(?:具体)?规定|有没有(?:具体|明确)?(?:的)?规定|有规定吗|具体规定")
+# or what procedure it takes ("单位公章用印要走哪些审批手续"): the procedure's kind of fact (`ASKED_FACTS`)
+_PROCEDURE_ASKED = next(ask for name, ask, _ in ASKED_FACTS if name == "procedure")
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
 # (the elements, sections, template it must have)
 _DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|(?<!无)条件|资格|要素|栏目|模板")

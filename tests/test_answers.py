@@ -514,6 +514,15 @@ def test_a_rule_asked_about_what_the_best_passage_does_not_name_is_not_answered(
         assert kb.search(q, k=5).answered, q
 
 
+def test_a_procedure_asked_for_what_the_best_passage_does_not_name_is_not_answered(kb):
+    # what procedure X takes, and the best passage lacks X's most specific word (it speaks of
+    # 领导签批 of documents, not of 用印 or 出差)
+    for q in ("单位用印审批单要哪几位领导签字", "出差审批单要找哪几位领导签字"):
+        assert not kb.search(q, k=5).answered, q
+    # the passage names what is asked: still answered
+    assert kb.search("收文和领导签批要走什么流程", k=5).answered
+
+
 def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):
     # "能容下多少人" is the speech's own phrase: the question asks what follows it
     # (an asking phrase of three characters, "多少人", is the passage's own whatever verb is before it)
