@@ -215,7 +215,9 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
     ("amount",
      re.compile(r"多少钱|多少元|几块钱|标准是多少|每人每[餐天晚]|每[餐晚]|补助|补贴|报销|报账|费用|金额|加几分|多少分|"
                 r"几分|多少平|面积|工资|奖金|津贴|[^，。？?\s]{1,3}费(?:是多少|(?:怎么|如何)计?算|有没有|标准|多少)|有没有[^，。？?\s]{1,4}费|"
-                r"(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费"),
+                r"(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
+                # "能拿多少加班费": how much a fee is (a fee that ends the clause: not "多少人费了心思")
+                r"多少[^，。？?\s]{0,4}费(?=[？?吗呢啊，,。\s]|$)"),
      re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
     ("frequency",
      re.compile(r"(?:多长时间|多久|几天|几个月|几年|多少天)[^，。？?]{0,6}一[次期回]|一年[^，。？?]{0,4}(?:几|多少)[次期回]|"
@@ -269,7 +271,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"报考|招生|录取|入学条件|分数线|招收")),
     # a limit ("陪餐人数有没有上限", "经费预算的上限是多少"): the answer gives a figure with its unit
     ("limit",
-     re.compile(r"上限|下限|封顶"),
+     re.compile(r"上限|下限|封顶|限额|最多(?:能|可以)?[^，。？?\s]{0,4}(?:几|多少)"),
      re.compile(r"[\d一二两三四五六七八九十百千万]+\s*(?:个|人|名|元|块|天|日|次|件|桌|菜|年|月|小时|%|％)|"
                 r"(?:不超过|不得超过|不多于|不少于|以内)")),
     # the era of a person or an event ("苏东坡是哪个朝代的人"): the answer names a dynasty or a period
