@@ -666,7 +666,10 @@ _YES_NO = re.compile(r"是不是|是否|吗[？?！!。\s]*$|能不能|可不可
 # “蜡烛”觉悟": the candle's burning is the figure's too), or what a clause likens to ("像一颗钉子一样牢牢
 # 固定在自己的工作上": 一颗钉子; "犹如…": the rest of the clause)
 _QUOTED = re.compile(r"[“\"‘「]([^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6})[”\"’」]")
-_DESCRIBED = re.compile(r"([^，。；：、！？,;:!?“”\"]{2,16})的(?=[“\"‘「][^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6}[”\"’」])")
+_DESCRIBED = re.compile(r"([^，。；：、！？,;:!?“”\"]{2,16})的(?=[“\"‘「][^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6}[”\"’」])"
+                        # or right before it, when the quoted phrase describes a thing ("营造夏天不湿背、
+                        # 冬天不冷脚“坐得住”的办公环境": the clause says what 坐得住 is)
+                        r"|([^，。；：、！？,;:!?“”\"]{2,16})(?=[“\"‘「][^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6}[”\"’」]的)")
 _LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
                       r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
 
@@ -685,7 +688,7 @@ def figure_spans(text: str) -> list[tuple[int, int]]:
     describes one), what its clauses liken to, the small things said to be enough to bring about
     great ones, and who a saying it quotes is from."""
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
-    spans.extend(m.span(1) for m in _DESCRIBED.finditer(text))
+    spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _DESCRIBED.finditer(text))
     spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _LIKENED.finditer(text))
     for m in _ENOUGH_TO.finditer(text):
         spans.extend((m.span(1), m.span(2)))
