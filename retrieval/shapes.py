@@ -66,10 +66,12 @@ _NOT_A_VERB = re.compile(r"[是的为叫指些么啥]")  # 是什么 (definition
 _CONTAINS = re.compile(r"有|包括|包含|涉及|分为")  # "要求有哪些", "包括哪些": the list itself is asked for
 
 
+@functools.lru_cache(maxsize=1024)
 def definition_subject(query: str) -> str:
     """X of a question asking what X is ("什么是落实", "忠诚是什么意思", "落实到底指什么",
     "讲话里的落实怎么理解", "讲话中说，落实是什么"), else ''. A question followed by a request
-    ("落实是什么？请按讲话原意回答") is read by its first sentence."""
+    ("落实是什么？请按讲话原意回答") is read by its first sentence. Kept for the last questions: a
+    search asks it of the same question several times (its terms, its first stage, its parts)."""
     query = _LEAD.sub("", _COURTESY.sub("", query.strip()))
     m = _DEFINITION.match(query)
     if not m:
