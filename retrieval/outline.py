@@ -49,12 +49,14 @@ ITEM_PREFIX = 8  # an item is named, in a passage, by its first characters (of l
 LIST_QUESTION = re.compile(
     r"哪几|哪些|几点|几个|几条|几项|几方面|几句|几种|几类|几大|分别|包括什么|包含什么|有什么要求|"
     r"哪[一二三两四五六七八九十]+[点个条项方面种类大]|"
-    r"哪[二两三四五六七八九十]"  # "哪四要", "哪三样东西": a count of two or more asks for items
+    r"哪[“\"‘「]?[二两三四五六七八九十]"  # "哪四要", "哪“四要”", "哪三样东西": a count of two or more asks for items
 )
 LIST_WORDS = re.compile(
     r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
     r"哪?几[条类种项个样大]?|各自|各|每|分|分为|分成|分作|划分|下面|下边|底下|里面|里头|当中|其中|"
-    r"做到|做好|需要|应该|应当|必须|[二两三四五六七八九十]"
+    r"做到|做好|需要|应该|应当|必须|[二两三四五六七八九十]|"
+    # what the speech is said to do with the list ("提出了哪几个“要”", "讲了哪四个“心”")
+    r"提出|提到|讲到|谈到|说到"
 )
 # A sentence that announces a count of items: "要做到四点：", "我提三点希望和要求", "至少有三个方面"
 _ANNOUNCE = re.compile(r"[一二两三四五六七八九十\d]+(?:点|个方面|方面|条|项|句话)|如下|以下|[：:]$")
@@ -400,6 +402,7 @@ def outline_score(
     words: Sequence[str] = (),
     weight: float = OUTLINE_WEIGHT,
     margin: float = OUTLINE_MARGIN,
+    marks: Sequence[str] = (),
 ) -> float | None:
     """The score of an outline on the passages' scale, or None when it holds too little of the
     question. `about` is what the list is about (its headings and opening), `text` the outline
@@ -411,6 +414,14 @@ def outline_score(
     # what the list is about is its headings and opening, and what most of its items share
     # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
     shared = [w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2)]
+    # so is what the question quotes as the mark of its items, however short ("哪四个“心”": 持恒心,
+    # 讲热心, 须安心, 莫乱心), `marks` in letters-and-digits form
+    shared += [m for m in marks if m not in shared and sum(m in strip_for_match(i) for i in items) >= max(2, len(items) / 2)]
+    # and the count with the mark its items are numbered by, when the list has that many items
+    # ("哪“四要”": 一要…四要; not "哪“三精”" of 1.要在…求精细, whose 精 is no numbering)
+    shared += [w for w in words if w not in shared and len(w) >= 2 and NUMERAL_VALUE.get(w[0]) == len(items)
+               and sum(bool(_NUMBERED_BY.match(i)) and i.lstrip(_ORDINALS).startswith(w[1:]) for i in items)
+               >= max(2, len(items) / 2)]
     # a question that names two of its items or more ("调查研究、督查督办…分别要做到哪个字") is
     # about the list itself: the items it names are what the list is about too
     named = _named_items(items, words)
@@ -474,6 +485,9 @@ def _holds_named(haystack: str, items: Sequence[str], words: Sequence[str]) -> b
     return bool(named) and _holds_all(haystack, [items[k] for k in named])
 
 
+_ORDINALS = "一二两三四五六七八九十0123456789.、，, "
+_NUMBERED_BY = re.compile(r"[一二两三四五六七八九十\d]")  # an item that starts with its number
+_QUOTED_MARK = re.compile(r"[“\"‘「]([^“”\"‘’「」]{1,4})[”\"’」]")  # a short quoted string: "哪几个“要”"
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
 OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
 
@@ -512,6 +526,7 @@ def outline_candidates(
         return form_coverage(kb, bare, form)
 
     count = asked_count(query)
+    marks = [m for q in _QUOTED_MARK.findall(query) if (m := strip_for_match(q))]
     out = []
     rivals: dict[int, float] = {}  # how much of the question a passage covers, once per passage
     for o in table.of(seeds).tolist():
@@ -538,7 +553,8 @@ def outline_candidates(
         # as the question says ("办公室要在哪七个方面下功夫"; a whole speech's outline never counts)
         announces = (bool(np.any(table.intro(o) == best_i)) or (count == len(items) and bool(section))
                      or _one_part_of(kb, best_p, section, about_form[0], items, words))
-        score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words)
+        score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words,
+                              marks=marks)
         if score is not None:
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))
     return out

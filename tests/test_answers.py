@@ -188,6 +188,13 @@ def test_an_outline_stays_compact_however_many_items():
         ("信息分成哪几类，各有什么要求？", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # items in parallel across paragraphs: one paragraph holds only some of them
         ("信息处理把信息分成哪几类，各自有什么要求？", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
+        # what the speech is said to do with the list (提出, 讲到) is not what the list is about
+        ("事业立身道德立世提出了哪几个“要”", "一要加强学习持恒心\n二要担当奉献讲热心"),
+        ("和谐共事讲到了哪几个“相互”？", "1.要相互信任\n2.要相互尊重\n3.要相互支持\n4.要相互包容"),
+        # what the question quotes as the mark of the items ("心": 持恒心, 讲热心…) is what the list is about
+        ("讲话的第三部分有哪几个“心”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
+        # the count quoted with the mark the items are numbered by (一要…四要): not the paragraph of 四要
+        ("事业立身道德立世讲了哪“四要”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
     ],
 )
 def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
@@ -635,6 +642,13 @@ def test_an_outline_with_as_many_items_as_the_question_counts_wins(kb):
     # the four heights are the four items of 2.眼界要宽; one paragraph holds them without that shape
     top = kb.search("眼界要宽，要善于站在哪四个高度？", k=3).hits[0]
     assert top.passage.kind == "outline" and top.passage.text.startswith("2.眼界要宽"), top.passage.text[:40]
+
+
+def test_a_counted_mark_that_numbers_no_item_leaves_the_paragraph_first(kb):
+    # "哪“三精”": 精致、精到、精美 in one paragraph; the sub-sections (1.要在…求精细) have 精 too,
+    # but are not numbered by it, as 一要…四要 are by 要
+    top = kb.search("坚持标准中求精细要做到哪“三精”", k=3).hits[0]
+    assert top.passage.kind == "passage" and "精致、精到、精美" in top.passage.text
 
 
 def test_figure_spans_are_quoted_phrases_and_likening_clauses():
