@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .index import top_indices
-from .shapes import MARKER, NUMERAL_VALUE
+from .shapes import MARKER, NUMERAL_VALUE, counted_mark
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Passage
@@ -53,7 +53,7 @@ LIST_QUESTION = re.compile(
 )
 LIST_WORDS = re.compile(
     r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
-    r"哪?几[条类种项个样大]?|各自|各|每|分|分为|分成|分作|划分|下面|下边|底下|里面|里头|当中|其中|"
+    r"哪?几[条类种项个样大]?|各自|各|每|[各每][项个类种条样方](?:面)?|分|分为|分成|分作|划分|下面|下边|底下|里面|里头|当中|其中|"
     r"做到|做好|需要|应该|应当|必须|[二两三四五六七八九十]|"
     # what the speech is said to do with the list ("提出了哪几个“要”", "讲了哪四个“心”")
     r"提出|提到|讲到|谈到|说到"
@@ -376,6 +376,12 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
     return named
 
 
+def _own_words(items: Sequence[str], words: Sequence[str]) -> list[str]:
+    """The question's words but those most of the items have (中求, 精细 of 1.要在强化责任中求精细,
+    2.要在坚持标准中求精细…): what is left tells the items apart."""
+    return [w for w in words if sum(w in i for i in items) < max(2, len(items) / 2)]
+
+
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _MARKER_WORD = re.compile(r"^(?:是|要)")  # "五是督查督办要“实”": MARKER takes 五, the item is 督查督办要实
 
@@ -414,9 +420,14 @@ def outline_score(
     # what the list is about is its headings and opening, and what most of its items share
     # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
     shared = [w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2)]
-    # so is what the question quotes as the mark of its items, however short ("哪四个“心”": 持恒心,
-    # 讲热心, 须安心, 莫乱心), `marks` in letters-and-digits form
-    shared += [m for m in marks if m not in shared and sum(m in strip_for_match(i) for i in items) >= max(2, len(items) / 2)]
+    # so is the character the question counts the items by ("哪四个“心”": 持恒心, 讲热心, 须安心,
+    # 莫乱心; `shapes.counted_mark`); a list whose items do not share it is not the list asked for
+    # ("哪几种“办”": 大事细办、轻事重办…, not 1.要在…求精细, 2.…)
+    for m in marks:
+        if sum(m in i for i in items) < max(2, len(items) / 2):
+            return None
+        if m not in shared:
+            shared.append(m)
     # and the count with the mark its items are numbered by, when the list has that many items
     # ("哪“四要”": 一要…四要; not "哪“三精”" of 1.要在…求精细, whose 精 is no numbering)
     shared += [w for w in words if w not in shared and len(w) >= 2 and NUMERAL_VALUE.get(w[0]) == len(items)
@@ -487,7 +498,6 @@ def _holds_named(haystack: str, items: Sequence[str], words: Sequence[str]) -> b
 
 _ORDINALS = "一二两三四五六七八九十0123456789.、，, "
 _NUMBERED_BY = re.compile(r"[一二两三四五六七八九十\d]")  # an item that starts with its number
-_QUOTED_MARK = re.compile(r"[“\"‘「]([^“”\"‘’「」]{1,4})[”\"’」]")  # a short quoted string: "哪几个“要”"
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
 OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
 
@@ -526,7 +536,8 @@ def outline_candidates(
         return form_coverage(kb, bare, form)
 
     count = asked_count(query)
-    marks = [m for q in _QUOTED_MARK.findall(query) if (m := strip_for_match(q))]
+    mark = counted_mark(query)
+    marks = [mark] if mark else []
     out = []
     rivals: dict[int, float] = {}  # how much of the question a passage covers, once per passage
     for o in table.of(seeds).tolist():
@@ -551,7 +562,10 @@ def outline_candidates(
         # the outline wins over the passage that announces its items, over one that holds only
         # some of them when the question asks for the section's parts, or when it has as many items
         # as the question says ("办公室要在哪七个方面下功夫"; a whole speech's outline never counts)
-        announces = (bool(np.any(table.intro(o) == best_i)) or (count == len(items) and bool(section))
+        # (as many items as the question counts is no sign when the question names one of them:
+        # "强化责任中求精细提出了哪三个“办”" asks for the three of that item, not the section's three)
+        announces = (bool(np.any(table.intro(o) == best_i))
+                     or (count == len(items) and bool(section) and len(_named_items(items, _own_words(items, words))) != 1)
                      or _one_part_of(kb, best_p, section, about_form[0], items, words))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words,
                               marks=marks)

@@ -314,6 +314,15 @@ _AFTER_COUNTED = re.compile(r"[”\"？?，,。！!\s]|是|分别|指|都|呢|�
 _ITEM = r"[^、，。；,;：:\s]"
 
 
+def counted_mark(query: str) -> str | None:
+    """The character a question counts items by, quoted after the count ("哪几种“办”",
+    "哪四个“心”" -> 办, 心), or None: not a quoted heading ("信息处理要“快”")."""
+    for m in _COUNTED.finditer(query):
+        if m.group("x2"):
+            return m.group("x2")
+    return None
+
+
 def counted_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for items named by a shared character looks like: "要做到哪
     “三容”" -> an enumeration of three items with 容 ("做到容言、容事、容人"), "主动做到哪几“事”" ->

@@ -28,7 +28,9 @@ from officebot.retrieval.outline import (
     asked_count,
     build_outlines,
     is_list_question,
+    outline_score,
 )
+from officebot.retrieval.shapes import counted_mark
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.types import Corpus, Passage, Speech, SpeechText
 
@@ -193,6 +195,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("和谐共事讲到了哪几个“相互”？", "1.要相互信任\n2.要相互尊重\n3.要相互支持\n4.要相互包容"),
         # what the question quotes as the mark of the items ("心": 持恒心, 讲热心…) is what the list is about
         ("讲话的第三部分有哪几个“心”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
+        # 各类, 每项 ask for each of the parts, as 各 and 每 do
+        ("报信息分哪几类，各类分别是什么要求", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # the count quoted with the mark the items are numbered by (一要…四要): not the paragraph of 四要
         ("事业立身道德立世讲了哪“四要”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
     ],
@@ -649,6 +653,37 @@ def test_a_counted_mark_that_numbers_no_item_leaves_the_paragraph_first(kb):
     # but are not numbered by it, as 一要…四要 are by 要
     top = kb.search("坚持标准中求精细要做到哪“三精”", k=3).hits[0]
     assert top.passage.kind == "passage" and "精致、精到、精美" in top.passage.text
+
+
+def test_the_character_a_question_counts_items_by_must_mark_the_outline_items():
+    assert counted_mark("讲话提了哪几种“办”？") == "办" and counted_mark("哪四个“心”") == "心"
+    assert counted_mark("信息处理要“快”分成哪几类") is None  # a quoted heading counts nothing
+    about, text = ("二要精细做事", frozenset()), ("二要精细做事1要在强化责任中求精细", frozenset())
+    items = ["1.要在强化责任中求精细", "2.要在坚持标准中求精细", "3.要在注重规范中求精细"]
+
+    def fit(form):
+        return 1.0
+
+    assert outline_score(about, text, items, 1.0, 0.5, True, fit, fit, ["精细"]) is not None
+    assert outline_score(about, text, items, 1.0, 0.5, True, fit, fit, ["精细"], marks=["办"]) is None
+    hearts = ["一要加强学习持恒心", "二要担当奉献讲热心", "三要保持定力须安心", "四要敬畏法德莫乱心"]
+    half = {"第三坚持事业立身道德立世": 0.5}
+
+    def cover(form):  # 心, the mark, counts once it is what the list is about
+        return 1.0 if "心" in form[0] else half.get(form[0], 0.5)
+
+    plain = outline_score(("第三坚持事业立身道德立世", frozenset()), text, hearts, 1.0, 0.5, True, cover, cover)
+    marked = outline_score(("第三坚持事业立身道德立世", frozenset()), text, hearts, 1.0, 0.5, True, cover, cover,
+                           marks=["心"])
+    assert marked > plain
+
+
+def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
+    # "二、要精细做事" has three items, as the question counts, but the question names the first
+    # (强化责任中求精细: 中求精细 all three have, 强化责任 only the first) and asks for its three 办
+    top = kb.search("在强化责任中求精细这一条里，讲话要求哪三个“办”", k=3).hits[0]
+    assert top.passage.kind == "passage"
+    assert all(x in top.passage.text for x in ("大事细办", "轻事重办", "熟事生办"))
 
 
 def test_figure_spans_are_quoted_phrases_and_likening_clauses():
