@@ -376,10 +376,12 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
     return named
 
 
-def _own_words(items: Sequence[str], words: Sequence[str]) -> list[str]:
-    """The question's words but those most of the items have (中求, 精细 of 1.要在强化责任中求精细,
-    2.要在坚持标准中求精细…): what is left tells the items apart."""
-    return [w for w in words if sum(w in i for i in items) < max(2, len(items) / 2)]
+def _told_apart(items: Sequence[str], words: Sequence[str]) -> set[int]:
+    """The items a question names (`_named_items`) by a word that tells them apart, one that most
+    items do not have: "强化责任中求精细" names 1.要在强化责任中求精细 (强化, 责任), not 2.要在坚持
+    标准中求精细 (中求, 精细 are in all three); "紧急、难点信息" names 紧急信息 and 难点信息."""
+    own = [w for w in words if sum(w in i for i in items) < max(2, len(items) / 2)]
+    return {k for k in _named_items(items, words) if any(w in items[k] for w in own)}
 
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -465,6 +467,14 @@ def _one_part_of(kb: KnowledgeBase, passage: Passage, section: tuple[str, ...], 
         return False
     below = passage.section[len(section):]
     return not (below and _names_item(below, about, words)) and not _holds_named(haystack, items, words)
+
+
+def _holds_some_named(kb: KnowledgeBase, passage: Passage, items: Sequence[str], words: Sequence[str]) -> bool:
+    """Whether the question names two items of the list or more and `passage`, the best of its
+    outline, holds only some of them ("信息按紧急、难点、重点、热点分别有什么要求" and the paragraph of
+    难点, 重点 and 热点 信息): asked for those items, it is one part of the answer."""
+    named = _told_apart(items, words)
+    return len(named) >= 2 and not _holds_all(kb._haystack(passage), [items[k] for k in named])
 
 
 def _holds_all(haystack: str, items: Sequence[str]) -> bool:
@@ -565,8 +575,9 @@ def outline_candidates(
         # (as many items as the question counts is no sign when the question names one of them:
         # "强化责任中求精细提出了哪三个“办”" asks for the three of that item, not the section's three)
         announces = (bool(np.any(table.intro(o) == best_i))
-                     or (count == len(items) and bool(section) and len(_named_items(items, _own_words(items, words))) != 1)
-                     or _one_part_of(kb, best_p, section, about_form[0], items, words))
+                     or (count == len(items) and bool(section) and len(_told_apart(items, words)) != 1)
+                     or _one_part_of(kb, best_p, section, about_form[0], items, words)
+                     or _holds_some_named(kb, best_p, items, words))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words,
                               marks=marks)
         if score is not None:

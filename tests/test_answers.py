@@ -195,6 +195,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("和谐共事讲到了哪几个“相互”？", "1.要相互信任\n2.要相互尊重\n3.要相互支持\n4.要相互包容"),
         # what the question quotes as the mark of the items ("心": 持恒心, 讲热心…) is what the list is about
         ("讲话的第三部分有哪几个“心”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
+        # four items named, and the best paragraph holds three of them: the list holds them all
+        ("按紧急、难点、重点、热点，信息分别怎么报", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # 各类, 每项 ask for each of the parts, as 各 and 每 do
         ("报信息分哪几类，各类分别是什么要求", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # the count quoted with the mark the items are numbered by (一要…四要): not the paragraph of 四要
