@@ -734,16 +734,23 @@ def object_highlight(passage: Passage, verb: str, highlight: str) -> str:
     as it was when it lists them already or no sentence does."""
     if not verb:
         return highlight
-    item = re.compile(rf"(?:{re.escape(verb)}[^、。；;，,？?！!]{{1,8}}|对[^、。；;，,？?！!]{{1,8}}?{re.escape(verb)})、")
-    if item.search(highlight):
+    if lists_objects(verb, highlight):
         return highlight
+    if passage.kind == "outline":  # the line that lists them ("服从规则、服从大局、服从上级。")
+        return next((line for line in passage.text.split("\n") if lists_objects(verb, line)), highlight)
     sentences = split_sentences(passage.text)
     for i, sentence in enumerate(sentences):
-        if item.search(sentence):
+        if lists_objects(verb, sentence):
             before = sentences[i - 1] if i else ""
             asks = before.rstrip("”’\" ").endswith(("？", "?")) and verb in before
             return before + sentence if asks else sentence
     return highlight
+
+
+def lists_objects(verb: str, text: str) -> bool:
+    """Whether the text lists what the verb applies to: "服从规则、服从大局", "对党忠诚、对单位…忠诚"."""
+    v = re.escape(verb)
+    return bool(re.search(rf"(?:{v}[^、。；;，,？?！!\n]{{1,8}}|对[^、。；;，,？?！!\n]{{1,8}}?{v})、", text))
 
 
 LABEL_CHARS = 12  # a sentence this short is a label ("1.情况要明。", "难点信息“亮明观点”。")

@@ -149,6 +149,7 @@ def build_outlines(passages: list[Passage]) -> list[Outline]:
         outlines.extend(_section_outlines(doc))
         outlines.extend(_paragraph_outlines(doc))
         outlines.extend(_parallel_outlines(doc))
+        outlines.extend(_announced_outlines(doc))
     return outlines
 
 
@@ -251,6 +252,51 @@ def _paragraph_outlines(doc: list[Passage]) -> list[Outline]:
         about = "".join(parts[0].section) + opening
         ids = tuple(p.id for p in parts)
         out.append(Outline(passage, ids, _texts(parts), about, frozenset(ids), tuple(items)))
+    return out
+
+
+# An enumeration that names its items ("要求有四句话来概括，即：开口能讲、提笔能写、问策能对、遇事能办"):
+# three to eight short names, each of 2 to 8 CJK characters (quoted or not), separated by 、
+_NAMED_ITEMS = re.compile(r"((?:[“\"]?[\u4e00-\u9fff]{2,8}[”\"]?、){2,7}[“\"]?[\u4e00-\u9fff]{2,8}[”\"]?)")
+
+
+def _announced_outlines(doc: list[Passage]) -> list[Outline]:
+    """A paragraph that names its items in one sentence, then explains each in a sentence that
+    starts with its name: "…能力要求有四句话来概括，即：开口能讲、提笔能写、问策能对、遇事能办。开口
+    能讲，就是要练好“嘴上功夫”…。提笔能写，这是办公室干部的核心竞争力。…问策能对，就是…遇事能办，
+    这就要求…". The outline shows the naming sentence and each item's own sentence (its opening
+    words), which no part of a long paragraph holds all of."""
+    paragraphs: dict[int, list[Passage]] = {}
+    for p in doc:
+        paragraphs.setdefault(p.paragraph, []).append(p)
+    out = []
+    for parts in paragraphs.values():
+        sentences = [x for x in split_sentences("".join(p.text for p in parts)) if x.strip()]
+        for k, sentence in enumerate(sentences):
+            m = _NAMED_ITEMS.search(sentence)
+            if not m:
+                continue
+            names = [n.strip("“”\"") for n in m.group(1).split("、")]
+            if len(set(names)) != len(names):
+                continue
+            # each name leads a later sentence, in order ("开口能讲，就是…"), before the next name does
+            explained: list[str] = []
+            at = k + 1
+            for name in names:
+                found = next((j for j in range(at, len(sentences)) if sentences[j].strip().startswith(name)), None)
+                if found is None:
+                    break
+                explained.append(sentences[found].strip().rstrip("。；;！!？?，, "))
+                at = found + 1
+            if len(explained) != len(names):
+                continue
+            heading = parts[0].section[-1] if parts[0].section else ""
+            opening = _shorten(sentence.strip(), MAX_OPENING_CHARS)
+            passage = replace(parts[0], text=_compose(heading, opening, explained, True), part=0, kind="outline")
+            about = "".join(parts[0].section) + opening
+            ids = tuple(p.id for p in parts)
+            out.append(Outline(passage, ids, _texts(parts), about, frozenset(), tuple(explained),
+                               _compose(heading, opening, explained)))
     return out
 
 
@@ -374,6 +420,11 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
         if 3 * sum(held) >= len(core):
             named.add(k)
     return named
+
+
+def _counts(about: str, count: int) -> bool:
+    """Whether what an outline is about announces `count` items ("能力要求有四句话来概括，即：…")."""
+    return any(NUMERAL_VALUE.get(m.group()[0]) == count for m in _ANNOUNCE.finditer(about))
 
 
 def _told_apart(items: Sequence[str], words: Sequence[str]) -> set[int]:
@@ -565,17 +616,19 @@ def outline_candidates(
             rival = rivals[best_i] = passage_coverage(kb, topic, best_p)
         if best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
             continue  # even covering the whole question it would score under every hit kept
-        text, _, items = table.strings(o)
+        text, about_text, items = table.strings(o)
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
         about_form, text_form = table.forms(o, section)
         # the outline wins over the passage that announces its items, over one that holds only
         # some of them when the question asks for the section's parts, or when it has as many items
-        # as the question says ("办公室要在哪七个方面下功夫"; a whole speech's outline never counts)
+        # as the question says ("办公室要在哪七个方面下功夫"; a whole speech's outline, headed by its
+        # 《title》, never counts; an outline of no section does when its opening announces as many)
         # (as many items as the question counts is no sign when the question names one of them:
         # "强化责任中求精细提出了哪三个“办”" asks for the three of that item, not the section's three)
         announces = (bool(np.any(table.intro(o) == best_i))
-                     or (count == len(items) and bool(section) and len(_told_apart(items, words)) != 1)
+                     or (count == len(items) and (bool(section) or (_counts(about_text, count) and not text.startswith("《")))
+                         and len(_told_apart(items, words)) != 1)
                      or _one_part_of(kb, best_p, section, about_form[0], items, words)
                      or _holds_some_named(kb, best_p, items, words))
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words,

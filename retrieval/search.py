@@ -622,7 +622,7 @@ class KnowledgeBase:
             if not highlight:
                 marked = ""
             elif p.kind == "outline":
-                marked = p.text.split("\n", 1)[0]
+                marked = object_highlight(p, stage.verb, p.text.split("\n", 1)[0])
             else:
                 marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights))
                 marked = object_highlight(p, stage.verb, marked)

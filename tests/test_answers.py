@@ -151,6 +151,29 @@ def test_sentences_not_in_parallel_make_no_outline(text):
     assert not [o for o in outlines_of(["一是要做好工作", text]) if o.passage.section]
 
 
+def test_items_named_then_explained_one_by_one_make_an_outline():
+    text = ("对大家的要求有三条，即：勤于学习、敢于担当、善于协调。勤于学习，就是要多读书、读好书。"
+            "这一条很重要。敢于担当，就是遇事不推、出事不躲。善于协调，就是要上下沟通、左右联动。")
+    found = [o for o in outlines_of(["一是要做好工作", text]) if "勤于学习，就是" in o.passage.text]
+    assert len(found) == 1
+    assert found[0].passage.text.splitlines() == [
+        "一是要做好工作", "对大家的要求有三条，即：勤于学习、敢于担当、善于协调。",
+        "勤于学习，就是要多读书、读好书", "敢于担当，就是遇事不推、出事不躲", "善于协调，就是要上下沟通、左右联动"]
+    # a name no later sentence starts with: no such outline
+    missing = text.replace("善于协调，就是", "协调方面，就是")
+    assert not [o for o in outlines_of(["一是要做好工作", missing]) if "勤于学习，就是" in o.passage.text]
+
+
+def test_a_list_question_gets_the_items_named_then_explained(kb):
+    # "…有四句话来概括，即：开口能讲、提笔能写、问策能对、遇事能办。开口能讲，就是…": the explanations
+    # run over two parts of a long paragraph; the outline holds the opening of each
+    top = kb.search("办公室干部的能力要求是哪四句话？", k=3).hits[0]
+    assert top.passage.kind == "outline"
+    for item in ("开口能讲，就是要练好“嘴上功夫”", "提笔能写，这是办公室干部的核心竞争力", "问策能对，就是要把准领导思维",
+                 "遇事能办，这就要求大家适应新形势新任务要求"):
+        assert item in top.passage.text
+
+
 def test_a_list_question_gets_the_items_in_parallel(kb):
     # "自觉为领导服好务。…积极为基层服好务。…主动为群众服好务。": three paragraphs' opening sentences
     top = kb.search("三个服务分别要怎么做到服好务", k=3).hits[0]
