@@ -56,6 +56,7 @@ from .shapes import (
     kind_of,
     likened_subject,
     likens,
+    manner_items,
     object_heads,
     object_subject,
     role_subject,
@@ -712,7 +713,7 @@ class KnowledgeBase:
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
         likened, role = likened_subject(query), role_subject(query)
-        patterns = [p for p in (counted_items(query), kind_of(query)) if p is not None]
+        patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query)) if p is not None]
         if likened or role or patterns:
             text_of = self._text_of()
             found = []

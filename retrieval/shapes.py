@@ -345,6 +345,21 @@ def counted_items(query: str) -> re.Pattern[str] | None:
     return None
 
 
+# ---- how each is done: "不同性质的事情分别该怎么办" -> "…的事情认真办、…的事情积极办、…" ----------
+_MANNER = re.compile(r"(?:分别|各自|各)(?:该|要|应该|应当|需要|得)?(?:怎么|如何|怎样|咋)(?P<v>[\u4e00-\u9fff])")
+
+
+def manner_items(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for how each of several things is done looks like: three
+    or more items that each end with the verb asked ("分别该怎么办" -> "领导交办的事情认真办、职责
+    明确的事情积极办、职责不明的事情商量办"); None if it asks no such thing."""
+    m = _MANNER.search(query)
+    if not m:
+        return None
+    v = re.escape(m.group("v"))
+    return re.compile(rf"(?:{_ITEM}{{1,12}}{v}[、，,；;]){{2,}}{_ITEM}{{1,12}}{v}")
+
+
 # ---- what kind of N: "要营造什么样的办公环境" -> "…的办公环境", "什么性质的工作" -> "服务性工作" -------
 _KIND_OF = re.compile(r"什么(?:样|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
 _NOUN_CUT = re.compile(r"(?<=..)(?:和|与|及|、|呢|啊|吗)")

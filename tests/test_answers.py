@@ -703,6 +703,17 @@ def test_the_character_a_question_counts_items_by_must_mark_the_outline_items():
     assert marked > plain
 
 
+def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
+    from officebot.retrieval.shapes import manner_items
+
+    shape = manner_items("不同性质的事情分别该怎么办？")
+    assert shape.search("做到领导交办的事情认真办、职责明确的事情积极办、职责不明的事情商量办。")
+    assert not shape.search("这件事要认真办，那件事也要办。")  # two items and a comma are no such list
+    assert manner_items("办公室工作包括哪些") is None
+    top = kb.search("几类不同的事情分别应该怎么办", k=3).hits[0]
+    assert "职责明确的事情积极办" in top.passage.text
+
+
 def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
     # "二、要精细做事" has three items, as the question counts, but the question names the first
     # (强化责任中求精细: 中求精细 all three have, 强化责任 only the first) and asks for its three 办
