@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .index import top_indices
-from .shapes import MARKER, NUMERAL_VALUE, counted_mark
+from .shapes import MARKER, NUMERAL_VALUE, counted_mark, manner_verb
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Passage
@@ -586,7 +586,9 @@ def outline_candidates(
     from .answers import form_coverage, passage_coverage
 
     # the words that ask for a list ("包括", "方面", "要求") say nothing about which list
-    topic = [(w, e) for w, e in content if not LIST_WORDS.fullmatch(w)] or content
+    # nor does the verb of how each is done ("“三个服务”分别怎么做": 做)
+    manner = manner_verb(query)
+    topic = [(w, e) for w, e in content if not LIST_WORDS.fullmatch(w) and w != manner] or content
     bare = [(w, []) for w, _ in topic]  # without synonyms: what the text itself says
     words = [w for w, _ in topic if len(w) >= 2]
 

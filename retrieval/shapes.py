@@ -349,6 +349,12 @@ def counted_items(query: str) -> re.Pattern[str] | None:
 _MANNER = re.compile(r"(?:分别|各自|各)(?:该|要|应该|应当|需要|得)?(?:怎么|如何|怎样|咋)(?P<v>[\u4e00-\u9fff])")
 
 
+def manner_verb(query: str) -> str | None:
+    """The verb of a question for how each of several things is done ("分别该怎么办" -> 办)."""
+    m = _MANNER.search(query)
+    return m.group("v") if m else None
+
+
 def manner_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for how each of several things is done looks like: three
     or more items that each end with the verb asked ("分别该怎么办" -> "领导交办的事情认真办、职责

@@ -220,6 +220,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("讲话的第三部分有哪几个“心”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
         # four items named, and the best paragraph holds three of them: the list holds them all
         ("按紧急、难点、重点、热点，信息分别怎么报", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
+        # the verb of how each is done (做) says nothing about which list
+        ("三个服务分别要怎样做", "自觉为领导服好务\n积极为基层服好务\n主动为群众服好务"),
         # 各类, 每项 ask for each of the parts, as 各 and 每 do
         ("报信息分哪几类，各类分别是什么要求", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # the count quoted with the mark the items are numbered by (一要…四要): not the paragraph of 四要
