@@ -52,6 +52,7 @@ from .shapes import (
     INTENTS,
     LIST_ASK,
     counted_items,
+    counted_mark,
     definition_subject,
     kind_of,
     likened_subject,
@@ -473,6 +474,18 @@ class KnowledgeBase:
                         if g in gram_vocab:
                             bigram_terms.setdefault(g, self.settings.synonym_weight)
                             expansions.append(g)  # the word is then one the speeches use, as a synonym's
+        # a question that counts items by a character ("按德才把人分成哪几种“品”") and names them by a
+        # word the speeches never use (德才): its two characters, each after the same 有, 无 or 不
+        # (有德有才是“精品”，有德无才是“次品”), stand for it
+        if counted_mark(query):
+            for w, expansions in content:
+                if (len(w) == 2 and not expansions and all("\u4e00" <= c <= "\u9fff" for c in w)
+                        and w not in self._vocabulary()):
+                    for f in "有无不":
+                        if f + w[0] in gram_vocab and f + w[1] in gram_vocab:
+                            for g in (f + w[0], f + w[1]):
+                                bigram_terms.setdefault(g, self.settings.synonym_weight)
+                                expansions.append(g)
         if len(content) > MAX_CONTENT_WORDS:  # a pasted paragraph: judged by its most specific words
             keep = set(sorted(range(len(content)), key=lambda j: -self.tokenizer.specificity(content[j][0]))
                        [:MAX_CONTENT_WORDS])

@@ -705,6 +705,13 @@ def test_the_character_a_question_counts_items_by_must_mark_the_outline_items():
     assert marked > plain
 
 
+@pytest.mark.parametrize("query", ["按德才来划分，人可以分成哪几种“品”", "德才不同的人分别是哪几种“品”"])
+def test_a_counted_question_naming_items_by_a_word_the_speeches_never_use(kb, query):
+    # 德才 is no word of the speeches; 有德, 有才, 无德, 无才 are, in 有德有才是“精品”，有德无才是“次品”…
+    answer = kb.search(query, k=3)
+    assert answer.answered and "有德有才是“精品”" in answer.hits[0].passage.text
+
+
 def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
     from officebot.retrieval.shapes import manner_items
 
