@@ -422,6 +422,10 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
     return named
 
 
+_ORDINALS = "一二两三四五六七八九十0123456789.、，, "  # what an item's number is made of (一要, 1.要)
+_NUMBERED_BY = re.compile(r"[一二两三四五六七八九十\d]")  # an item that starts with its number
+
+
 def _counts(about: str, count: int) -> bool:
     """Whether what an outline is about announces `count` items ("能力要求有四句话来概括，即：…")."""
     return any(NUMERAL_VALUE.get(m.group()[0]) == count for m in _ANNOUNCE.finditer(about))
@@ -557,8 +561,6 @@ def _holds_named(haystack: str, items: Sequence[str], words: Sequence[str]) -> b
     return bool(named) and _holds_all(haystack, [items[k] for k in named])
 
 
-_ORDINALS = "一二两三四五六七八九十0123456789.、，, "
-_NUMBERED_BY = re.compile(r"[一二两三四五六七八九十\d]")  # an item that starts with its number
 MAX_SEEDS = 24  # passages (the best-scoring) whose outlines a list question looks at
 OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` adds to its best passage
 
