@@ -480,6 +480,7 @@ class KnowledgeBase:
         if counted_mark(query):
             for w, expansions in content:
                 if (len(w) == 2 and not expansions and all("\u4e00" <= c <= "\u9fff" for c in w)
+                        and not any(c in "一二两三四五六七八九十几" for c in w)  # a count (四个) names nothing
                         and w not in self._vocabulary()):
                     for f in "有无不":
                         if f + w[0] in gram_vocab and f + w[1] in gram_vocab:

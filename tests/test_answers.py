@@ -710,6 +710,9 @@ def test_a_counted_question_naming_items_by_a_word_the_speeches_never_use(kb, qu
     # 德才 is no word of the speeches; 有德, 有才, 无德, 无才 are, in 有德有才是“精品”，有德无才是“次品”…
     answer = kb.search(query, k=3)
     assert answer.answered and "有德有才是“精品”" in answer.hits[0].passage.text
+    # a count (四个) is no such word: its characters glued (有四, 有个) would match anything
+    terms = kb.query_terms("对各类事情提出了哪四个“办”？")[1]
+    assert "有四" not in terms and "有个" not in terms
 
 
 def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
