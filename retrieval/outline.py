@@ -422,10 +422,6 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
     return named
 
 
-_ORDINALS = "一二两三四五六七八九十0123456789.、，, "  # what an item's number is made of (一要, 1.要)
-_NUMBERED_BY = re.compile(r"[一二两三四五六七八九十\d]")  # an item that starts with its number
-
-
 def _counts(about: str, count: int) -> bool:
     """Whether what an outline is about announces `count` items ("能力要求有四句话来概括，即：…")."""
     return any(NUMERAL_VALUE.get(m.group()[0]) == count for m in _ANNOUNCE.finditer(about))
@@ -488,7 +484,7 @@ def outline_score(
     # and the count with the mark its items are numbered by, when the list has that many items
     # ("哪“四要”": 一要…四要; not "哪“三精”" of 1.要在…求精细, whose 精 is no numbering)
     shared += [w for w in words if w not in shared and len(w) >= 2 and NUMERAL_VALUE.get(w[0]) == len(items)
-               and sum(bool(_NUMBERED_BY.match(i)) and i.lstrip(_ORDINALS).startswith(w[1:]) for i in items)
+               and sum(bool(m := MARKER.match(i)) and i[m.end():].startswith(w[1:]) for i in items)
                >= max(2, len(items) / 2)]
     # a question that names two of its items or more ("调查研究、督查督办…分别要做到哪个字") is
     # about the list itself: the items it names are what the list is about too

@@ -51,6 +51,7 @@ from .outline import LIST_WORDS, MAX_SEEDS, is_list_question, outline_candidates
 from .shapes import (
     INTENTS,
     LIST_ASK,
+    NUMERAL_VALUE,
     counted_items,
     counted_mark,
     definition_subject,
@@ -480,7 +481,7 @@ class KnowledgeBase:
         if counted_mark(query):
             for w, expansions in content:
                 if (len(w) == 2 and not expansions and all("\u4e00" <= c <= "\u9fff" for c in w)
-                        and not any(c in "一二两三四五六七八九十几" for c in w)  # a count (四个) names nothing
+                        and not any(c in NUMERAL_VALUE or c == "几" for c in w)  # a count (四个) names nothing
                         and w not in self._vocabulary()):
                     for f in "有无不":
                         if f + w[0] in gram_vocab and f + w[1] in gram_vocab:

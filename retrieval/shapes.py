@@ -359,10 +359,10 @@ def manner_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for how each of several things is done looks like: three
     or more items that each end with the verb asked ("分别该怎么办" -> "领导交办的事情认真办、职责
     明确的事情积极办、职责不明的事情商量办"); None if it asks no such thing."""
-    m = _MANNER.search(query)
-    if not m:
+    verb = manner_verb(query)
+    if verb is None:
         return None
-    v = re.escape(m.group("v"))
+    v = re.escape(verb)
     return re.compile(rf"(?:{_ITEM}{{1,12}}{v}[、，,；;]){{2,}}{_ITEM}{{1,12}}{v}")
 
 
