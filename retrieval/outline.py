@@ -47,7 +47,7 @@ ITEM_PREFIX = 8  # an item is named, in a passage, by its first characters (of l
 
 # Questions that ask for the parts of something: how many, which ones, each of them.
 LIST_QUESTION = re.compile(
-    r"哪几|哪些|几点|几个|几条|几项|几方面|几句|几种|几类|几大|分别|包括什么|包含什么|有什么要求|"
+    r"哪几|哪些|几点|几个|几条|几项|几方面|几句|几种|几类|几大|分别|各自(?!为)|包括什么|包含什么|有什么要求|"
     r"哪[一二三两四五六七八九十]+[点个条项方面种类大]|"
     r"哪[“\"‘「]?[二两三四五六七八九十]"  # "哪四要", "哪“四要”", "哪三样东西": a count of two or more asks for items
 )

@@ -226,6 +226,8 @@ def test_an_outline_stays_compact_however_many_items():
         ("报信息分哪几类，各类分别是什么要求", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # the count quoted with the mark the items are numbered by (一要…四要): not the paragraph of 四要
         ("事业立身道德立世讲了哪“四要”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
+        # what each of the things named asks for (各自) asks for their list, as 分别 does
+        ("督查督办、机要保密、后勤保障各自的要求是什么字？", "五是督查督办要“实”\n六是机要保密要“细”\n七是后勤保障要“优”"),
     ],
 )
 def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
@@ -262,6 +264,9 @@ def test_outlines_only_compete_for_list_questions(kb):
     assert is_list_question("大气谋事包括哪几个方面") and is_list_question("分别指什么")
     assert is_list_question("提了哪四“要”") and is_list_question("比作哪三样东西")
     assert not is_list_question("信息报送时限是多少") and not is_list_question("条例是哪一年施行的")
+    # what each of the things named is asks for them all, as 分别 does; 各自为政 is no such ask
+    assert is_list_question("督查督办、机要保密、后勤保障各自的要求是什么字")
+    assert not is_list_question("部门之间各自为政怎么办")
     for q in ("信息报送时限是多少", "什么是忠诚", "同事之间有矛盾怎么办"):
         assert all(h.passage.kind == "passage" for h in kb.search(q, k=5).hits)
 
