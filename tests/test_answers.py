@@ -466,6 +466,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("做好信息报送需要哪些材料", ["procedure"]),  # 做好: doing well, no thing made
         ("周末加班能拿多少加班费", ["amount"]), ("出差一天能报多少差旅费？", ["amount"]),  # how much a fee is
         ("多少人为这份材料费了心思", ["count"]),  # people counted, no fee
+        ("节假日的值班费一天补多少", ["amount"]),  # the fee, then how much, in one clause
+        ("这些材料浪费了多少纸", []),  # spending, not a fee
         ("发文数量有没有限额", ["limit"]), ("每桌最多能安排几个菜", ["limit"]),  # a limit, asked without 上限
     ],
 )
