@@ -597,6 +597,9 @@ def outline_candidates(
         return form_coverage(kb, bare, form)
 
     count = asked_count(query)
+    # passages that enumerate the parts of what is asked ("办公室工作既有综合协调、信息调研，又有…"
+    # for "办公室工作包括哪些业务") answer the list question themselves
+    enumerating = set(kb._enumerating(query, content).tolist())
     mark = counted_mark(query)
     marks = [mark] if mark else []
     out = []
@@ -626,7 +629,7 @@ def outline_candidates(
         # 《title》, never counts; an outline of no section does when its opening announces as many)
         # (as many items as the question counts is no sign when the question names one of them:
         # "强化责任中求精细提出了哪三个“办”" asks for the three of that item, not the section's three)
-        announces = (bool(np.any(table.intro(o) == best_i))
+        announces = best_i not in enumerating and (bool(np.any(table.intro(o) == best_i))
                      or (count == len(items) and (bool(section) or (_counts(about_text, count) and not text.startswith("《")))
                          and len(_told_apart(items, words)) != 1)
                      or _one_part_of(kb, best_p, section, about_form[0], items, words)
