@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from .shapes import LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
 from .structure import split_sentences
 from .text import fold, strip_for_match
+from .things import is_thing
 from .types import Hit, Passage, paragraph_key_of
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
     *((re.compile(rf"(?:多少|几)[{units}]"), re.compile(_NUMBER + rf"[{units}]"))
       for units in ("集", "部篇本", "页张", "件项", "位", "期批轮届", "菜", "岁")),
 ]
-N_QUESTION_FEATURES = 7
+N_QUESTION_FEATURES = 8
 # a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
 # content, whatever words it uses; "讲话稿" (a kind of document) is not such a reference
 REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
@@ -629,7 +630,10 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
       do ask so, and the speeches answer with what is right rather than with the question's words;
     - whether it first tells the asker's own situation ("我第一次独立起草一份发文，内容上要注意哪些原则"):
       the words of a situation told are the asker's, not the speeches', and a passage that answers
-      shares fewer of them.
+      shares fewer of them;
+    - whether it names a concrete thing of everyday life or an illness (`things.is_thing`: 玫瑰,
+      降压药, 痔疮) that the best passage does not: office work is made of tasks and duties, and
+      "阳台上的玫瑰怎么养才能开得多" meets "会议开得很好" only through 开得.
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]
     if not passages or not content:
@@ -655,8 +659,10 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     # question (a clause of the story counts as asking for its 几 or 什么: "我干了十几年，感觉…，讲话
     # 怎么看"), the whole question is read, and a story told in the first person still counts
     told = asking != query and bool(_TOLD.search(query.replace(asking, "")))
+    thing = any(is_thing(w) and not (w in words or w in haystack or any(e in haystack or e in words for e in ex))
+                for w, ex in content)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
-            1.0 if figures else 0.0, 1.0 if yes_no else 0.0, 1.0 if told else 0.0]
+            1.0 if figures else 0.0, 1.0 if yes_no else 0.0, 1.0 if told else 0.0, 1.0 if thing else 0.0]
 
 
 # a question asking yes or no, in the clauses that ask

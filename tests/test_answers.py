@@ -606,7 +606,7 @@ def test_question_features(kb):
         _, _, content = kb.query_terms(q)
         return question_features(kb, q, content, answer.hits)
 
-    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0]  # 号字 nowhere, a format asked
+    assert features("公文正文用几号字") == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0]  # 号字 nowhere, a format asked
     # a question about what the speeches say; "讲话稿" is a kind of document, not a reference
     assert features("讲话里打了个什么比方")[3] == 1.0
     assert features("领导讲话稿一般写多少字")[3] == 0.0
@@ -616,7 +616,7 @@ def test_question_features(kb):
     # a phone number is five digits or more: a year ("2021年") in the passage is not one
     assert features("区委办信息室的电话号码是多少")[1] == 1.0
     # asked, and "半小时内" stands in the sentence about reporting
-    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert features("发生重大突发性事件后多长时间内要电话报告区委办信息室") == [0.0] * 8
     # yes or no asked, in the clauses that ask
     assert features("亲戚想让我借着领导的名头疏通关系，行不行？")[5] == 1.0
     assert features("信息报送有什么要求")[5] == 0.0
@@ -631,6 +631,11 @@ def test_question_features(kb):
     # states itself ("一年") is not its answer
     assert features("工作满十年年休假有几天")[1:3] == [1.0, 1.0]
     assert features("办公室人员年休假一年有几天")[1:3] == [1.0, 1.0]
+    # a thing of everyday life the best passage does not name (玫瑰, and a passage that says 开得很好);
+    # not one it names, as the speech's figure (蜡烛), nor a question naming no thing
+    assert features("阳台上的玫瑰怎么养才能开得多")[7] == 1.0
+    assert features("讲话里说的蜡烛觉悟是什么意思")[7] == 0.0
+    assert features("信息报送有什么要求")[7] == 0.0
     assert len(model_inputs(kb.answer_features(kb.query_terms("x")[2], [], "x"))) == len(kb.settings.answer_weights)
 
 

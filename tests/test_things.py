@@ -1,0 +1,25 @@
+"""The list of words naming concrete things of everyday life (retrieval/things.py)."""
+
+from officebot.retrieval import things
+from officebot.retrieval.things import THING_CLASSES, is_thing
+
+
+def test_things_of_everyday_life_and_illnesses_are_things():
+    for word in ("玫瑰", "痔疮", "手机", "羽毛球拍", "蜡烛", "高血压", "红烧肉"):
+        assert is_thing(word), word
+
+
+def test_office_words_people_and_abstract_words_are_not():
+    # 领导 is a person, 材料 also an abstract thing (a document), 会议室 a building (Bn, left out)
+    for word in ("领导", "材料", "会议室", "信息", "纪律", "服从", "工作", "", "花"):
+        assert not is_thing(word), word
+
+
+def test_the_list_file_is_what_regenerate_writes():
+    lines = things.THINGS_FILE.read_text(encoding="utf-8").splitlines()
+    header = [line for line in lines if line.startswith("#")]
+    words = [line for line in lines if line and not line.startswith("#")]
+    assert "--regenerate" in "".join(header)
+    assert all(", ".join(sorted(THING_CLASSES)) in line for line in header[1:2])
+    assert words == sorted(set(words)) and all(len(w) >= 2 and w.strip() == w for w in words)
+    assert len(words) > 10000
