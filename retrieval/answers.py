@@ -219,6 +219,8 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"
                 # "能拿多少加班费": how much a fee is (a fee that ends the clause: not "多少人费了心思")
                 r"多少[^，。？?\s]{0,4}费(?=[？?吗呢啊，,。\s]|$)|"
+                # a rate of conversion ("调休怎么折算", "能折算成加班费吗")
+                r"(?:怎么|如何|怎样|按什么)折算|折算成|"
                 # "值班费一天补多少": a fee, then how much in the same clause (not 花费 / 浪费 of time)
                 r"(?<![浪花耗消破白免])费[^，。？?\s]{1,5}多少(?![人次天年个条时])"),
      re.compile(r"\d+\s*(?:元|块|分|平方|平米|%)|[一二三四五六七八九十百千万]+元")),
@@ -243,7 +245,7 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"(?:放|标|标注|贴|印|盖|写|摆|打)在.{0,8}(?:什么|哪一?个?)位置|(?:什么|啥|哪种|哪个)颜色"),
      re.compile(r"号字|字体|宋体|仿宋|黑体|楷体|行距|磅|厘米|毫米|版式|页码|A4|[红黑蓝白绿黄紫灰金银]色")),
     ("procedure",
-     re.compile(r"手续|(?:什么|哪些|审批|办理|申请)流程|流程是怎样|审批|步骤|怎么申请|如何申请|申请|登记|签字|签批|"
+     re.compile(r"手续|(?:什么|哪些|审批|办理|申请)流程|流程是怎样|审批|步骤|怎么申请|如何申请|申请|登记|签字|签批|签收|"
                 r"预约|填写|报备|备案|报名|什么材料|哪些材料|交什么|怎么办理|如何办理|办理什么|"
                 r"(?:什么|哪些|啥)程序|程序是什么|补办|补刻|重置"),
      re.compile(r"先.{1,12}再|首先.{1,30}然后|报.{0,4}审批|审批|登记|签批|签字|填写|提交|申请|备案|报备")),
@@ -292,6 +294,11 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"(?:谁|哪位|哪个|什么人)[^，。？?]{0,8}的(?:儿子|女儿|父亲|母亲|妻子|丈夫|老师|学生|弟子|后代|孩子)|"
                 r"(?:儿子|女儿|父亲|母亲|妻子|丈夫|老师|弟子|孩子|老婆|老公)(?:是|叫)(?:谁|什么|哪位)"),
      re.compile(r"儿子|女儿|父亲|母亲|之子|之女|妻子|丈夫|老师|学生|弟子|孩子|师从|其父|其子")),
+    # a penalty asked ("违规外联会受到什么处分", "违规了怎么处分"): the answer names one
+    ("penalty",
+     re.compile(r"(?:什么|哪些|啥|哪种|怎么|怎样|如何)(?:样的?)?(?:具体)?(?:处分|处罚|惩处|惩罚)|"
+                r"(?:受到?|给予?|挨)[^，。？?\s]{0,4}(?:处分|处罚)(?!条例)|罚多少|罚款"),
+     re.compile(r"警告|记过|降级|撤职|开除|留党察看|罚款|拘留|追究[^。；]{0,8}责任|严肃处理|问责|处分(?!条例)|处罚|惩处")),
     # a difference asked ("请示和报告有什么区别"): the answer contrasts, in a sentence about them
     ("difference",
      re.compile(r"区别|区分|异同|差别|不同之处|有何不同|有什么不同|有啥不同|哪里不同"),
@@ -416,10 +423,10 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # about the question's topic that has none of it does not answer, however much else it shares (a
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
 EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material",
-                         "performer", "admission", "limit", "era", "book", "kin"})
+                         "performer", "admission", "limit", "era", "book", "kin", "penalty"})
 # the kinds whose asking words ask in so many words wherever they stand ("用什么做的", "谁演的",
 # "哪个朝代", "上限"): their own patterns join `_ASKS_IN_WORDS`
-_ASKED_AS_WORDED = frozenset({"material", "performer", "admission", "limit", "era", "book", "kin"})
+_ASKED_AS_WORDED = frozenset({"material", "performer", "admission", "limit", "era", "book", "kin", "penalty"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"

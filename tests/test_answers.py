@@ -471,6 +471,11 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("多少人为这份材料费了心思", ["count"]),  # people counted, no fee
         ("节假日的值班费一天补多少", ["amount"]),  # the fee, then how much, in one clause
         ("这些材料浪费了多少纸", []),  # spending, not a fee
+        # a penalty asked; not the 纪律处分条例 named
+        ("涉密电脑能不能连外网，违规了怎么处分", ["penalty"]), ("违规外联会受到什么处分？", ["penalty"]),
+        ("按照纪律处分条例，纪律分为哪几大类", []),
+        ("周末加班能调休吗，怎么折算", ["amount"]), ("年假没休完能折算成工资吗", ["amount"]),  # a rate
+        ("电子公文系统里怎么签收文件", ["procedure"]),
         ("发文数量有没有限额", ["limit"]), ("每桌最多能安排几个菜", ["limit"]),  # a limit, asked without 上限
     ],
 )
