@@ -217,10 +217,16 @@ _LIKENED = re.compile(
     rf"把(?P<a>[^，,？?。]{{2,16}}?){_LIKEN}(?P<ra>[^，,？?。]{{0,8}})"
     rf"|(?P<b>[^，,？?。把]{{2,20}}?)被?{_LIKEN}(?P<rb>[^，,？?。]{{0,8}})"
     r"|(?P<c>[^，,？?。把]{2,16}?)是(?P<rc>[^，,？?。是]{1,8}的(?:什么|啥|哪))"
+    # "办公室是一个什么样的地方": what X is like, which a figure says
+    r"|(?P<e>[^，,？?。把]{2,16}?)是(?:一个|个|一种|一块)?(?:什么样|怎样|怎么样)的(?:地方|东西|存在)"
 )
 _ASKING = re.compile(r"什么|啥|哪")
+# "用了哪三个比喻形容办公室": the figures asked for, then what they describe,
+# or "讲话最后是怎么形容办公室这个地方的": how the speech describes it
+_FIGURES_OF = re.compile(r"(?:(?:哪|什么|啥|几)[^，,？?。]{0,4}(?:比喻|比方)[^，,？?。]{0,3}?|(?:怎么|怎样|如何)来?)"
+                         r"(?:形容|描述|描绘|比喻)(?P<d>[^，,？?。]{2,16})")
 # "讲话中", "讲话结尾", "市委书记在讲话里": the frame is no part of what is likened
-_LIKEN_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告|文中|文章))?(?:[里中]|结尾|最后|开头|末尾)?(?:[把将])?")
+_LIKEN_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告|文中|文章))?(?:[里中]|结尾|最后|开头|末尾)?(?:说|讲|提到)?(?:[把将])?")
 # "办公室在机关运转中的位置": what is likened is the thing, not its place or role
 _LIKEN_CUT = re.compile(r"(?<=..)(?:在|中|对|里|于|为|这|和|与|及|、|”)")
 _LIKEN_TAIL = re.compile(r"(?:要|应该?|分别|都|也|又|还|就|可以|能|常|常常|通常|经常)+$")
@@ -231,11 +237,14 @@ def likened_subject(query: str) -> str:
     称为党委的什么", "学习要当作哪几种东西", "办公室是党委的什么"), else ''. Its answer likens X
     to something: "办公室是推动机关正常运转的“中枢”", "要把学习当作一种责任" (`likens`)."""
     query = _LEAD.sub("", query.strip())
+    figured = _FIGURES_OF.search(query)
+    if figured and len(subject := _head(figured.group("d"))) >= 2 and not _ASKING.search(subject):
+        return subject
     for m in _LIKENED.finditer(query):
         rest = m.group("ra") or m.group("rb") or m.group("rc") or ""
-        if not _ASKING.search(rest):
+        if not (m.group("e") or _ASKING.search(rest)):
             continue
-        subject = _head(m.group("a") or m.group("b") or m.group("c") or "")
+        subject = _head(m.group("a") or m.group("b") or m.group("c") or m.group("e") or "")
         if len(subject) >= 2 and not _ASKING.search(subject):
             return subject
     return ""

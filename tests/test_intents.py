@@ -168,6 +168,9 @@ def test_what_is_enumerated_is_made_of_two_asked_words(subject, words, made):
      ("讲话说要把学习当作哪几样东西？", "学习"), ("密码工作被称为党的哪“三条线”？", "密码工作"),
      ("讲话中“有德有才”“有才无德”分别被比作什么？", "有德有才"), ("办公室是党委的什么", "办公室"),
      ("办公室干部的工作常态被形容为哪两个说法？", "工作常态"),  # what the phrase names is after 的
+     # the figures asked for, then what they describe; how the speech describes it; what it is like
+     ("结尾用了哪三个比喻形容办公室", "办公室"), ("讲话最后是怎么形容办公室这个地方的？", "办公室"),
+     ("结尾说办公室是一个什么样的地方？有哪三个比喻", "办公室"), ("办公室的人又得写稿又得跑腿，讲话是怎么形容的？", ""),
      # not asking what it is likened to: why it is called so, what it is, what it applies to
      ("办公室为什么被称为党委的窗口", ""), ("什么是服从", ""), ("服从什么", ""), ("办公室是什么", ""),
      ("办公室工作包括哪些", "")],
@@ -188,6 +191,11 @@ def test_likened_subject_is_what_a_question_asks_the_likeness_of(question, subje
 )
 def test_likens_finds_a_text_likening_the_subject(text, subject, found):
     assert likens(text, subject) is found
+
+
+def test_the_figures_the_ending_likens_the_office_to_are_found(kb):
+    for q in ("结尾说办公室是一个什么样的地方？有哪三个比喻", "讲话在结尾处是怎么形容办公室这个地方对人的意义的？"):
+        assert "办公室是一个大战场" in kb.search(q, 3).hits[0].passage.text, q
 
 
 def test_what_the_party_office_is_called_finds_the_window(kb):
