@@ -55,6 +55,7 @@ from .shapes import (
     counted_items,
     counted_mark,
     definition_subject,
+    examples_items,
     kind_of,
     likened_subject,
     likens,
@@ -730,7 +731,8 @@ class KnowledgeBase:
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
         likened, role = likened_subject(query), role_subject(query)
-        patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query)) if p is not None]
+        patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query), examples_items(query))
+                    if p is not None]
         if likened or role or patterns:
             text_of = self._text_of()
             found = []

@@ -375,6 +375,23 @@ def manner_items(query: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?:{_ITEM}{{1,12}}{v}[、，,；;]){{2,}}{_ITEM}{{1,12}}{v}")
 
 
+# ---- examples asked: "讲话举了哪几个例子说明小事能酿成大祸" -> "一颗道钉足以倾覆一列火车,一根火柴足以
+# 毁掉一片森林,一张处方足以决定一个人的生命" ---------------------------------------------------------
+# (examples asked for, not the one an example is about: "举了个啥例子", "哪个历史例子", "举美国的例子")
+_EXAMPLES_ASKED = re.compile(r"(?<![个一这那])(?:哪几个?|哪些|几个|什么|啥)(?:样的)?(?:例子|比方|事例)")
+_IN_CLAUSE = r"[^，,；;。！!？?：:]"
+# three clauses in a row that share a pair of characters (not of function characters): 足以, 有的
+_ALIKE_CLAUSES = re.compile(rf"{_IN_CLAUSE}{{0,10}}?(?P<s>(?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff](?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff])"
+                       rf"{_IN_CLAUSE}{{0,20}}[，,；;]{_IN_CLAUSE}{{0,10}}?(?P=s){_IN_CLAUSE}{{0,20}}[，,；;]{_IN_CLAUSE}{{0,10}}?(?P=s)")
+
+
+def examples_items(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for the speech's examples looks like: three clauses in a
+    row built alike (a pair of characters in each: "一颗道钉足以…,一根火柴足以…,一张处方足以…");
+    None if it asks for no examples."""
+    return _ALIKE_CLAUSES if _EXAMPLES_ASKED.search(query) else None
+
+
 # ---- what kind of N: "要营造什么样的办公环境" -> "…的办公环境", "什么性质的工作" -> "服务性工作" -------
 _KIND_OF = re.compile(r"什么(?:样|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
 _NOUN_CUT = re.compile(r"(?<=..)(?:和|与|及|、|呢|啊|吗)")

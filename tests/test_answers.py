@@ -746,6 +746,20 @@ def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
     assert "职责明确的事情积极办" in top.passage.text
 
 
+def test_examples_asked_are_answered_by_clauses_built_alike(kb):
+    from officebot.retrieval.shapes import examples_items
+
+    shape = examples_items("讲话里举了哪几个例子说明小事能酿成大祸？")
+    assert shape.search("生活中,一颗道钉足以倾覆一列火车,一根火柴足以毁掉一片森林,一张处方足以决定一个人的生命。")
+    # clauses that share only function characters are no such examples
+    assert not shape.search("要做到有理可依，动之以情、晓之以理，要把别人说服。")
+    # one example asked about, not examples asked for
+    for q in ("讲话里拿美国学生举了个啥例子？", "讲话举了哪个历史例子", "用诸葛亮举例子讲的是什么道理", "办公室工作包括哪些"):
+        assert examples_items(q) is None, q
+    for q in ("讲话举了哪几个例子说明小东西能决定大结果？", "工作里不把小事当回事会咋样，讲话打了啥比方？"):
+        assert "一颗道钉足以倾覆一列火车" in kb.search(q, k=3).hits[0].passage.text, q
+
+
 def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
     # "二、要精细做事" has three items, as the question counts, but the question names the first
     # (强化责任中求精细: 中求精细 all three have, 强化责任 only the first) and asks for its three 办
