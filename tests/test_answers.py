@@ -751,6 +751,8 @@ def test_examples_asked_are_answered_by_clauses_built_alike(kb):
 
     shape = examples_items("讲话里举了哪几个例子说明小事能酿成大祸？")
     assert shape.search("生活中,一颗道钉足以倾覆一列火车,一根火柴足以毁掉一片森林,一张处方足以决定一个人的生命。")
+    # or clauses that begin alike, whatever the characters
+    assert shape.search("有的连最起码的会议通知都不会写，有的上报信息把情况说不清楚，有的打电话报告事情半天说不到重点")
     # clauses that share only function characters are no such examples
     assert not shape.search("要做到有理可依，动之以情、晓之以理，要把别人说服。")
     # one example asked about, not examples asked for
