@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .shapes import LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
+from .shapes import LIKENING, LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
 from .structure import split_sentences
 from .text import fold, strip_for_match
 from .things import is_thing
@@ -685,8 +685,7 @@ _DESCRIBED = re.compile(r"([^，。；：、！？,;:!?“”\"]{2,16})的(?=[�
                         # or right before it, when the quoted phrase describes a thing ("营造夏天不湿背、
                         # 冬天不冷脚“坐得住”的办公环境": the clause says what 坐得住 is)
                         r"|([^，。；：、！？,;:!?“”\"]{2,16})(?=[“\"‘「][^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6}[”\"’」]的)")
-_LIKENED = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
-                      r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
+_LIKENED = LIKENING
 
 # a small thing that can bring about a great one ("一颗道钉足以倾覆一列火车", "一根火柴足以毁掉一片
 # 森林"): an illustration, not the topic

@@ -378,7 +378,13 @@ def manner_items(query: str) -> re.Pattern[str] | None:
 # ---- examples asked: "讲话举了哪几个例子说明小事能酿成大祸" -> "一颗道钉足以倾覆一列火车,一根火柴足以
 # 毁掉一片森林,一张处方足以决定一个人的生命" ---------------------------------------------------------
 # (examples asked for, not the one an example is about: "举了个啥例子", "哪个历史例子", "举美国的例子")
-_EXAMPLES_ASKED = re.compile(r"(?<![个一这那])(?:哪几个?|哪些|几个|什么|啥)(?:样的)?(?:例子|比方|事例)")
+_EXAMPLES_ASKED = re.compile(r"(?<![个一这那])(?:哪几个?|哪些|几个|什么|啥)(?:样的)?(?:例子|事例)")
+# the figure the speech uses ("讲话用什么比喻说要扎根岗位", "打了啥比方"; 比作什么 is `likened_subject`'s)
+_FIGURE_ASKED = re.compile(r"(?<![这那])(?:哪几个?|哪些|几个|什么|啥)(?:样的)?(?:东西)?(?:比喻|比方)|"
+                           r"(?:怎么|如何|怎样)来?(?:比喻|打比方)")
+# a clause that likens: "像一颗钉子一样牢牢固定在自己的工作上", "犹如…"
+LIKENING = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
+                      r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
 _IN_CLAUSE = r"[^，,；;。！!？?：:]"
 # three clauses in a row that share a pair of characters (not of function characters): 足以, 有的
 _ALIKE_CLAUSES = re.compile(rf"{_IN_CLAUSE}{{0,10}}?(?P<s>(?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff](?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff])"
@@ -386,12 +392,16 @@ _ALIKE_CLAUSES = re.compile(rf"{_IN_CLAUSE}{{0,10}}?(?P<s>(?![的了是在和与
                        # or that begin alike, whatever the characters ("有的…，有的…，有的…")
                        rf"|(?:^|(?<=[，,；;。！!？?：:]))(?P<t>[\u4e00-\u9fff]{{2}}){_IN_CLAUSE}{{2,20}}[，,；;](?P=t)"
                        rf"{_IN_CLAUSE}{{2,20}}[，,；;](?P=t)")
+_ALIKE_OR_LIKENING = re.compile(f"{_ALIKE_CLAUSES.pattern}|{LIKENING.pattern}")
 
 
 def examples_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for the speech's examples looks like: three clauses in a
     row built alike (a pair of characters in each: "一颗道钉足以…,一根火柴足以…,一张处方足以…");
-    None if it asks for no examples."""
+    for its figures, those or a clause that likens ("像一颗钉子一样…"); None if it asks for
+    neither."""
+    if _FIGURE_ASKED.search(query):
+        return _ALIKE_OR_LIKENING
     return _ALIKE_CLAUSES if _EXAMPLES_ASKED.search(query) else None
 
 

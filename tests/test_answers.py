@@ -760,6 +760,11 @@ def test_examples_asked_are_answered_by_clauses_built_alike(kb):
         assert examples_items(q) is None, q
     for q in ("讲话举了哪几个例子说明小东西能决定大结果？", "工作里不把小事当回事会咋样，讲话打了啥比方？"):
         assert "一颗道钉足以倾覆一列火车" in kb.search(q, k=3).hits[0].passage.text, q
+    # a figure asked: those, or a clause that likens
+    figure = examples_items("讲话用什么比喻说要牢牢扎在岗位上？")
+    assert figure.search("要咬定青山不放松，像一颗钉子一样牢牢固定在自己的工作上")
+    assert examples_items("讲话举了哪几个例子说明小事能酿成大祸？").search("像一颗钉子一样牢牢固定") is None
+    assert "像一颗钉子一样" in kb.search("讲话用什么比喻说要牢牢扎在岗位上？", k=3).hits[0].passage.text
 
 
 def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
