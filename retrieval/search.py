@@ -52,6 +52,7 @@ from .shapes import (
     INTENTS,
     LIST_ASK,
     NUMERAL_VALUE,
+    aspect_items,
     counted_items,
     counted_mark,
     definition_subject,
@@ -731,8 +732,8 @@ class KnowledgeBase:
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
         likened, role = likened_subject(query), role_subject(query)
-        patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query), examples_items(query))
-                    if p is not None]
+        patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query), examples_items(query),
+                                aspect_items(query)) if p is not None]
         if likened or role or patterns:
             text_of = self._text_of()
             found = []

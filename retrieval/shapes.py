@@ -395,6 +395,19 @@ _ALIKE_CLAUSES = re.compile(rf"{_IN_CLAUSE}{{0,10}}?(?P<s>(?![的了是在和与
 _ALIKE_OR_LIKENING = re.compile(f"{_ALIKE_CLAUSES.pattern}|{LIKENING.pattern}")
 
 
+# aspects asked ("组织上会从哪几个方面关心办公室干部"): the answer names each aspect with 上
+# ("从政治上关心、工作上支持、精神上激励、生活上帮助")
+_ASPECTS_ASKED = re.compile(r"(?:从|在)?(?:哪几个|哪些|哪几|几个)方面")
+_ASPECTS = re.compile(r"(?:[\u4e00-\u9fff]{2}上[\u4e00-\u9fff]{2}[、，,；;]){2,}[\u4e00-\u9fff]{2}上[\u4e00-\u9fff]{2}")
+
+
+def aspect_items(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for the aspects of something looks like: three or more
+    items that each name their aspect with 上 ("政治上关心、工作上支持、精神上激励"); None if it
+    asks for no aspects."""
+    return _ASPECTS if _ASPECTS_ASKED.search(query) else None
+
+
 def examples_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for the speech's examples looks like: three clauses in a
     row built alike (a pair of characters in each: "一颗道钉足以…,一根火柴足以…,一张处方足以…");

@@ -767,6 +767,17 @@ def test_examples_asked_are_answered_by_clauses_built_alike(kb):
     assert "像一颗钉子一样" in kb.search("讲话用什么比喻说要牢牢扎在岗位上？", k=3).hits[0].passage.text
 
 
+def test_aspects_asked_are_answered_by_items_naming_their_aspect(kb):
+    from officebot.retrieval.shapes import aspect_items
+
+    shape = aspect_items("组织上会从哪几个方面关心办公室干部？")
+    assert shape.search("会多从政治上关心、工作上支持、精神上激励、生活上帮助，解决更多的实际困难")
+    assert not shape.search("要从思想上重视，从行动上落实。")  # two aspects are no such list
+    assert aspect_items("组织上会关心办公室干部吗") is None
+    hits = kb.search("组织上会从哪些方面关心我们办公室的人？", k=3).hits
+    assert any("政治上关心、工作上支持" in h.passage.text for h in hits)
+
+
 def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
     # "二、要精细做事" has three items, as the question counts, but the question names the first
     # (强化责任中求精细: 中求精细 all three have, 强化责任 only the first) and asks for its three 办
