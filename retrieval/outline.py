@@ -404,8 +404,9 @@ def _parallel_groups(groups) -> list[set[tuple[int, str]]]:
 
 def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
     """The items a question names: a third of the item's characters or more (its marker, 一是 or
-    第二, left out) are in the question's words. "调查研究" names "四是调查研究要“深”"; "工作" does
-    not name "第一，牢牢把握正确工作方向"."""
+    第二, left out) are in the question's words, or the item begins with a word of the question that
+    no other item has. "调查研究" names "四是调查研究要“深”"; "工作" does not name "第一，牢牢把握正确
+    工作方向"."""
     named = set()
     for k, item in enumerate(items):
         core = "".join(_CJK.findall(_MARKER_WORD.sub("", MARKER.sub("", item.strip()))))
@@ -417,7 +418,10 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
             while at >= 0:
                 held[at : at + len(w)] = [True] * len(w)
                 at = core.find(w, at + 1)
-        if 3 * sum(held) >= len(core):
+        # or a word that only this item has begins it ("紧急、难点信息": 紧急 of 紧急信息“刻不容缓”)
+        if 3 * sum(held) >= len(core) or any(
+            len(w) >= 2 and core.startswith(w) and sum(w in other for other in items) == 1 for w in words
+        ):
             named.add(k)
     return named
 

@@ -226,6 +226,9 @@ def test_an_outline_stays_compact_however_many_items():
         ("报信息分哪几类，各类分别是什么要求", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # the count quoted with the mark the items are numbered by (一要…四要): not the paragraph of 四要
         ("事业立身道德立世讲了哪“四要”", "一要加强学习持恒心\n二要担当奉献讲热心\n三要保持定力须安心\n四要敬畏法德莫乱心"),
+        # items named by words that begin them and no other item has (紧急 of 紧急信息“刻不容缓”), though
+        # jieba glues 信息 to the last only (热点信息)
+        ("信息处理中紧急、难点、重点、热点信息各有什么要求？", "紧急信息“刻不容缓”\n难点信息“亮明观点”\n重点信息“一个不落”\n热点信息“趁热打铁”"),
         # what each of the things named asks for (各自) asks for their list, as 分别 does
         ("督查督办、机要保密、后勤保障各自的要求是什么字？", "五是督查督办要“实”\n六是机要保密要“细”\n七是后勤保障要“优”"),
     ],
