@@ -419,7 +419,7 @@ def examples_items(query: str) -> re.Pattern[str] | None:
 
 
 # ---- what kind of N: "要营造什么样的办公环境" -> "…的办公环境", "什么性质的工作" -> "服务性工作" -------
-_KIND_OF = re.compile(r"什么(?:样|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
+_KIND_OF = re.compile(r"什么(?:样(?:类型|类|型)?|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
 _NOUN_CUT = re.compile(r"(?<=..)(?:和|与|及|、|呢|啊|吗)")
 
 
