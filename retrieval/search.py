@@ -61,6 +61,7 @@ from .shapes import (
     likened_subject,
     likens,
     manner_items,
+    named_in_turn,
     object_heads,
     object_subject,
     role_subject,
@@ -733,7 +734,7 @@ class KnowledgeBase:
         # shape, whatever the size of the library.
         likened, role = likened_subject(query), role_subject(query)
         patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query), examples_items(query),
-                                aspect_items(query)) if p is not None]
+                                aspect_items(query), named_in_turn(query)) if p is not None]
         if likened or role or patterns:
             text_of = self._text_of()
             found = []

@@ -408,6 +408,24 @@ def aspect_items(query: str) -> re.Pattern[str] | None:
     return _ASPECTS if _ASPECTS_ASKED.search(query) else None
 
 
+# the things a question names one by one before asking for each ("对群众、对服务、对工作分别要有什么")
+_NAMED_IN_TURN = re.compile(r"((?:[\u4e00-\u9fff]{1,4}、){2,}[\u4e00-\u9fff]{1,4})(?:[，,]?(?:这[几三四]\w{0,2})?)(?:分别|各自|各)")
+
+
+def named_in_turn(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question naming three things or more in turn and asking for each looks
+    like: the same things in the same order, each with a few words of its own ("对群众有感情、对服务
+    有热情、对工作有激情"); None if the question names no such things."""
+    m = _NAMED_IN_TURN.search(query)
+    if not m:
+        return None
+    names = m.group(1).split("、")
+    names[0] = names[0][-len(names[1]):]  # the first as long as the next ("我们对群众、对服务" -> 对群众)
+    names = [re.escape(x) for x in names]
+    gap = r"[^、，,；;。！!？?]{0,8}[、，,；;]"
+    return re.compile(gap.join(names))
+
+
 def examples_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for the speech's examples looks like: three clauses in a
     row built alike (a pair of characters in each: "一颗道钉足以…,一根火柴足以…,一张处方足以…");

@@ -781,6 +781,16 @@ def test_aspects_asked_are_answered_by_items_naming_their_aspect(kb):
     assert any("政治上关心、工作上支持" in h.passage.text for h in hits)
 
 
+def test_things_named_in_turn_are_answered_by_the_same_things_in_turn(kb):
+    from officebot.retrieval.shapes import named_in_turn
+
+    shape = named_in_turn("我们对群众、对服务、对工作分别要有怎样的劲头？")
+    assert shape.search("对群众有感情、对服务有热情、对工作有激情,呈现出")
+    assert not shape.search("对工作有激情、对服务有热情、对群众有感情")  # not in turn
+    assert named_in_turn("政务服务和事务服务各自要落实哪些制度？") is None  # two, and not in turn with 、
+    assert "对群众有感情" in kb.search("对群众、对服务、对工作分别要有什么？", k=3).hits[0].passage.text
+
+
 def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
     # "二、要精细做事" has three items, as the question counts, but the question names the first
     # (强化责任中求精细: 中求精细 all three have, 强化责任 only the first) and asks for its three 办
