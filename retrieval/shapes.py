@@ -401,10 +401,17 @@ _ASPECTS_ASKED = re.compile(r"(?:从|在)?(?:哪几个|哪些|哪几|几个)方�
 _ASPECTS = re.compile(r"(?:[\u4e00-\u9fff]{2}上[\u4e00-\u9fff]{2}[、，,；;]){2,}[\u4e00-\u9fff]{2}上[\u4e00-\u9fff]{2}")
 
 
+# two sides asked ("原因有哪两方面", "从哪两个方面分析"): the answer says 一方面…另一方面
+_TWO_SIDES_ASKED = re.compile(r"(?:哪|这)(?:两|二)个?方面")
+_TWO_SIDES = re.compile(r"一方面[^。！？!?]{2,120}?另一方面")
+
+
 def aspect_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for the aspects of something looks like: three or more
-    items that each name their aspect with 上 ("政治上关心、工作上支持、精神上激励"); None if it
-    asks for no aspects."""
+    items that each name their aspect with 上 ("政治上关心、工作上支持、精神上激励"), or, asked for
+    two, "一方面…另一方面…"; None if it asks for no aspects."""
+    if _TWO_SIDES_ASKED.search(query):
+        return _TWO_SIDES
     return _ASPECTS if _ASPECTS_ASKED.search(query) else None
 
 

@@ -777,6 +777,10 @@ def test_aspects_asked_are_answered_by_items_naming_their_aspect(kb):
     assert shape.search("会多从政治上关心、工作上支持、精神上激励、生活上帮助，解决更多的实际困难")
     assert not shape.search("要从思想上重视，从行动上落实。")  # two aspects are no such list
     assert aspect_items("组织上会关心办公室干部吗") is None
+    # two sides asked: 一方面…另一方面 (the second part of a paragraph cut in two, here)
+    two = aspect_items("队伍青黄不接，原因有哪两方面？")
+    assert two.search("一方面大家认为办公室是个“苦差事”，工作繁多；另一方面部分干部心思静不下")
+    assert "一方面大家认为办公室是个不愿意干" in kb.search("队伍青黄不接，原因有哪两方面？", k=3).hits[0].passage.text
     hits = kb.search("组织上会从哪些方面关心我们办公室的人？", k=3).hits
     assert any("政治上关心、工作上支持" in h.passage.text for h in hits)
 
