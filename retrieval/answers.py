@@ -639,7 +639,7 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
       the words of a situation told are the asker's, not the speeches', and a passage that answers
       shares fewer of them;
     - whether it names a concrete thing of everyday life or an illness (`things.is_thing`: 玫瑰,
-      降压药, 痔疮) that the best passage does not: office work is made of tasks and duties, and
+      高血压, 痔疮) that the best passage does not: office work is made of tasks and duties, and
       "阳台上的玫瑰怎么养才能开得多" meets "会议开得很好" only through 开得.
     """
     passages = [h.passage for h in hits if h.passage.kind == "passage"][:3]

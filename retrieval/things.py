@@ -1,4 +1,4 @@
-"""Words that name a concrete thing of everyday life, or an illness: 玫瑰, 降压药, 痔疮, 羽毛球拍.
+"""Words that name a concrete thing of everyday life, or an illness: 玫瑰, 高血压, 痔疮, 羽毛球拍.
 
 The abstention model (`answers.question_features`) asks whether such a word of the question is
 missing from the best passage. Office work is made of tasks, duties and attitudes; a question whose
