@@ -685,7 +685,6 @@ _DESCRIBED = re.compile(r"([^，。；：、！？,;:!?“”\"]{2,16})的(?=[�
                         # or right before it, when the quoted phrase describes a thing ("营造夏天不湿背、
                         # 冬天不冷脚“坐得住”的办公环境": the clause says what 坐得住 is)
                         r"|([^，。；：、！？,;:!?“”\"]{2,16})(?=[“\"‘「][^“”\"‘’「」\d〇一二两三四五六七八九十百千]{1,6}[”\"’」]的)")
-_LIKENED = LIKENING
 
 # a small thing that can bring about a great one ("一颗道钉足以倾覆一列火车", "一根火柴足以毁掉一片
 # 森林"): an illustration, not the topic
@@ -703,7 +702,7 @@ def figure_spans(text: str) -> list[tuple[int, int]]:
     great ones, and who a saying it quotes is from."""
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
     spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _DESCRIBED.finditer(text))
-    spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _LIKENED.finditer(text))
+    spans.extend(m.span(1) if m.group(1) else m.span(2) for m in LIKENING.finditer(text))
     for m in _ENOUGH_TO.finditer(text):
         spans.extend((m.span(1), m.span(2)))
     spans.extend(m.span(1) for m in _SAID.finditer(text))

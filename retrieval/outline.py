@@ -567,7 +567,7 @@ OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` 
 
 def outline_candidates(
     kb: KnowledgeBase, query: str, content: list[tuple[str, list[str]]], fused: np.ndarray, floor: float,
-    top: np.ndarray | None = None,
+    top: np.ndarray | None = None, enumerating: np.ndarray | None = None,
 ) -> list[tuple[float, Passage]]:
     """Outline candidates for a list question, with scores on the passages' scale.
 
@@ -575,6 +575,8 @@ def outline_candidates(
     outline scores at most its best passage + `OUTLINE_REACH`, so only the outlines of passages
     scoring above `floor - OUTLINE_REACH` can be kept: those (of the `MAX_SEEDS` best passages,
     `top` when the caller has them in order already) are looked up in the index's outline table, and their members' scores read from `fused`.
+    `enumerating`: the passages that enumerate the parts of what is asked, as the first stage found
+    them (`KnowledgeBase._enumerating`; looked up here when not given).
     The cost follows the question and the sections it touches, not the size of the library."""
     table = kb._index.outlines
     if not len(table) or not content or not is_list_question(query):
@@ -602,8 +604,10 @@ def outline_candidates(
 
     count = asked_count(query)
     # passages that enumerate the parts of what is asked ("办公室工作既有综合协调、信息调研，又有…"
-    # for "办公室工作包括哪些业务") answer the list question themselves
-    enumerating = set(kb._enumerating(query, content).tolist())
+    # for "办公室工作包括哪些业务") answer the list question themselves (the first stage found them)
+    if enumerating is None:
+        enumerating = kb._enumerating(query, content)
+    enumerating = set(enumerating.tolist())
     mark = counted_mark(query)
     marks = [mark] if mark else []
     out = []

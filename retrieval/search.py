@@ -608,7 +608,7 @@ class KnowledgeBase:
         # a list question: sections (heading, opening, items) compete with the passages; only the
         # outlines of passages that scored well enough to matter are looked at (retrieval/outline.py)
         floor = ranked[-1][0] if len(ranked) >= depth else 0.0
-        outlines = outline_candidates(self, query, content, fused, floor, top)
+        outlines = outline_candidates(self, query, content, fused, floor, top, stage.enumerating)
         if outlines:  # sorted stably: passages first among equals
             ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])
             if judged is not None:
@@ -765,7 +765,7 @@ class KnowledgeBase:
         if self.settings.phrase_weight and len(top):
             top = self._verbatim_bonus(query, fused, top)
         runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
-        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, parts)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
@@ -1134,6 +1134,7 @@ class _Stage:
     word_weights: list[tuple[int, float]]
     gram_weights: dict[str, float]
     runs: rerank.Runs
+    enumerating: np.ndarray  # passages that enumerate the parts of what a list question asks (`_enumerating`)
 
 
 def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:

@@ -388,10 +388,10 @@ LIKENING = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)
 _IN_CLAUSE = r"[^，,；;。！!？?：:]"
 # three clauses in a row that share a pair of characters (not of function characters): 足以, 有的
 _ALIKE_CLAUSES = re.compile(rf"{_IN_CLAUSE}{{0,10}}?(?P<s>(?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff](?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff])"
-                       rf"{_IN_CLAUSE}{{0,20}}[，,；;]{_IN_CLAUSE}{{0,10}}?(?P=s){_IN_CLAUSE}{{0,20}}[，,；;]{_IN_CLAUSE}{{0,10}}?(?P=s)"
-                       # or that begin alike, whatever the characters ("有的…，有的…，有的…")
-                       rf"|(?:^|(?<=[，,；;。！!？?：:]))(?P<t>[\u4e00-\u9fff]{{2}}){_IN_CLAUSE}{{2,20}}[，,；;](?P=t)"
-                       rf"{_IN_CLAUSE}{{2,20}}[，,；;](?P=t)")
+                            rf"{_IN_CLAUSE}{{0,20}}[，,；;]{_IN_CLAUSE}{{0,10}}?(?P=s){_IN_CLAUSE}{{0,20}}[，,；;]{_IN_CLAUSE}{{0,10}}?(?P=s)"
+                            # or that begin alike, whatever the characters ("有的…，有的…，有的…")
+                            rf"|(?:^|(?<=[，,；;。！!？?：:]))(?P<t>[\u4e00-\u9fff]{{2}}){_IN_CLAUSE}{{2,20}}[，,；;](?P=t)"
+                            rf"{_IN_CLAUSE}{{2,20}}[，,；;](?P=t)")
 _ALIKE_OR_LIKENING = re.compile(f"{_ALIKE_CLAUSES.pattern}|{LIKENING.pattern}")
 
 
