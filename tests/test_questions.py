@@ -47,6 +47,16 @@ FLOORS = {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.90,
         "list_hit@1": 0.80, "abstention_near": 0.82, "abstention_off": 0.77, "false_abstention_max": 0.05,
     },
+    # the round-117 and round-118 blind sets (stop 33), measured once on 9d8f446, stop 32's final
+    # engine; 0.03 under
+    "questions_round117.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.64, "paraphrase_hit@3": 0.81,
+        "list_hit@1": 0.91, "abstention_near": 0.89, "abstention_off": 0.89, "false_abstention_max": 0.07,
+    },
+    "questions_round118.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.66, "paraphrase_hit@3": 0.81,
+        "list_hit@1": 0.93, "abstention_near": 0.93, "abstention_off": 0.97, "false_abstention_max": 0.07,
+    },
     # the round-116 blind set (stop 32), measured once on c4bd54e, the stop's final engine; 0.03 under
     "questions_round116.yaml": {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.64, "paraphrase_hit@3": 0.81,
