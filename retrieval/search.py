@@ -594,13 +594,15 @@ class KnowledgeBase:
         depth = max(k, ANSWER_DEPTH)  # whether it is answered must not depend on how many are shown
         judged: list[tuple[float, Passage]] | None = None  # the first stage's order, if re-ranked
         if self.settings.rerank_weights:
-            found = self._rerank_stage(stage, depth)
+            found = self._rerank_stage(stage, depth, parts=True)
             ranked: list[tuple[float, Passage]] = []
             if found is not None:
-                best, matrix = found
+                best, matrix, shown = found
                 at = rerank.order(matrix, self.settings.rerank_weights)
-                # the new order takes over the first stage's scores rank by rank
-                ranked = [(float(fused[best[r]]), self.passages[best[j]]) for r, j in enumerate(at)][:depth]
+                # the new order takes over the first stage's scores rank by rank; each paragraph is
+                # shown by the part the model prefers
+                ranked = [(float(fused[best[r]]), self.passages[shown.get(j, best[j])])
+                          for r, j in enumerate(at)][:depth]
                 judged = [(float(fused[i]), self.passages[i]) for i in best[:depth]]
         else:
             best = _best_one_per_paragraph(fused, self.passages, depth, top, stage.want)
@@ -657,16 +659,47 @@ class KnowledgeBase:
         found = self._rerank_stage(stage, 5) if stage is not None else None
         return None if found is None else ([self.passages[i] for i in found[0]], found[1])
 
-    def _rerank_stage(self, stage: _Stage, depth: int) -> tuple[list[int], np.ndarray] | None:
-        """The first stage's best paragraphs (RERANK_DEPTH, or `depth` if more) and their features."""
+    def _rerank_stage(
+        self, stage: _Stage, depth: int, parts: bool = False
+    ) -> tuple[list[int], np.ndarray, dict[int, int]] | None:
+        """The first stage's best paragraphs (RERANK_DEPTH, or `depth` if more), their features, and
+        (if `parts`) which of them the model would rather show by another part of the paragraph:
+        {position in the best: passage index}. The first stage keeps the part that repeats the
+        question's words most ("什么是忠诚？忠诚就是…"), the model weighs which one answers ("…一样
+        终身受用" for "以后不在办公室干了，这些忠诚的要求还有用吗")."""
         n = max(depth, rerank.RERANK_DEPTH)
         best = _best_one_per_paragraph(stage.fused, self.passages, n, stage.top, stage.want)
         if not best:
             return None
+        others, slots = self._other_parts(best[: rerank.RERANK_DEPTH], stage.fused) if parts else ([], [])
+        candidates = best + others
         phrases = question_phrases(stage.query)
-        shared = [longest_shared(phrases, self._haystack(self.passages[i])) if phrases else 0 for i in best]
+        shared = [longest_shared(phrases, self._haystack(self.passages[i])) if phrases else 0 for i in candidates]
         quoted = [q for m in _QUOTED.finditer(fold(stage.query)) if (q := strip_for_match(m.group(1)))]
-        return best, rerank.features(self, stage.content, stage.fused, best, stage.runs, shared, quoted)
+        matrix = rerank.features(self, stage.content, stage.fused, candidates, stage.runs, shared, quoted)
+        shown: dict[int, int] = {}
+        if others:
+            matrix[len(best):, 1] = [1 / (r + 1) for r in slots]  # a part takes its paragraph's rank
+            better = rerank.better_parts(matrix, self.settings.rerank_weights, len(best), slots)
+            shown = {r: others[j] for r, j in better.items()}
+        return best, matrix[: len(best)], shown
+
+    def _other_parts(self, best: list[int], fused: np.ndarray) -> tuple[list[int], list[int]]:
+        """The other parts, with a score, of the paragraphs of `best` (a paragraph's parts are
+        contiguous passages), and the position in `best` of each one's paragraph."""
+        key_of = paragraph_key_of(self.passages)
+        others: list[int] = []
+        slots: list[int] = []
+        for r, i in enumerate(best):
+            key = key_of(i)
+            for step in (-1, 1):
+                j = i + step
+                while 0 <= j < len(fused) and key_of(j) == key:
+                    if fused[j] > 0:
+                        others.append(j)
+                        slots.append(r)
+                    j += step
+        return others, slots
 
     def _first_stage(self, query: str, k: int, keep: bool) -> _Stage | None:
         """Score every passage for the question: the runs fused, coord, the bonuses of the

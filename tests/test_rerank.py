@@ -87,6 +87,44 @@ def test_reranking_changes_the_order_not_the_verdict(kb, first_stage, question):
     assert [h.rank for h in a.hits] == list(range(1, len(a.hits) + 1))
 
 
+def test_another_part_must_score_the_margin_higher_to_be_shown():
+    """Rows 0-1 are paragraphs by the first stage's parts; the rows after them other parts of them.
+    Scored by the first signal alone; a part without the asked-for shape never replaces one with it."""
+    width = len(rerank.FEATURES)
+    weights = (1.0,) + (0.0,) * (width - 1)
+    shape = rerank.FEATURES.index("has the shape of the answer asked for (a definition, the list, a slot filled in…)")
+
+    def rows(*scores):
+        m = np.zeros((len(scores), width))
+        m[:, 0] = scores
+        return m
+
+    margin = rerank.PART_MARGIN
+    m = rows(5.0, 4.0, 5.0 + margin / 2, 4.0 + 2 * margin, 9.0)
+    assert rerank.better_parts(m, weights, 2, [0, 1, 1]) == {1: 2}  # the best of paragraph 1's parts
+    assert rerank.better_parts(m[:4], weights, 2, [0, 1]) == {1: 1}  # a part about as good stays out
+    assert rerank.better_parts(m[:2], weights, 2, []) == {}
+    m[1, shape] = 1.0  # paragraph 1's part has the shape asked for, the others not
+    assert rerank.better_parts(m, weights, 2, [0, 1, 1]) == {}
+    m[4, shape] = 1.0
+    assert rerank.better_parts(m, weights, 2, [0, 1, 1]) == {1: 2}
+
+
+@pytest.mark.parametrize("question, answer", [
+    # the first stage's part defines 忠诚 (the question's word, again and again); the other part says
+    # the demands hold in any post later on
+    ("我以后可能调去业务科室，这些忠诚的要求还管用吗", "一样终身受用"),
+    ("写领导讲话稿要把握哪几点", "准确传达上级指示精神"),
+])
+def test_the_part_the_model_prefers_is_shown(kb, monkeypatch, question, answer):
+    hit = kb.search(question, k=5).hits[0]
+    assert answer in hit.passage.text
+    monkeypatch.setattr(rerank, "PART_MARGIN", float("inf"))
+    before = kb.search(question, k=5).hits[0]
+    assert answer not in before.passage.text
+    assert (before.passage.doc_id, before.passage.paragraph) == (hit.passage.doc_id, hit.passage.paragraph)
+
+
 def test_a_word_the_passage_lacks_counts_by_the_characters_it_has():
     """Staff's 开会通知 is the speech's 会议通知: a question word a passage lacks counts by the share
     of its characters the passage has, each by its idf in the passages (为, in every one of them,
