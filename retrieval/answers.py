@@ -407,7 +407,7 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     shapes = []
     asking = _FEW.sub("数", asking_part(query))
     for name, ask, shape in ASKED_FACTS:
-        if ask.search(asking):
+        if ask.search(asking) and not (name == "procedure" and _SKIPPING.search(asking)):
             # a count in each unit asked ("提前几天…安排几个人": days and people), else any count
             table = COUNT_UNITS if name == "count" else PLACE_UNITS if name == "place" else []
             units = [unit for asks, unit in table if asks.search(asking)]
@@ -529,7 +529,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     key = _key_word(content, specificity)
     # what rule there is about X ("公务接待陪餐人数有什么规定", "讲话有没有具体规定"), and the best
     # passage does not so much as name X's most specific word
-    if key is not None and (_RULE_ASKED.search(asking) or _PROCEDURE_ASKED.search(asking)):
+    if key is not None and (_RULE_ASKED.search(asking) or (_PROCEDURE_ASKED.search(asking) and not _SKIPPING.search(asking))):
         key_word, expansions = _topical(content)[key]
         if not (key_word in passages[0].text or any(e in passages[0].text for e in expansions)):
             return True
@@ -569,6 +569,9 @@ _SAYING = re.compile(r"哪(?:一|几)?句(?:话|名言|诗|古话|俗话)?|什�
 _RULE_ASKED = re.compile(r"怎么规定|如何规定|有什么(?:具体)?规定|有没有(?:具体|明确)?(?:的)?规定|有规定吗|具体规定")
 # or what procedure it takes ("单位公章用印要走哪些审批手续"): the procedure's kind of fact (`ASKED_FACTS`)
 _PROCEDURE_ASKED = next(ask for name, ask, _ in ASKED_FACTS if name == "procedure")
+# but a question whether steps may be skipped ("审批流程能不能跳过几步", "有些步骤能不能省掉") asks a
+# judgement, which the speeches give ("不该少的环节一定不能少"), not what the procedure is
+_SKIPPING = re.compile(r"跳过|跳掉|省掉|省去|省略|省几|省一|绕过|绕开|少走|简化|嫌麻烦|图省事|跨过|免掉|砍掉")
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
 # (the elements, sections, template it must have)
 _DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|(?<!无)条件|资格|要素|栏目|模板")

@@ -479,6 +479,8 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("按照纪律处分条例，纪律分为哪几大类", []),
         ("周末加班能调休吗，怎么折算", ["amount"]), ("年假没休完能折算成工资吗", ["amount"]),  # a rate
         ("电子公文系统里怎么签收文件", ["procedure"]),
+        # whether steps may be skipped: a judgement asked, not a procedure
+        ("为了赶时间，审批流程能不能跳过几步？", []), ("走流程嫌麻烦，有些步骤能不能省掉？", []),
         ("发文数量有没有限额", ["limit"]), ("每桌最多能安排几个菜", ["limit"]),  # a limit, asked without 上限
     ],
 )
@@ -588,6 +590,10 @@ def test_a_procedure_asked_for_what_the_best_passage_does_not_name_is_not_answer
         assert not kb.search(q, k=5).answered, q
     # the passage names what is asked: still answered
     assert kb.search("收文和领导签批要走什么流程", k=5).answered
+    # whether steps may be skipped asks no procedure: the speeches say "不该少的环节一定不能少"
+    for q in ("单位办事流程里有几个签字环节我觉得纯属多余，能不能直接跳过", "按程序办事，哪些步骤可以省掉？"):
+        answer = kb.search(q, k=5)
+        assert answer.answered and "不该少的环节一定不能少" in answer.hits[0].passage.text, q
 
 
 def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):
