@@ -479,6 +479,9 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("按照纪律处分条例，纪律分为哪几大类", []),
         ("周末加班能调休吗，怎么折算", ["amount"]), ("年假没休完能折算成工资吗", ["amount"]),  # a rate
         ("电子公文系统里怎么签收文件", ["procedure"]),
+        # a choice of ranks is a rank asked; a rank reached by a colleague is not
+        ("办公室主任一般是正科级还是副处级？", ["rank"]), ("能不能享受副科待遇", ["rank"]),
+        ("一起考进来的同学都提副科了就我没动，心里特别不平衡", []),
         # whether steps may be skipped: a judgement asked, not a procedure
         ("为了赶时间，审批流程能不能跳过几步？", []), ("走流程嫌麻烦，有些步骤能不能省掉？", []),
         ("发文数量有没有限额", ["limit"]), ("每桌最多能安排几个菜", ["limit"]),  # a limit, asked without 上限
