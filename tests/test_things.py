@@ -9,6 +9,14 @@ def test_things_of_everyday_life_and_illnesses_are_things():
         assert is_thing(word), word
 
 
+def test_two_things_run_together_are_a_thing(kb):
+    # a compound 词林 lacks, kept as one word by jieba; a word that only ends in a thing is not one
+    assert is_thing("手机电池") and "手机电池" not in things._things()
+    for word in ("冷板凳", "拖后腿", "打电话", "弹钢琴", "手机关机"):
+        assert not is_thing(word), word
+    assert not kb.search("手机电池鼓包了还能继续用吗？", k=5).answered
+
+
 def test_office_words_people_and_abstract_words_are_not():
     # 领导 is a person, 材料 also an abstract thing (a document), 会议室 a building (Bn, left out)
     for word in ("领导", "材料", "会议室", "信息", "纪律", "服从", "工作", "", "花"):
