@@ -409,7 +409,7 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     shapes = []
     asking = _FEW.sub("数", asking_part(query))
     for name, ask, shape in ASKED_FACTS:
-        if ask.search(asking) and not (name == "procedure" and _SKIPPING.search(asking)):
+        if _asks_a_procedure(asking) if name == "procedure" else ask.search(asking):
             # a count in each unit asked ("提前几天…安排几个人": days and people), else any count
             table = COUNT_UNITS if name == "count" else PLACE_UNITS if name == "place" else []
             units = [unit for asks, unit in table if asks.search(asking)]
@@ -531,7 +531,7 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
     key = _key_word(content, specificity)
     # what rule there is about X ("公务接待陪餐人数有什么规定", "讲话有没有具体规定"), and the best
     # passage does not so much as name X's most specific word
-    if key is not None and (_RULE_ASKED.search(asking) or (_PROCEDURE_ASKED.search(asking) and not _SKIPPING.search(asking))):
+    if key is not None and (_RULE_ASKED.search(asking) or _asks_a_procedure(asking)):
         key_word, expansions = _topical(content)[key]
         if not (key_word in passages[0].text or any(e in passages[0].text for e in expansions)):
             return True
@@ -574,6 +574,13 @@ _PROCEDURE_ASKED = next(ask for name, ask, _ in ASKED_FACTS if name == "procedur
 # but a question whether steps may be skipped ("审批流程能不能跳过几步", "有些步骤能不能省掉") asks a
 # judgement, which the speeches give ("不该少的环节一定不能少"), not what the procedure is
 _SKIPPING = re.compile(r"跳过|跳掉|省掉|省去|省略|省几|省一|绕过|绕开|少走|简化|嫌麻烦|图省事|跨过|免掉|砍掉")
+
+
+def _asks_a_procedure(asking: str) -> bool:
+    """Whether the clauses that ask ask what a procedure is (not whether steps may be skipped)."""
+    return bool(_PROCEDURE_ASKED.search(asking)) and not _SKIPPING.search(asking)
+
+
 # the details of a rule (its conditions, quota, rewards, penalties, scoring) or of a document's form
 # (the elements, sections, template it must have)
 _DETAILS = re.compile(r"细则|奖励|奖惩|名额|评分|打分|计分|积分|处分|处罚|罚则|待遇|(?<!无)条件|资格|要素|栏目|模板")

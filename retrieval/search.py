@@ -671,7 +671,7 @@ class KnowledgeBase:
         (if `parts`) which of them the model would rather show by another part of the paragraph:
         {position in the best: passage index}. The first stage keeps the part that repeats the
         question's words most ("什么是忠诚？忠诚就是…"), the model weighs which one answers ("…一样
-        终身受用" for "以后不在办公室干了，这些忠诚的要求还有用吗")."""
+        终身受用" for "我以后可能调去业务科室，这些忠诚的要求还管用吗")."""
         n = max(depth, rerank.RERANK_DEPTH)
         best = _best_one_per_paragraph(stage.fused, self.passages, n, stage.top, stage.want)
         if not best:
