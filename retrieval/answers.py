@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from .shapes import LIKENING, LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
 from .structure import split_sentences
 from .text import fold, strip_for_match
-from .things import is_thing
+from .things import is_joined_thing, is_thing
 from .types import Hit, Passage, paragraph_key_of
 
 if TYPE_CHECKING:
@@ -678,7 +678,10 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
     # question (a clause of the story counts as asking for its 几 or 什么: "我干了十几年，感觉…，讲话
     # 怎么看"), the whole question is read, and a story told in the first person still counts
     told = asking != query and bool(_TOLD.search(query.replace(asking, "")))
-    thing = any(is_thing(w) and not (w in words or w in haystack or any(e in haystack or e in words for e in ex))
+    # a thing of two run together is looked for as itself: its synonyms are a part's (手机电池 and
+    # the 通信畅通 of 手机)
+    thing = any(is_thing(w) and not (w in words or w in haystack
+                                     or (not is_joined_thing(w) and any(e in haystack or e in words for e in ex)))
                 for w, ex in content)
     return [0.0 if found else 1.0, 1.0 if missing else 0.0, 1.0 if unplaced else 0.0, 1.0 if refers else 0.0,
             1.0 if figures else 0.0, 1.0 if yes_no else 0.0, 1.0 if told else 0.0, 1.0 if thing else 0.0]

@@ -110,7 +110,9 @@ _SUBJECT_ASKED = re.compile(r"(?<=[\u4e00-\u9fff]{2})的(?:具体)?(?:要求|标
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
 # "讲话中说，落实是什么": a clause that names the speech and ends at a comma only leads into the question
 _LEAD = re.compile(r"^(?:请问)?(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)[里中]?"
-                   r"(?:所?(?:说|讲|提到|指出|认为|强调|写道)(?:的)?)?[，,：:]\s*")
+                   r"(?:所?(?:说|讲|提到|指出|认为|强调|写道)(?:的)?)?[，,：:]\s*|"
+                   # or the part of the speech it is in: "办公室干部的能力要求中，遇事能办要求做到什么"
+                   r"^(?:在|关于)?[^，,？?“”\s]{2,12}?的[^，,？?“”\s]{2,6}(?:中|里|当中|方面)[，,：:]\s*")
 
 
 def object_subject(query: str) -> str:

@@ -40,11 +40,14 @@ def is_thing(word: str) -> bool:
     """Whether `word` names a concrete thing of everyday life or an illness (`THING_CLASSES`), or
     is two such words run together (手机电池, 手机 + 电池: a compound 词林 lacks, that jieba keeps as
     one word; not 冷板凳 nor 拖后腿, which only end in a thing)."""
-    if len(word) < 2:
-        return False
+    return len(word) >= 2 and (word in _things() or is_joined_thing(word))
+
+
+def is_joined_thing(word: str) -> bool:
+    """Whether `word` is two words of the list run together and not a word of the list itself: its
+    synonyms are those of a part (手机 -> 通信畅通 inside 手机电池), not its own."""
     things = _things()
-    return word in things or any(
-        word[:i] in things and word[i:] in things for i in range(2, len(word) - 1))
+    return word not in things and any(word[:i] in things and word[i:] in things for i in range(2, len(word) - 1))
 
 
 def regenerate(path: Path = THINGS_FILE) -> int:

@@ -295,7 +295,9 @@ def test_the_part_that_says_what_the_subject_is_is_shown_over_one_naming_it(kb):
     assert "问策能对，就是要" in top.passage.text
 
 
-@pytest.mark.parametrize("q", ["遇事能办要求办公室干部做到什么？", "“遇事能办”要求干部做到什么？"])
+@pytest.mark.parametrize("q", ["遇事能办要求办公室干部做到什么？", "“遇事能办”要求干部做到什么？",
+                               # the part of the speech named first, then the question
+                               "办公室干部的能力要求中，遇事能办要求主动做到什么？"])
 def test_the_part_that_says_what_the_subject_requires_is_shown(kb, q):
     # the paragraph is cut in two: the first part's "要做到有理可依，动之以情、" fills the slot of
     # 做到什么, the second says "遇事能办，这就要求大家…", which answers

@@ -15,6 +15,10 @@ def test_two_things_run_together_are_a_thing(kb):
     for word in ("冷板凳", "拖后腿", "打电话", "弹钢琴", "手机关机"):
         assert not is_thing(word), word
     assert not kb.search("手机电池鼓包了还能继续用吗？", k=5).answered
+    # its synonyms are a part's: 手机 -> 通信畅通 does not make a passage about duty name 手机电池
+    assert things.is_joined_thing("手机电池") and not things.is_joined_thing("手机")
+    assert not kb.search("手机电池老化了怎么看", k=5).answered
+    assert kb.search("国庆轮到我值班，晚上手机能静音睡觉吗？", k=5).answered  # 手机 itself still reaches 通信畅通
 
 
 def test_office_words_people_and_abstract_words_are_not():
