@@ -31,6 +31,13 @@ def test_question_words_are_stopwords_but_still_seen_by_cut(tokenizer):
     assert "多久" not in tokenizer.tokens("突发事件多久要报告")
 
 
+def test_colloquial_question_words_are_stopwords_too(tokenizer, kb):
+    # 啥时候 asks as 什么时候 does, 干嘛 as 干什么: no topic, and no word a passage must have
+    for word in ("啥时候", "干嘛"):
+        assert word in tokenizer.cut(f"书面材料{word}交") and word not in tokenizer.tokens(f"书面材料{word}交")
+    assert kb.search("出了大事电话先报了，书面材料最晚啥时候交", k=5).answered
+
+
 def test_domain_dictionary_keeps_terms_whole(tokenizer):
     assert "开口能讲" in tokenizer.cut("开口能讲、提笔能写", mode="precise")
     assert "督查督办" in tokenizer.cut("督查督办要实", mode="precise")
