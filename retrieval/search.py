@@ -763,10 +763,10 @@ class KnowledgeBase:
         if listing is not None:  # "服从什么": the passage that lists "服从规则、服从大局、服从上级" answers it
             fused[listing] += 0.5 * (fused[listing] > 0)
             shaped_as.append(listing)
-        parts = self._enumerating(query, content)
-        if len(parts):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
-            fused[parts] += (0.5 + self.settings.intent_weight) * (fused[parts] > 0)
-            shaped_as.append(parts)
+        enumerating = self._enumerating(query, content)
+        if len(enumerating):  # "办公室工作包括哪些": the passage "办公室工作既有综合协调、信息调研，又有…" answers it
+            fused[enumerating] += (0.5 + self.settings.intent_weight) * (fused[enumerating] > 0)
+            shaped_as.append(enumerating)
         # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; "要做到哪“三容”":
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
@@ -803,7 +803,7 @@ class KnowledgeBase:
         if self.settings.phrase_weight and len(top):
             top = self._verbatim_bonus(query, fused, top)
         runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
-        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, parts)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
