@@ -719,6 +719,9 @@ def test_a_counted_mark_that_numbers_no_item_leaves_the_paragraph_first(kb):
 def test_the_character_a_question_counts_items_by_must_mark_the_outline_items():
     assert counted_mark("讲话提了哪几种“办”？") == "办" and counted_mark("哪四个“心”") == "心"
     assert counted_mark("信息处理要“快”分成哪几类") is None  # a quoted heading counts nothing
+    # the count quoted with the character, its measure word between (stop 34); not a measure
+    assert counted_mark("对忠诚、纪律要做到哪“三个住”？") == "住" and counted_mark("“三零”是哪三个零") == "零"
+    assert counted_mark("“三大”是什么") is None and counted_mark("“两个维护”是什么") is None
     about, text = ("二要精细做事", frozenset()), ("二要精细做事1要在强化责任中求精细", frozenset())
     items = ["1.要在强化责任中求精细", "2.要在坚持标准中求精细", "3.要在注重规范中求精细"]
 

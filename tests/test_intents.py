@@ -216,7 +216,11 @@ def test_what_the_party_office_is_called_finds_the_window(kb):
      # a measure word or 什么 before the quoted character; items one per clause
      ("讲话把人的德和才分成哪四种“品”？", "有德有才是“精品”，有德无才是“次品”，有才无德是“危险品”，无才无德是“废品”。", True),
      ("德和才的组合分别是什么“品”？", "有德有才是“精品”，有德无才是“次品”。", True),
-     ("坚持事业立身道德立世，讲话提了哪几个“心”？", "学习持恒心、奉献讲热心", True)],
+     ("坚持事业立身道德立世，讲话提了哪几个“心”？", "学习持恒心、奉献讲热心", True),
+     # the count with its measure word 个, quoted with the character or not (stop 34)
+     ("对忠诚、纪律要做到哪“三个住”？", "要稳得住心神、管得住行为、守得住清白", True),
+     ("“三零”目标是哪三个零？", "努力做到“零差错、零失误、零缺陷”。", True),
+     ("要做到哪三个零？", "零差错是目标。", False)],
 )
 def test_counted_items_is_an_enumeration_sharing_the_character(question, text, found):
     pattern = counted_items(question)
