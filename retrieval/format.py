@@ -27,6 +27,10 @@ def format_answer(answer: Answer) -> str:
     lines: list[str] = []
     if not answer.answered:
         lines.append(f"没有找到能回答“{answer.query}”的讲话内容。" if answer.query else "请输入一个问题。")
+        if answer.near and answer.hits:  # not the answer: the closest passage, said to be so
+            hit = answer.hits[0]
+            lines += ["", "最接近的一段（未必回答了这个问题，仅供参考）：", source_line(hit),
+                      mark_highlight(hit.passage.text, hit.highlight), ""]
         if answer.suggestions:
             lines.append("知识库涉及的话题，例如：" + "；".join(answer.suggestions))
         return "\n".join(lines)

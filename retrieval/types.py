@@ -86,11 +86,15 @@ class Answer:
     answered: bool
     hits: list[Hit] = field(default_factory=list)
     suggestions: list[str] = field(default_factory=list)  # topics to offer when not answered
+    # not answered, but the best passage came close (the answer model's probability at least
+    # `Settings.near_threshold`): worth offering as the closest passage, never as the answer
+    near: bool = False
 
     def to_dict(self) -> dict:
         return {
             "query": self.query,
             "answered": self.answered,
+            "near": self.near,
             "results": [
                 {
                     "rank": h.rank,

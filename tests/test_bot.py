@@ -22,7 +22,9 @@ from conftest import ADMIN_ID, GROUP, OTHER, USER
 
 from officebot.bot import handlers
 from officebot.bot.app import APOLOGY, running, services
+from officebot.bot.history import library_dir
 from officebot.bot.store import Store
+from officebot.library.annotations import read_annotations
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTION = "信息报送时限是多少"
@@ -143,6 +145,30 @@ async def test_unanswered_question_offers_topics(bot, people):
     assert sent.result["reply_to_message"]["message_id"] == message["message_id"]
 
 
+NEAR = "那部反腐剧里的孙区长，为什么被拿来当反面教材"  # declined, but its closest passage answers it
+
+
+async def test_a_declined_question_offers_its_closest_passage_as_such(bot, people, data_dir):
+    _, call = await say(people, USER, USER, NEAR)
+    message = call.result
+    assert "没有在讲话中找到" in message["text"] and "最接近的段落" in message["text"]
+    near = button(message, "📄")
+    assert near.startswith("near:") and len(near.encode()) <= 64
+    mark, _ = await press(people, message, near, USER)
+    sent = (await people.async_wait_for("sendMessage", since=mark)).result
+    assert sent["text"].startswith(handlers.NEAR_HEADING)  # said to be the closest, not the answer
+    assert "孙连城" in sent["text"] and f"《{TITLE}》" in sent["text"]
+    assert sent["reply_to_message"]["message_id"] == message["message_id"]
+    assert {"上下文", "👍 有用", "👎 没用"} <= set(buttons(sent))
+    # a 👍 there is for /review to offer, never applied by itself; the question stays unanswered
+    await press(people, sent, button(sent, "👍"), USER)
+    assert services(bot).store.feedback_counts() == (1, 0)
+    assert read_annotations(library_dir(data_dir)).bound == {}
+    # a question nothing comes close to gets no such button
+    _, far = await say(people, USER, USER, UNANSWERABLE)
+    assert not any(d.startswith("near:") for d in buttons(far.result).values())
+
+
 # ---- buttons ---------------------------------------------------------------------------------
 
 async def test_more_context_and_feedback_buttons(bot, people):
@@ -173,7 +199,8 @@ async def test_more_context_and_feedback_buttons(bot, people):
 
 async def test_stale_or_forged_buttons_get_a_toast(bot, people):
     _, call = await say(people, USER, USER, QUESTION)
-    for data in ("more:999999:3", "ctx:1:99999999", "fb:abc", "topic:99999", "nonsense", "more:1:7"):
+    for data in ("more:999999:3", "ctx:1:99999999", "fb:abc", "topic:99999", "nonsense", "more:1:7", "near:999999",
+                 "near:1:2"):
         _, answer = await press(people, call.result, data, USER, strict=False)
         assert answer["text"] == handlers.EXPIRED, data
 

@@ -93,6 +93,15 @@ def test_ask_without_question_explains_usage():
 def test_unanswered_readable_output_suggests_topics():
     out = office_bot("ask", "红烧肉怎么做才好吃")
     assert "没有找到" in out.stdout and "话题" in out.stdout
+    assert "最接近" not in out.stdout  # nothing came close
+
+
+def test_a_near_miss_shows_the_closest_passage_said_to_be_so():
+    out = office_bot("ask", "那部反腐剧里的孙区长，为什么被拿来当反面教材")
+    assert out.stdout.startswith("没有找到能回答")
+    assert "最接近的一段（未必回答了这个问题，仅供参考）" in out.stdout and "孙连城" in out.stdout
+    record = json.loads(office_bot("ask", "--json", "那部反腐剧里的孙区长，为什么被拿来当反面教材").stdout)
+    assert (record["answered"], record["near"]) == (False, True) and record["results"]
 
 
 def test_knowledge_dir_from_env_and_flag(tmp_path):

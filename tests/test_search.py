@@ -391,3 +391,25 @@ def test_the_words_asking_for_a_definition_are_no_topic():
         assert kb.search(question, k=2).hits[0].passage.text == lines[0], question
     words, _, _ = kb.query_terms("下定决心有什么用")  # no definition asked: 下定 is a topic
     assert "下定" in words
+
+
+def test_a_declined_question_whose_best_passages_came_close_is_near(kb):
+    """`Answer.near`: not answered, and the answer model's probability at least
+    `Settings.near_threshold`; the bot and the CLI offer the closest passage as such."""
+    near = "那部反腐剧里的孙区长，为什么被拿来当反面教材"  # its closest passage answers it
+    answer = kb.search(near, k=3)
+    assert not answer.answered and answer.near and "孙连城" in answer.hits[0].passage.text
+    assert answer.to_dict()["near"] is True
+    for far in ("火星上有没有外星人", "😀"):  # nothing comes close
+        assert not kb.search(far, k=3).near
+    assert not kb.search("信息报送时限是多少", k=3).near  # answered: never near
+    # the band is the model's: at the answer threshold nothing declined is near, at 0 everything
+    # declined that has a passage with the question's words is
+    shut = KnowledgeBase.load(settings=replace(Settings(), near_threshold=Settings().answer_threshold), cache_dir=None)
+    assert not shut.search(near, k=3).near
+    wide = KnowledgeBase.load(settings=replace(Settings(), near_threshold=0.0), cache_dir=None)
+    for q in ("红烧肉怎么做才好吃", "单位公章由谁保管"):
+        assert not kb.search(q, k=3).near and wide.search(q, k=3).near, q
+    # an exact fact asked and not given (a telephone number) is no near miss at any threshold
+    fact = wide.search("信息报送的电话号码是多少", k=3)
+    assert fact.hits and not fact.answered and not fact.near

@@ -2,7 +2,9 @@
 
 Private chats: any text is a question. Groups: /ask 问题, a mention of the bot, or a reply to one
 of its messages; other chatter is ignored. Inline mode: `@bot 问题` in any chat. Buttons under an
-answer: 上下文, 更多 (edits the message), 👍/👎; when nothing is found, suggested topics.
+answer: 上下文, 更多 (edits the message), 👍/👎; when nothing is found, suggested topics, and when
+a passage came close without answering (`Answer.near`), 最接近的段落, which shows it as the closest,
+never as the answer.
 
 Callback data stays far below Telegram's 64 bytes: the question is stored (`questions.id`) and the
 button carries only numbers, e.g. "more:1234:3" (question 1234, results from offset 3).
@@ -40,7 +42,7 @@ logger = logging.getLogger(__name__)
 PAGE = 3  # results per message
 MAX_RESULTS = 12  # how far 更多 goes
 INLINE_RESULTS = 5
-CALLBACK_PATTERN = r"^(more|ctx|fb|topic):"
+CALLBACK_PATTERN = r"^(more|ctx|fb|topic|near):"
 
 USAGE_ASK = "用法：/ask 问题，例如 /ask 信息报送时限是多少"
 USAGE_GROUP = "在群里请这样问我：/ask 问题，或 @{bot} 问题，或回复我的消息。"
@@ -50,6 +52,8 @@ ADMINS_ONLY = "这个命令只对管理员开放。"
 PRIVATE_ONLY = "管理员报告只在私聊中发送：请私聊我发 /stats。"
 EXPIRED = "这个按钮已失效，请重新提问。"
 STALE = "知识库已更新，这个按钮已失效，请重新提问。"
+NEAREST = "最接近的段落"
+NEAR_HEADING = "讲话里没有直接回答这个问题的内容。下面是最接近的段落，未必回答了您的问题，仅供参考。"
 _NUMBER = re.compile(r"-?[0-9]{1,15}")  # callback numbers: ids and offsets, far below 2**63
 
 
@@ -111,7 +115,9 @@ def answer_keyboard(question_id: int, passage_id: int, offset: int, more: bool, 
     return InlineKeyboardMarkup([row, votes])
 
 
-def topic_keyboard(svc: Services, suggestions: list[str]) -> InlineKeyboardMarkup | None:
+def topic_keyboard(svc: Services, suggestions: list[str], near_question: int | None = None) -> InlineKeyboardMarkup | None:
+    """Buttons under "not found": the closest passage of the question logged as `near_question`
+    (when one came close), then suggested topics."""
     kb = svc.knowledge()
     topics = kb.topics()
     buttons = [
@@ -119,6 +125,8 @@ def topic_keyboard(svc: Services, suggestions: list[str]) -> InlineKeyboardMarku
         for t in suggestions
         if t in topics
     ]
+    if near_question is not None:
+        buttons.insert(0, [InlineKeyboardButton(f"📄 {NEAREST}", callback_data=f"near:{near_question}")])
     return InlineKeyboardMarkup(buttons) if buttons else None
 
 
@@ -178,8 +186,9 @@ async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, q
         )
         await reply(update, render.render_answer(hits), markup, context)
     else:
-        markup = topic_keyboard(svc, answer.suggestions)
-        await reply(update, render.render_not_found(question, markup is not None), markup, context)
+        near = question_id if answer.near else None  # the closest passage is found again from the logged question
+        markup = topic_keyboard(svc, answer.suggestions, near)
+        await reply(update, render.render_not_found(question, markup is not None, near is not None), markup, context)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -278,6 +287,13 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     if action == "topic" and len(numbers) == 1:
         await topic_pressed(update, context, numbers[0])
+        return
+    if action == "near" and len(numbers) == 1:
+        asked = await asyncio.to_thread(_asked_here, svc, numbers[0], message.chat.id)
+        if asked is None:
+            await query.answer(EXPIRED)
+        else:
+            await near_pressed(update, context, asked)
         return
     if action not in ("fb", "more", "ctx") or len(numbers) != (3 if action == "fb" else 2):
         await query.answer(EXPIRED)
@@ -390,6 +406,27 @@ async def topic_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, inde
             answer_keyboard(question_id, hits[0].passage.id, 0, len(answer.hits) > PAGE, svc.knowledge().generation)
             if question_id is not None else None
         ),
+        do_quote=False,
+        reply_parameters=ReplyParameters(query.message.message_id, allow_sending_without_reply=True),
+    )
+
+
+async def near_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, asked: Question) -> None:
+    """The passages closest to a question the knowledge base did not answer, said to be only that,
+    with the buttons of an answer: 上下文, 更多, and 👍/👎, which /review offers to the admins (a 👍
+    here is a suggestion to bind the question, never applied by itself)."""
+    query = update.callback_query
+    svc = services(context)
+    answer = await svc.search(asked.question, PAGE + 1, sender_key(update))
+    if not answer.hits:  # the library changed since: nothing of it comes close any more
+        await query.answer("现在没有接近的段落了，请换个说法再问。")
+        return
+    await query.answer()
+    hits = answer.hits[:PAGE]
+    await query.message.reply_text(
+        render.render_answer(hits, heading=NEAR_HEADING),
+        parse_mode=ParseMode.HTML,
+        reply_markup=answer_keyboard(asked.id, hits[0].passage.id, 0, len(answer.hits) > PAGE, svc.knowledge().generation),
         do_quote=False,
         reply_parameters=ReplyParameters(query.message.message_id, allow_sending_without_reply=True),
     )

@@ -173,8 +173,13 @@ def render_answer(hits: Sequence[Hit], heading: str = "", limit: int = MAX_MESSA
     return str(Html().extend(head).extend(body).extend(source).extend(tail))
 
 
-def render_not_found(question: str, has_topics: bool) -> str:
+def render_not_found(question: str, has_topics: bool, near: bool = False) -> str:
+    """"Not found", and what to do next; `near`: a passage came close (the 最接近的段落 button)."""
     doc = Html().text("没有在讲话中找到能回答“").text(shorten(question.strip(), 60)).text("”的内容。")
+    if near:
+        doc.text("\n有一段比较接近，但未必回答了您的问题：可以点“最接近的段落”看看；也可以换个说法再问"
+                 + ("，或点下面的话题。" if has_topics else "。"))
+        return str(doc)
     doc.text("\n可以换个说法再问，" + ("或点下面的话题看看。" if has_topics else "或发 /sources 看看收录了哪些讲话。"))
     return str(doc)
 
