@@ -161,9 +161,23 @@ async def test_a_declined_question_offers_its_closest_passage_as_such(bot, peopl
     assert sent["reply_to_message"]["message_id"] == message["message_id"]
     assert {"上下文", "👍 有用", "👎 没用"} <= set(buttons(sent))
     # a 👍 there is for /review to offer, never applied by itself; the question stays unanswered
-    await press(people, sent, button(sent, "👍"), USER)
+    liked = button(sent, "👍")
+    await press(people, sent, liked, USER)
     assert services(bot).store.feedback_counts() == (1, 0)
     assert read_annotations(library_dir(data_dir)).bound == {}
+    _, offer = await say(people, ADMIN_ID, ADMIN_ID, "/review")
+    assert NEAR in offer.result["text"]
+    assert buttons(offer.result)["关联 1"].split(":")[3] == liked.split(":")[2]  # the liked passage first
+    # the pages of the closest passages, there and back, stay headed as such
+    _, call = await say(people, USER, USER, "办公室里上上下下、虚虚实实的关系，我该怎么摆平？")
+    mark, _ = await press(people, call.result, button(call.result, "📄"), USER)
+    sent = (await people.async_wait_for("sendMessage", since=mark)).result
+    mark, _ = await press(people, sent, button(sent, "更多"), USER)
+    page = (await people.async_wait_for("editMessageText", since=mark)).result
+    assert page["text"].startswith("第 4") and "最接近的段落，仅供参考" in page["text"]
+    mark, _ = await press(people, page, button(page, "« 上一页"), USER)
+    back = (await people.async_wait_for("editMessageText", since=mark)).result
+    assert back["text"].startswith(handlers.NEAR_HEADING)
     # a question nothing comes close to gets no such button
     _, far = await say(people, USER, USER, UNANSWERABLE)
     assert not any(d.startswith("near:") for d in buttons(far.result).values())

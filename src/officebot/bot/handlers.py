@@ -338,6 +338,8 @@ async def more_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, asked
         return
     more = len(answer.hits) > offset + PAGE and offset + PAGE < MAX_RESULTS
     heading = f"第 {offset + 1}–{offset + len(hits)} 条结果" if offset else ""
+    if not answer.answered and asked.source != "topic":  # the pages of a near miss (最接近的段落) stay said to be so
+        heading = f"{heading}（最接近的段落，仅供参考）" if offset else NEAR_HEADING
     try:
         await query.edit_message_text(
             render.render_answer(hits, heading=heading),
