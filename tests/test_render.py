@@ -155,3 +155,13 @@ def test_any_answer_is_valid_telegram_html(before, key, after, others, heading):
     text, _ = telegram(html)
     assert render.units(text) <= 4096
     assert html.count("<b>") == html.count("</b>")
+
+
+def test_not_found_with_a_near_passage_points_to_its_button():
+    from officebot.bot.render import render_not_found
+
+    plain = render_not_found("单位公章由谁保管", True)
+    assert "最接近" not in plain and "话题" in plain
+    near = render_not_found("单位公章由谁保管", True, near=True)
+    assert near.startswith("没有在讲话中找到") and "“最接近的段落”" in near and near.endswith("或点下面的话题。")
+    assert render_not_found("单位公章由谁保管", False, near=True).endswith("换个说法再问。")

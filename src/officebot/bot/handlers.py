@@ -188,7 +188,8 @@ async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, q
     else:
         near = question_id if answer.near else None  # the closest passage is found again from the logged question
         markup = topic_keyboard(svc, answer.suggestions, near)
-        await reply(update, render.render_not_found(question, markup is not None, near is not None), markup, context)
+        topics = markup is not None and len(markup.inline_keyboard) > (near is not None)
+        await reply(update, render.render_not_found(question, topics, near is not None), markup, context)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -426,7 +427,8 @@ async def near_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, asked
     await query.answer()
     hits = answer.hits[:PAGE]
     await query.message.reply_text(
-        render.render_answer(hits, heading=NEAR_HEADING),
+        # answered by now (bound through /review since): an answer like any other
+        render.render_answer(hits, heading="" if answer.answered else NEAR_HEADING),
         parse_mode=ParseMode.HTML,
         reply_markup=answer_keyboard(asked.id, hits[0].passage.id, 0, len(answer.hits) > PAGE, svc.knowledge().generation),
         do_quote=False,
