@@ -271,6 +271,14 @@ async def test_inline_query_offers_passages_with_sources(bot, people):
     assert TITLE in first["description"]
     assert EXPECTED in first["input_message_content"]["message_text"]
 
+    # a near miss: its closest passages, each said to be so, and so is the message each sends
+    mark = people.mark()
+    people.inline_query(USER, NEAR)
+    call = await people.async_wait_for("answerInlineQuery", since=mark)
+    assert call["results"] and all(r["title"].startswith(handlers.INLINE_NEAR) for r in call["results"])
+    message = call["results"][0]["input_message_content"]["message_text"]
+    assert "孙连城" in message and "最接近的段落，仅供参考" in message
+
     for text in ("", "足球世界杯冠军是谁", "<b>&" * 100):
         mark = people.mark()
         people.inline_query(USER, text)

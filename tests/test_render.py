@@ -165,3 +165,13 @@ def test_not_found_with_a_near_passage_points_to_its_button():
     near = render_not_found("单位公章由谁保管", True, near=True)
     assert near.startswith("没有在讲话中找到") and "“最接近的段落”" in near and near.endswith("或点下面的话题。")
     assert render_not_found("单位公章由谁保管", False, near=True).endswith("换个说法再问。")
+
+
+def test_an_inline_near_miss_keeps_its_note_whatever_the_question(kb):
+    from officebot.bot.render import render_inline
+
+    hit = kb.search("信息报送时限是多少", 1).hits[0]
+    for question in ("信息报送", "问" * 300):
+        text = render_inline(hit, question, near=True)
+        assert text.startswith("<i>（讲话里没有直接的回答，这是最接近的段落，仅供参考）"), text[:60]
+        assert "仅供参考" not in render_inline(hit, question)

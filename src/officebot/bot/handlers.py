@@ -53,6 +53,7 @@ PRIVATE_ONLY = "管理员报告只在私聊中发送：请私聊我发 /stats。
 EXPIRED = "这个按钮已失效，请重新提问。"
 STALE = "知识库已更新，这个按钮已失效，请重新提问。"
 NEAREST = "最接近的段落"
+INLINE_NEAR = "〔最接近，未必回答〕"
 NEAR_HEADING = "讲话里没有直接回答这个问题的内容。下面是最接近的段落，未必回答了您的问题，仅供参考。"
 _NUMBER = re.compile(r"-?[0-9]{1,15}")  # callback numbers: ids and offsets, far below 2**63
 
@@ -454,14 +455,15 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
             await query.answer([], cache_time=0, button=button)
             return
         answer = await svc.search(question, INLINE_RESULTS, sender_key(update))
-        if answer.answered:
+        if answer.answered or answer.near:  # a near miss: each result and the message it sends say so
+            mark = "" if answer.answered else INLINE_NEAR
             results = [
                 InlineQueryResultArticle(
                     id=str(hit.passage.id),
-                    title=render.shorten(hit.highlight or hit.passage.text, 60),
+                    title=mark + render.shorten(hit.highlight or hit.passage.text, 60),
                     description=render.source_line(hit.passage),
                     input_message_content=InputTextMessageContent(
-                        render.render_inline(hit, question), parse_mode=ParseMode.HTML
+                        render.render_inline(hit, question, near=not answer.answered), parse_mode=ParseMode.HTML
                     ),
                 )
                 for hit in answer.hits

@@ -266,9 +266,12 @@ def render_stats(stats, top_label: str = "最常见的未答问题") -> str:
     return str(doc)
 
 
-def render_inline(hit: Hit, question: str, limit: int = MAX_MESSAGE) -> str:
-    """The message an inline result sends: the question, the passage, the source."""
-    return render_answer([hit], heading=f"问：{question}", limit=limit)
+def render_inline(hit: Hit, question: str, limit: int = MAX_MESSAGE, near: bool = False) -> str:
+    """The message an inline result sends: the question, the passage, the source; `near`: the
+    passage is the closest the knowledge base has, not an answer, and the message says so."""
+    # the note first: a long question is shortened in the heading, the note must stay whole
+    heading = ("（讲话里没有直接的回答，这是最接近的段落，仅供参考）\n" if near else "") + f"问：{question}"
+    return render_answer([hit], heading=heading, limit=limit)
 
 
 def plain(text: str) -> str:
