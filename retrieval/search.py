@@ -747,6 +747,7 @@ class KnowledgeBase:
         verb = object_subject(query)
         listing = index.objects.get(verb) if verb else None
         shaped_as: list[np.ndarray] = []  # passages that got a bonus for the answer's shape (for rerank)
+        intents: list[np.ndarray] = []  # of them, those of a kind of answer asked (an enumeration, a reason…)
         if self.settings.intent_weight:
             for (ask, _), shaped in zip(INTENTS, index.intents):
                 if ask.search(query):
@@ -756,7 +757,7 @@ class KnowledgeBase:
                         shaped[listing] = 1
                     # masked ufuncs (`where=`) are several times slower than adding a 0/1 mask's multiple
                     fused += self.settings.intent_weight * (matched & shaped.view(bool))
-                    shaped_as.append(shaped.view(bool))
+                    intents.append(shaped.view(bool))
         subject = definition_subject(query)
         if subject:  # "什么是落实": the passage that says "落实就是…" answers it
             defining = index.definitions.get(subject)
@@ -792,6 +793,9 @@ class KnowledgeBase:
                 shaped = np.array(found, dtype=np.int64)
                 fused[shaped] += SHAPE_BONUS
                 shaped_as.append(shaped)
+                if patterns:  # the items asked found ("分别怎么办": …认真办、…积极办): any enumeration is
+                    intents = []  # no longer the shape asked for the re-ranking (it keeps its bonus)
+        shaped_as += intents
         sections = None
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_sums(word_cols, word_terms),

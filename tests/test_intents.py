@@ -282,3 +282,13 @@ def test_a_question_without_what_kind_of_has_no_kind_pattern():
 def test_a_saying_quoted_is_the_shape_of_a_who_answer():
     shape = _INTENTS[0][1]
     assert shape.search("人们常说，“宰相门前七品官”。") and shape.search("常言道，行百里者半九十")
+
+
+def test_the_items_asked_found_outweigh_any_enumeration_in_the_re_ranking(kb):
+    """When the shape of the items asked is found (each ending with the verb asked, or sharing the
+    character counted), a passage that merely enumerates something (包容's 有急有慢、有高有低…) no
+    longer counts as having the asked-for shape in the re-ranking (stop 34)."""
+    top = kb.search("按事情性质不同，讲话要求分别怎么办？有哪几种？", k=3).hits[0].passage.text
+    assert "职责明确的事情积极办" in top, top[:30]
+    top = kb.search("做事要达到哪几个“零”的标准？", k=3).hits[0].passage.text
+    assert "零差错、零失误、零缺陷" in top, top[:30]
