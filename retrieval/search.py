@@ -630,9 +630,12 @@ class KnowledgeBase:
         # whether it is answered is judged on the first stage's order, which the abstention model
         # was fitted on: the re-ranked best passage holds more of the question's words by design,
         # and read as evidence that would let more unanswerable questions through
-        p = self._answer_probability(
-            content, hits if judged is None else self._hits(stage, judged, depth, False, chosen), query)
-        answered = p is not None and p >= self.settings.answer_threshold
+        evidence = hits if judged is None else self._hits(stage, judged, depth, False, chosen)
+        p = self._answer_probability(content, evidence, query)
+        # the items asked, each ending with the verb asked or sharing the counted character, in the
+        # best passage ("按德和才划分，人分为哪几种“品”" -> "有德有才是“精品”，有德无才是“次品”…"):
+        # that passage answers, whatever the model makes of the question's few words
+        answered = p is not None and (p >= self.settings.answer_threshold or _gives_the_items_asked(query, evidence))
         near = not answered and p is not None and p >= self.settings.near_threshold
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query), near and bool(hits))
 
@@ -1280,6 +1283,14 @@ def build_in_child(corpus: Corpus, settings: Settings, cache: Path, progress: bo
         log.warning("index build in a child process failed (exit code %s); building in this one", child.exitcode)
     else:
         log.info("index built in a child process in %.1f s", time.perf_counter() - started)
+
+
+def _gives_the_items_asked(query: str, hits: list[Hit]) -> bool:
+    """Whether the best passage of `hits` holds the items a question asks for by their shape: named
+    by a counted character ("哪四种“品”") or each ending with the verb asked ("分别怎么办")."""
+    shapes = [p for p in (counted_items(query), manner_items(query)) if p is not None]
+    best = next((h.passage for h in hits if h.passage.kind == "passage"), None)
+    return best is not None and any(p.search(best.text) for p in shapes)
 
 
 def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarray:

@@ -292,3 +292,13 @@ def test_the_items_asked_found_outweigh_any_enumeration_in_the_re_ranking(kb):
     assert "职责明确的事情积极办" in top, top[:30]
     top = kb.search("做事要达到哪几个“零”的标准？", k=3).hits[0].passage.text
     assert "零差错、零失误、零缺陷" in top, top[:30]
+
+
+def test_the_items_asked_in_the_best_passage_answer_the_question(kb):
+    """A question for the items of a list by their shape (a counted character, or how each is done)
+    is answered when the best passage holds them, whatever the answer model makes of its few words;
+    an exact fact asked and not given is still declined (stop 34)."""
+    for q in ("德与才的四种组合分别被比作什么“品”？", "德与才分成哪四种“品”？"):
+        answer = kb.search(q, k=3)
+        assert answer.answered and "有德有才是“精品”" in answer.hits[0].passage.text, q
+    assert not kb.search("政务信息被省里采用一条，考核加几分？", k=3).answered
