@@ -635,7 +635,7 @@ class KnowledgeBase:
         # the items asked, each ending with the verb asked or sharing the counted character, in the
         # best passage ("按德和才划分，人分为哪几种“品”" -> "有德有才是“精品”，有德无才是“次品”…"):
         # that passage answers, whatever the model makes of the question's few words
-        answered = p is not None and (p >= self.settings.answer_threshold or _gives_the_items_asked(query, evidence))
+        answered = p is not None and (p >= self.settings.answer_threshold or _holds_the_items(stage.items, evidence))
         near = not answered and p is not None and p >= self.settings.near_threshold
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query), near and bool(hits))
 
@@ -782,22 +782,27 @@ class KnowledgeBase:
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
         likened, role = likened_subject(query), role_subject(query)
-        patterns = [p for p in (counted_items(query), kind_of(query), manner_items(query), examples_items(query),
-                                aspect_items(query), named_in_turn(query)) if p is not None]
+        # the items asked by their shape: named by a counted character, each ending with the verb asked
+        items = [p for p in (counted_items(query), manner_items(query)) if p is not None]
+        patterns = items + [p for p in (kind_of(query), examples_items(query), aspect_items(query),
+                                        named_in_turn(query)) if p is not None]
         if likened or role or patterns:
             text_of = self._text_of()
             found = []
+            patterned = False  # a passage of the shape a pattern asks (not only a likening or a role)
             for i in top_indices(fused, MAX_SEEDS).tolist():
                 text = text_of(i)
-                if ((likened and likens(text, likened)) or (role and states(text, role))
-                        or any(p.search(text) for p in patterns)):
+                if any(p.search(text) for p in patterns):
+                    found.append(i)
+                    patterned = True
+                elif (likened and likens(text, likened)) or (role and states(text, role)):
                     found.append(i)
             if found:
                 shaped = np.array(found, dtype=np.int64)
                 fused[shaped] += SHAPE_BONUS
                 shaped_as.append(shaped)
-                if patterns:  # the items asked found ("分别怎么办": …认真办、…积极办): any enumeration is
-                    intents = []  # no longer the shape asked for the re-ranking (it keeps its bonus)
+            if patterned:  # the items asked found ("分别怎么办": …认真办、…积极办, "政治上关心、工作上支持"):
+                intents = []  # any enumeration is no longer the shape asked for the re-ranking (it keeps its bonus)
         shaped_as += intents
         sections = None
         if self.settings.section_weight:
@@ -817,7 +822,7 @@ class KnowledgeBase:
         if self.settings.phrase_weight and len(top):
             top = self._verbatim_bonus(query, fused, top)
         runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
-        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating, items)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
@@ -1189,6 +1194,7 @@ class _Stage:
     gram_weights: dict[str, float]
     runs: rerank.Runs
     enumerating: np.ndarray  # passages that enumerate the parts of what a list question asks (`_enumerating`)
+    items: list[re.Pattern[str]]  # the shapes of the items a list question asks (counted, each done so)
 
 
 def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:
@@ -1285,11 +1291,11 @@ def build_in_child(corpus: Corpus, settings: Settings, cache: Path, progress: bo
         log.info("index built in a child process in %.1f s", time.perf_counter() - started)
 
 
-def _gives_the_items_asked(query: str, hits: list[Hit]) -> bool:
-    """Whether the best passage of `hits` holds the items a question asks for by their shape: named
-    by a counted character ("哪四种“品”") or each ending with the verb asked ("分别怎么办")."""
-    shapes = [p for p in (counted_items(query), manner_items(query)) if p is not None]
-    best = next((h.passage for h in hits if h.passage.kind == "passage"), None)
+def _holds_the_items(shapes: list[re.Pattern[str]], hits: list[Hit]) -> bool:
+    """Whether the best passage of `hits` holds the items a question asks for by their `shapes`
+    (`_Stage.items`): named by a counted character ("哪四种“品”") or each ending with the verb asked
+    ("分别怎么办")."""
+    best = next((h.passage for h in hits if h.passage.kind == "passage"), None) if shapes else None
     return best is not None and any(p.search(best.text) for p in shapes)
 
 
