@@ -865,6 +865,11 @@ def test_meets_only_figures(kb):
     assert meets_only_figures([("蜡烛", []), ("有时", []), ("蜡油", [])], candle)
     assert meets_only_figures([("蜡烛", []), ("总是", []), ("熄灭", [])], passage("总是加班。要有“蜡烛”觉悟。"))
     assert not meets_only_figures([("有时", []), ("加班", [])], candle)  # no figure met at all
+    # nor does a personal pronoun ("在家怎么自己做香薰蜡烛" and "提升自己的思想境界" beside the "蜡烛")
+    lit = passage("不断提升自己的思想境界。要有燃烧自己照亮别人的“蜡烛”觉悟。")
+    assert meets_only_figures([("在家", []), ("自己", []), ("香薰", []), ("蜡烛", [])], lit)
+    assert meets_only_figures([("蜡烛", []), ("我们", []), ("别人", [])], lit)
+    assert not meets_only_figures([("自己", []), ("境界", [])], lit)  # a topic met plainly
 
 
 def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_model(kb):
