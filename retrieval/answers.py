@@ -257,6 +257,14 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 # (not a city: "推动哪个城市的发展" is answered by its name, 泸州, with no 市)
                 r"(?:位于|在|属于)[^，。？?]{0,4}哪(?:个|一)?(?:省|州|县|国家|国)|哪(?:个|一)?(?:省份|国家)"),
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
+    # where to go, or to take or get something ("周末带孩子去哪里爬山", "想看星空去哪里最合适",
+    # "涉密载体销毁要送到哪里", "用印登记表去哪领"): the answer sends one somewhere ("送保密局销毁",
+    # "到基层去"); "落到哪", "做到哪" ask how far, not where
+    ("destination",
+     re.compile(r"(?:(?<![过失])去|送到|送去|送往|寄到|跑到)哪(?:里|儿|个地方)?|"
+                r"(?:在|到|去)哪(?:里|儿)?(?:能|可以)?(?:买|领|办理|补办|购买|报名|挂失)"),
+     re.compile(r"(?:送|交|到|至|去|前往|赴)[^，。；？?！!]{1,12}?(?:办理|领取|登记|销毁|处理|补办|购买|去)|"
+                r"送至|送交|送往|前往|地址|位于")),
     # what a thing is made of ("铁路上的道钉是用什么钢材做的", "蜡烛是拿什么做的"): the answer names a
     # material it is made from; the speeches liken work to such things and never say so
     ("material",
@@ -424,11 +432,12 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage
 # about the question's topic that has none of it does not answer, however much else it shares (a
 # difference asked is judged on the best three passages, `asks_an_exact_fact_not_given`)
-EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "material",
-                         "performer", "admission", "limit", "era", "book", "kin", "penalty"})
+EXACT_FACTS = frozenset({"date", "amount", "count", "frequency", "share", "contact", "place", "destination",
+                         "material", "performer", "admission", "limit", "era", "book", "kin", "penalty"})
 # the kinds whose asking words ask in so many words wherever they stand ("用什么做的", "谁演的",
 # "哪个朝代", "上限"): their own patterns join `_ASKS_IN_WORDS`
-_ASKED_AS_WORDED = frozenset({"material", "performer", "admission", "limit", "era", "book", "kin", "penalty"})
+_ASKED_AS_WORDED = frozenset({"destination", "material", "performer", "admission", "limit", "era", "book", "kin",
+                              "penalty"})
 # and only when the question asks in so many words ("工资又不高，真觉得不值" names pay, asks no figure)
 _ASKS_IN_WORDS = re.compile(r"多少|多长(?!远)|多久|几(?!乎)|哪[一个天年月里儿]|(?<!任)何时|什么时候|什么地方|比例|号码|"
                             r"(?:怎么|如何)计?算|标准|有没有[^，。？?\s]{1,4}费|(?:能|可以)(?:拿|领|发)[^，。？?\s]{0,3}费|"

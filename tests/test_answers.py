@@ -471,6 +471,10 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("赵括是哪位名将的儿子", ["kin"]), ("他的老师是谁", ["kin"]),  # a relation
         ("办公室干部是领导的什么人", []), ("新来的学生怎么带", []),
         ("自己做香薰蜡烛需要准备哪些材料", ["procedure", "material"]),  # what making a thing takes
+        # where to go, or to take something: a destination; how far ("落到哪", "做到哪") is none
+        ("周末带孩子去哪里爬山比较好", ["destination"]), ("想看星空去哪儿最合适", ["destination"]),
+        ("涉密载体销毁要送到哪里统一处理", ["destination"]), ("用印登记表去哪领", ["procedure", "destination"]),
+        ("服务大局到底落到哪", []), ("督查督办要坚决做到哪三个不放过", []), ("过去哪些做法要改", []),
         ("做好信息报送需要哪些材料", ["procedure"]),  # 做好: doing well, no thing made
         ("周末加班能拿多少加班费", ["amount"]), ("出差一天能报多少差旅费？", ["amount"]),  # how much a fee is
         ("多少人为这份材料费了心思", ["count"]),  # people counted, no fee
@@ -569,6 +573,16 @@ def test_what_the_speeches_use_as_a_figure_or_an_example_is_made_of_or_played_by
     for q in ("赵括是战国哪位名将的儿子？", "康德每天下午几点出门散步？", "法国作家约瑟夫写过哪些有名的小说？"):
         assert not kb.search(q, k=5).answered, q
     assert kb.search("法国文学家约瑟夫说过什么关于信任的话", k=5).answered
+
+
+def test_where_to_go_is_not_answered_by_a_passage_that_sends_no_one_anywhere(kb):
+    # "头顶上的星空" of a saying quoted: stargazing shares the word, and no passage says where to go
+    for q in ("想带孩子看星空，去哪里观测比较好？", "想看星空去哪里最合适", "周末去哪吃火锅比较好"):
+        assert not kb.search(q, k=5).answered, q
+    from officebot.retrieval.answers import ASKED_FACTS
+    gives = next(shape for name, _, shape in ASKED_FACTS if name == "destination")
+    assert gives.search("涉密载体要统一送保密局销毁") and gives.search("年轻干部要到基层去")
+    assert not gives.search("头顶上的星空和内心的道德法则")
 
 
 def test_items_asked_without_which_must_be_listed(kb):
