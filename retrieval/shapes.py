@@ -317,7 +317,8 @@ NUMERAL_VALUE = {c: i for i, c in enumerate("零一二三四五六七八九十")
 _COUNTED = re.compile(
     # quoted after a measure word or 什么: "哪四种“品”", "哪几个“要”", "分别是什么“品”"
     rf"(?:(?P<n2>[{_NUMERALS}])|哪几|几|什么|啥)[个种类样项条]?[“\"](?P<x2>[\u4e00-\u9fff])[”\"]"
-    rf"|(?:(?P<n>[{_NUMERALS}])个?|哪几个?|几个?)(?P<q>[“\"]?)(?P<x>[\u4e00-\u9fff])(?P<e>[”\"]?)"
+    # or not quoted, after a measure word too, when it ends the phrase ("分成哪几种品？")
+    rf"|(?:(?P<n>[{_NUMERALS}])[个种类样项条]?|哪几[个种类样项条]?|几[个种类样项条]?)(?P<q>[“\"]?)(?P<x>[\u4e00-\u9fff])(?P<e>[”\"]?)"
 )
 # a measure word or a word that asks is not the shared character ("哪几个方面", "三点", "几大")
 _MEASURES = set("个点条项种句样方件类层次位名年天月字步大段部篇张本份回遍批套群组门处些什么哪多")

@@ -220,7 +220,10 @@ def test_what_the_party_office_is_called_finds_the_window(kb):
      # the count with its measure word 个, quoted with the character or not (stop 34)
      ("对忠诚、纪律要做到哪“三个住”？", "要稳得住心神、管得住行为、守得住清白", True),
      ("“三零”目标是哪三个零？", "努力做到“零差错、零失误、零缺陷”。", True),
-     ("要做到哪三个零？", "零差错是目标。", False)],
+     ("要做到哪三个零？", "零差错是目标。", False),
+     # after a measure word, not quoted, when it ends the phrase (stop 35)
+     ("德和才的搭配分成哪几种品", "有德有才是“精品”，有德无才是“次品”，有才无德是“危险品”。", True),
+     ("德才分成哪几种品？", "有德有才是“精品”。", False)],
 )
 def test_counted_items_is_an_enumeration_sharing_the_character(question, text, found):
     pattern = counted_items(question)
@@ -228,7 +231,7 @@ def test_counted_items_is_an_enumeration_sharing_the_character(question, text, f
 
 
 @pytest.mark.parametrize("question", ["哪几个方面", "讲了几点", "三大纪律是什么", "哪几件事", "两个维护是什么", "他是什么人",
-                                      "什么事"])
+                                      "什么事", "讲了哪几种办法", "分成哪几种情况", "有哪几类问题"])
 def test_measure_words_are_not_counted_items(question):
     assert counted_items(question) is None
 
