@@ -492,8 +492,8 @@ class KnowledgeBase:
                             expansions.append(g)  # the word is then one the speeches use, as a synonym's
         # a question that counts items by a character ("按德才把人分成哪几种“品”") and names them by a
         # word the speeches never use (德才): its two characters, each after the same 有, 无 or 不
-        # (有德有才是“精品”，有德无才是“次品”), stand for it
-        if counted_mark(query):
+        # (有德有才是“精品”，有德无才是“次品”), stand for it; the character quoted or not ("德才分成哪几种品")
+        if counted_mark(query) or (counted_items(query) is not None and LIST_ASK.search(query)):
             for w, expansions in content:
                 if (len(w) == 2 and not expansions and all("\u4e00" <= c <= "\u9fff" for c in w)
                         and not any(c in NUMERAL_VALUE or c == "几" for c in w)  # a count (四个) names nothing

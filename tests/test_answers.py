@@ -757,7 +757,8 @@ def test_the_character_a_question_counts_items_by_must_mark_the_outline_items():
     assert marked > plain
 
 
-@pytest.mark.parametrize("query", ["按德才来划分，人可以分成哪几种“品”", "德才不同的人分别是哪几种“品”"])
+@pytest.mark.parametrize("query", ["按德才来划分，人可以分成哪几种“品”", "德才不同的人分别是哪几种“品”",
+                                   "德才分成哪几种品？"])  # the counted character not quoted (stop 35)
 def test_a_counted_question_naming_items_by_a_word_the_speeches_never_use(kb, query):
     # 德才 is no word of the speeches; 有德, 有才, 无德, 无才 are, in 有德有才是“精品”，有德无才是“次品”…
     answer = kb.search(query, k=3)
@@ -765,6 +766,9 @@ def test_a_counted_question_naming_items_by_a_word_the_speeches_never_use(kb, qu
     # a count (四个) is no such word: its characters glued (有四, 有个) would match anything
     terms = kb.query_terms("对各类事情提出了哪四个“办”？")[1]
     assert "有四" not in terms and "有个" not in terms
+    # nor is a proportion told ("干才占九成"), which asks for no items
+    terms = kb.query_terms("布置只占一成，干才占九成，那句原话是什么？")[1]
+    assert "有才" not in terms
 
 
 def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
