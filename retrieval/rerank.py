@@ -236,8 +236,9 @@ class _Sentences:
         hi = len(self.starts) if hi is None else hi
         count = [0] * (hi - lo)
         for key in keys:
-            for s in self.having((key,), lo, hi):
-                count[s] += 1
+            found = self._of(key)  # ascending, each sentence once
+            for s in found[bisect.bisect_left(found, lo) : bisect.bisect_left(found, hi)]:
+                count[s - lo] += 1
         return max(count, default=0)
 
 
