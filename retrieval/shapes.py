@@ -79,6 +79,9 @@ def definition_subject(query: str) -> str:
     if not m:
         first = _FIRST_QUESTION.match(query)
         m = _DEFINITION.match(first.group()) if first else None
+    if not m:  # or by its first clause, when that asks it ("落实是什么，讲话怎么定义落实")
+        first = _FIRST_CLAUSE.match(query)
+        m = _DEFINITION.match(first.group(1)) if first else None
     if not m:
         return ""
     subject = (m.group("a") or m.group("b") or m.group("c") or m.group("d") or m.group("e") or m.group("f")
@@ -110,6 +113,7 @@ _SUBJECT_WORD = re.compile(r"(?<=[\u4e00-\u9fff”\"'])(?:这个|这一|这|一)
 # "问策能对的要求是什么": what X asks is what X is said to be
 _SUBJECT_ASKED = re.compile(r"(?<=[\u4e00-\u9fff]{2})的(?:具体)?(?:要求|标准)$")
 _FIRST_QUESTION = re.compile(r"^[^？?]{2,20}[？?](?=.)")
+_FIRST_CLAUSE = re.compile(r"^([^，,？?]{2,20})[，,](?=.)")
 # "讲话中说，落实是什么": a clause that names the speech and ends at a comma only leads into the question
 _LEAD = re.compile(r"^(?:请问)?(?:[^，,？?“”\s]{0,6}?(?:讲话|报告)|文中|文章)[里中]?"
                    r"(?:所?(?:说|讲|提到|指出|认为|强调|写道)(?:的)?)?[，,：:]\s*|"
