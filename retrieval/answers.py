@@ -261,9 +261,9 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
     # where to go, or to take or get something ("周末带孩子去哪里爬山", "想看星空去哪里最合适",
     # "涉密载体销毁要送到哪里", "用印登记表去哪领"): the answer sends one somewhere ("送保密局销毁",
-    # "到基层去"); "落到哪", "做到哪" ask how far, not where
+    # "到基层去"); "落到哪", "做到哪" ask how far, not where, and "下去哪些单位调研" which ones
     ("destination",
-     re.compile(r"(?:(?<![过失])去|送到|送去|送往|寄到|跑到)哪(?:里|儿|个地方)?|"
+     re.compile(r"(?:(?<![过失])去|送到|送去|送往|寄到|跑到)哪(?:里|儿|个地方)?(?!些)|"
                 r"(?:在|到|去)哪(?:里|儿)?(?:能|可以)?(?:买|领|办理|补办|购买|报名|挂失)"),
      re.compile(r"(?:送|交|到|至|去|前往|赴)[^，。；？?！!]{1,12}?(?:办理|领取|登记|销毁|处理|补办|购买|去)|"
                 r"送至|送交|送往|前往|地址|位于")),

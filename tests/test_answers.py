@@ -476,6 +476,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("周末带孩子去哪里爬山比较好", ["destination"]), ("想看星空去哪儿最合适", ["destination"]),
         ("涉密载体销毁要送到哪里统一处理", ["destination"]), ("用印登记表去哪领", ["procedure", "destination"]),
         ("服务大局到底落到哪", []), ("督查督办要坚决做到哪三个不放过", []), ("过去哪些做法要改", []),
+        ("领导下去哪些单位调研", []), ("年轻干部应该去哪个岗位锻炼", ["destination"]),
         ("做好信息报送需要哪些材料", ["procedure"]),  # 做好: doing well, no thing made
         ("周末加班能拿多少加班费", ["amount"]), ("出差一天能报多少差旅费？", ["amount"]),  # how much a fee is
         ("多少人为这份材料费了心思", ["count"]),  # people counted, no fee
