@@ -257,7 +257,9 @@ ASKED_FACTS: list[tuple[str, re.Pattern[str], re.Pattern[str]]] = [
                 r"(?:在哪里?|在什么地方|哪个地方)(?:开|召开|举行|举办)|"
                 # a region asked: "西点军校位于哪个州", "街亭在今天的哪个省", "哪个国家的人发明的"
                 # (not a city: "推动哪个城市的发展" is answered by its name, 泸州, with no 市)
-                r"(?:位于|在|属于)[^，。？?]{0,4}哪(?:个|一)?(?:省|州|县|国家|国)|哪(?:个|一)?(?:省份|国家)"),
+                r"(?:位于|在|属于)[^，。？?]{0,4}哪(?:个|一)?(?:省|州|县|国家|国)|哪(?:个|一)?(?:省份|国家)|"
+                # where a person is from ("诸葛亮是哪里人"): the answer names the place
+                r"(?:是|为)(?:哪里|哪儿|什么地方|哪个地方)人"),
      re.compile(r"会场|礼堂|会议室|会议中心|宾馆|酒店|大厦|地点|在[^，。；]{1,10}(?:召开|举行|举办)")),
     # where to go, or to take or get something ("周末带孩子去哪里爬山", "想看星空去哪里最合适",
     # "涉密载体销毁要送到哪里", "用印登记表去哪领"): the answer sends one somewhere ("送保密局销毁",

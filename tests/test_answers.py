@@ -456,6 +456,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         ("办公室的副主任一共有几位", ["count"]),
         ("写材料要站在什么位置去想", []),
         ("火柴是哪个国家的人发明的", ["place"]),
+        ("诸葛亮是哪里人", ["place"]), ("办公室里哪里人手最缺", []),  # where someone is from (stop 35)
         ("讲话里提到要推动哪个城市的发展", []),  # a city is named without 市 (泸州): not a region asked
         ("请示和报告有什么区别", ["difference"]),
         ("党员和普通老百姓在纪律上有什么不同", ["difference"]),
