@@ -633,9 +633,11 @@ class KnowledgeBase:
         evidence = hits if judged is None else self._hits(stage, judged, depth, False, chosen)
         p = self._answer_probability(content, evidence, query)
         # the items asked, each ending with the verb asked or sharing the counted character, in the
-        # best passage ("按德和才划分，人分为哪几种“品”" -> "有德有才是“精品”，有德无才是“次品”…"):
-        # that passage answers, whatever the model makes of the question's few words
-        answered = p is not None and (p >= self.settings.answer_threshold or _holds_the_items(stage.items, evidence))
+        # best passage ("按德和才划分，人分为哪几种“品”" -> "有德有才是“精品”，有德无才是“次品”…"),
+        # the first stage's or the one shown first: that passage answers, whatever the model makes
+        # of the question's few words
+        answered = p is not None and (p >= self.settings.answer_threshold or _holds_the_items(stage.items, evidence)
+                                      or _holds_the_items(stage.items, hits))
         near = not answered and p is not None and p >= self.settings.near_threshold
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query), near and bool(hits))
 

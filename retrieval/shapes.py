@@ -359,12 +359,26 @@ def counted_items(query: str) -> re.Pattern[str] | None:
                 continue
             if not m.group("e") and not _AFTER_COUNTED.match(query, m.end()):
                 continue
-        n = max(2, _NUMERALS.index(numeral) + 1) if numeral else 2  # 两, 二: 2; 三: 3…
-        x = re.escape(x)
-        # items of up to a dozen characters, one after the other: "容言、容事、容人",
-        # "有德有才是“精品”，有德无才是“次品”，…"
-        return re.compile(rf"(?:{_ITEM}{{0,10}}{x}{_ITEM}{{0,2}}[、，,；;]){{{n - 1},}}{_ITEM}{{0,10}}{x}")
+        return _items_sharing(x, numeral)
+    # "德和才的四种组合分别是什么品": the items counted in one place ("四种") and asked by 什么 and the
+    # character, not quoted, at the end of the phrase ("他是什么人" counts nothing)
+    m = _WHAT_MARK.search(query)
+    count = _COUNTED_KINDS.search(query) if m else None
+    if m and count and m.group("x") not in _MEASURES:
+        return _items_sharing(m.group("x"), count.group("n"))
     return None
+
+
+_WHAT_MARK = re.compile(r"(?:什么|啥)(?P<x>[\u4e00-\u9fff])(?=[？?，,。！!\s]|$)")
+_COUNTED_KINDS = re.compile(rf"(?P<n>[{_NUMERALS}])[个种类样项条]")
+
+
+def _items_sharing(x: str, numeral: str | None) -> re.Pattern[str]:
+    """Items of up to a dozen characters, one after the other, each with the character x, as many
+    as the numeral says (two or more without one): "容言、容事、容人", "有德有才是“精品”，有德无才是“次品”，…"."""
+    n = max(2, _NUMERALS.index(numeral) + 1) if numeral else 2  # 两, 二: 2; 三: 3…
+    x = re.escape(x)
+    return re.compile(rf"(?:{_ITEM}{{0,10}}{x}{_ITEM}{{0,2}}[、，,；;]){{{n - 1},}}{_ITEM}{{0,10}}{x}")
 
 
 # ---- how each is done: "不同性质的事情分别该怎么办" -> "…的事情认真办、…的事情积极办、…" ----------

@@ -773,6 +773,14 @@ def test_a_counted_question_naming_items_by_a_word_the_speeches_never_use(kb, qu
     assert "有才" not in terms
 
 
+@pytest.mark.parametrize("query", ["德和才组合起来分成哪几种“品”？", "德和才的四种组合分别是什么品？"])
+def test_the_items_asked_in_the_passage_shown_first_answer(kb, query):
+    # the first stage's best paragraph is another; the one shown first holds the four “品” asked
+    answer = kb.search(query, k=3)
+    assert "有德有才是“精品”" in answer.hits[0].passage.text
+    assert answer.answered
+
+
 def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
     from officebot.retrieval.shapes import manner_items
 

@@ -227,7 +227,10 @@ def test_what_the_party_office_is_called_finds_the_window(kb):
      ("要做到哪三个零？", "零差错是目标。", False),
      # after a measure word, not quoted, when it ends the phrase (stop 35)
      ("德和才的搭配分成哪几种品", "有德有才是“精品”，有德无才是“次品”，有才无德是“危险品”。", True),
-     ("德才分成哪几种品？", "有德有才是“精品”。", False)],
+     ("德才分成哪几种品？", "有德有才是“精品”。", False),
+     # counted in one place and asked by 什么 and the character in another (stop 35)
+     ("德和才的四种组合分别是什么品？", "有德有才是“精品”，有德无才是“次品”，有才无德是“危险品”，无才无德是“废品”。", True),
+     ("德和才的四种组合分别是什么品？", "有德有才是“精品”，有德无才是“次品”。", False)],
 )
 def test_counted_items_is_an_enumeration_sharing_the_character(question, text, found):
     pattern = counted_items(question)
