@@ -345,11 +345,14 @@ def counted_mark(query: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1024)
 def counted_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for items named by a shared character looks like: "要做到哪
     “三容”" -> an enumeration of three items with 容 ("做到容言、容事、容人"), "主动做到哪几“事”" ->
     two or more items with 事 ("想事、理事、做事、管事"); None if the question asks no such thing.
-    The character follows a numeral (or 哪几) directly, quoted, or ends the phrase ("三容是什么")."""
+    The character follows a numeral (or 哪几) directly, quoted, or ends the phrase ("三容是什么").
+    Kept for the last questions: a search asks it of the same question three times (its terms,
+    its first stage, its answer judgement)."""
     for m in _COUNTED.finditer(query):
         if m.group("x2"):
             x, numeral = m.group("x2"), m.group("n2")
