@@ -33,7 +33,7 @@ import numpy as np
 from .files import write_atomic
 from .index import HashedTerms, Postings, Run, build_run, load_arrays, save_arrays
 from .outline import OutlineTable
-from .shapes import INTENTS, definition_subjects, enumerated_subjects, object_heads, topic_name
+from .shapes import INTENTS, definition_subjects, enumerated_subjects, object_heads, shared_characters, topic_name
 from .structure import build_paragraphs, split_passages, split_sentences
 from .text import JIEBA_BLOCK as _JIEBA_BLOCK
 from .text import Tokenizer, bigrams, fold, strip_for_match
@@ -73,7 +73,9 @@ class Index:
     section_of: np.ndarray  # passage -> section
     intents: np.ndarray  # (len(INTENTS), passages) 1 where the passage is shaped like that answer
     definitions: Postings  # X -> passages that say what X is
-    objects: Postings  # verb X -> passages that list what X applies to ("服从规则、服从大局")
+    # verb X -> passages that list what X applies to ("服从规则、服从大局"); a character -> passages
+    # with items that share it ("零差错、零失误、零缺陷")
+    objects: Postings
     outlines: OutlineTable  # sections (and paragraphs) as outline answers for list questions
     homophones: dict[str, str]  # pinyin of a word -> common words of the index that sound so, tab-separated
     pinyin: list[str]  # usual pinyin of every character U+4E00..U+9FFF
@@ -591,12 +593,13 @@ def speech_shapes(
 ) -> tuple[list[list[bool]], list[list[str]], list[list[str]], list[list[str]], tuple[bytes, bytes]]:
     """What the index reads off a speech's passage texts alone, passage by passage: the intents
     each has the shape of (`INTENTS`, one list per intent), its definition subjects (without line
-    breaks: `definition_subject` stops at one), the verbs whose objects it lists, and what it
-    enumerates the parts of; sorted, so that a build does not depend on a set's order. Last, how
-    many of its passages have each character (`char_counts`)."""
+    breaks: `definition_subject` stops at one), the verbs whose objects it lists and the
+    characters its items share, and what it enumerates the parts of; sorted, so that a build does
+    not depend on a set's order. Last, how many of its passages have each character
+    (`char_counts`)."""
     intents = [[bool(shape.search(text)) for text in texts] for _, shape in INTENTS]
     definitions = [sorted(s for s in definition_subjects(text) if "\n" not in s) for text in texts]
-    objects = [sorted(object_heads(text)) for text in texts]
+    objects = [sorted(object_heads(text) | shared_characters(text)) for text in texts]
     enumerated = [list(enumerated_subjects(text)) for text in texts]
     return intents, definitions, objects, enumerated, char_counts(texts)
 

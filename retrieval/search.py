@@ -53,6 +53,8 @@ from .shapes import (
     LIST_ASK,
     NUMERAL_VALUE,
     aspect_items,
+    cloze,
+    counted_char,
     counted_items,
     counted_mark,
     definition_subject,
@@ -65,6 +67,7 @@ from .shapes import (
     object_heads,
     object_subject,
     role_subject,
+    shared_items,
     states,
     topic_name,
 )
@@ -100,6 +103,7 @@ _SAYS = re.compile(
     r"(?=说|讲|提到|提出|强调|指出|认为|希望)"
 )
 SHAPE_BONUS = 0.5  # added to a best passage that has the shape of the answer asked for (`_first_stage`)
+MAX_SHARED_GRAMS = 24  # bigrams that stand for a character items are counted by, at most (`_shared_bigrams`)
 MAX_CONTENT_WORDS = 24  # content words that decide whether a question is answered, at most
 MAX_WORD_TERMS = 40  # a question's word terms searched at most (the most telling; see `search`)
 MAX_GRAM_TERMS = 60  # and its bigram terms
@@ -226,6 +230,7 @@ class KnowledgeBase:
         self._haystacks: dict[tuple[int, str], str] = {}  # `_haystack`, for passages met again
         self._coverage_weights: dict[tuple[str, bool], float] = {}  # `answers.coverage_weight`
         self._expansions: dict[str, tuple[list[str], list[str]]] = {}  # `_expansion_terms`
+        self._shared: dict[str, list[str]] = {}  # `_shared_bigrams`
         self._ends: tuple[np.ndarray, np.ndarray] | None = None  # `_speech_ends`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str]]] = {}  # `_split`
         self._word_id_tables: dict[tuple[int, str], list[set[int]]] = {}  # `_sentences`
@@ -503,11 +508,39 @@ class KnowledgeBase:
                             for g in (f + w[0], f + w[1]):
                                 bigram_terms.setdefault(g, self.settings.synonym_weight)
                                 expansions.append(g)
+        # items counted by a character ("“三零”是哪三个零"): a tokenizer glues the character into
+        # each item's word (零差错, 零失误, 零缺陷), so the bigrams it makes with them in the library's
+        # enumerations that share it (零差, 零失, 零缺) stand for it, as a synonym's would
+        x = counted_char(query)
+        named = self._shared_bigrams(x) if x else []
+        if named:
+            holder = next((e for w, e in content if x in w), None)
+            for g in named:
+                bigram_terms.setdefault(g, self.settings.synonym_weight)
+                if holder is not None and g not in holder:
+                    holder.append(g)
         if len(content) > MAX_CONTENT_WORDS:  # a pasted paragraph: judged by its most specific words
             keep = set(sorted(range(len(content)), key=lambda j: -self.tokenizer.specificity(content[j][0]))
                        [:MAX_CONTENT_WORDS])
             content = [c for j, c in enumerate(content) if j in keep]
         return word_terms, bigram_terms, content, groups
+
+    def _shared_bigrams(self, x: str) -> list[str]:
+        """The bigrams that stand for the character x in the enumerations whose items share it
+        (`shapes.shared_items`), read from the first MAX_SEEDS passages the index lists under it:
+        the cost has a bound whatever the size of the library. Kept: the same few characters are
+        counted question after question."""
+        found = self._shared.get(x)
+        if found is None:
+            gram_vocab, text_of = self._index.bigrams.vocab, self._text_of()
+            seen: dict[str, None] = {}
+            for i in self._index.objects.get(x)[:MAX_SEEDS].tolist():
+                seen.update(dict.fromkeys(g for g in shared_items(text_of(i), x) if g in gram_vocab))
+            found = list(seen)[:MAX_SHARED_GRAMS]
+            if len(self._shared) >= 1024:
+                self._shared.clear()
+            self._shared[x] = found
+        return found
 
     def _expansion_terms(self, expansion: str) -> tuple[list[str], list[str]]:
         """The word and bigram terms a synonym (or homophone) brings into a question, kept: the
@@ -783,12 +816,12 @@ class KnowledgeBase:
         # "讲话把办公室比作什么": "办公室是推动机关正常运转的“中枢”" answers it; "要做到哪“三容”":
         # "做到容言、容事、容人" does. Only the best-scoring passages (MAX_SEEDS) are read for such a
         # shape, whatever the size of the library.
-        likened, role = likened_subject(query), role_subject(query)
+        likened, role, filled = likened_subject(query), role_subject(query), cloze(query)
         # the items asked by their shape: named by a counted character, each ending with the verb asked
         items = [p for p in (counted_items(query), manner_items(query)) if p is not None]
         patterns = items + [p for p in (kind_of(query), examples_items(query), aspect_items(query),
                                         named_in_turn(query)) if p is not None]
-        if likened or role or patterns:
+        if likened or role or filled or patterns:
             text_of = self._text_of()
             found = []
             patterned = False  # a passage of the shape a pattern asks (not only a likening or a role)
@@ -797,7 +830,8 @@ class KnowledgeBase:
                 if any(p.search(text) for p in patterns):
                     found.append(i)
                     patterned = True
-                elif (likened and likens(text, likened)) or (role and states(text, role)):
+                elif ((likened and likens(text, likened)) or (role and states(text, role))
+                      or (filled and filled.search(text))):
                     found.append(i)
             if found:
                 shaped = np.array(found, dtype=np.int64)

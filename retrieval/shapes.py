@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 MARKER = re.compile(r"^(?:第[一二三四五六七八九十]+[，,、]?|[一二三四五六七八九十]+[、，,]|[（(][一二三四五六七八九十\d]+[）)]|\d+\s*[.．、]|[一二三四五六七八九十]+(?=是|要))")
 
@@ -147,6 +148,55 @@ def object_heads(text: str) -> frozenset[str]:
     return frozenset(h for h in heads if not _NOT_A_VERB.search(h))
 
 
+# three or more items of two to five characters, one after the other, that begin ("零差错、零失误、零缺陷")
+# or end ("想事、理事、做事、管事") with the same character. Each pattern begins at a 、, which the
+# regex engine scans for quickly: one that tried every character took five times as long (3.7 s
+# over a library of 100,000 passages)
+_SHARED_HEAD = re.compile(r"、([\u4e00-\u9fff])[\u4e00-\u9fff]{1,4}(?:、\1[\u4e00-\u9fff]{1,4})+")
+_SHARED_TAIL = re.compile(r"、[\u4e00-\u9fff]{1,3}([\u4e00-\u9fff])(?:、[\u4e00-\u9fff]{1,3}\1)+(?![\u4e00-\u9fff])")
+
+
+def _shared_heads(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_SHARED_HEAD` whose first item, before the first 、, begins with the
+    character too (within its five characters)."""
+    for m in _SHARED_HEAD.finditer(text):
+        if m.group(1) in text[max(m.start() - 5, 0) : m.start() - 1]:
+            yield m
+
+
+def _shared_tails(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_SHARED_TAIL` whose first item, before the first 、, ends with the
+    character too."""
+    for m in _SHARED_TAIL.finditer(text):
+        if m.start() and text[m.start() - 1] == m.group(1):
+            yield m
+
+
+def shared_characters(text: str) -> set[str]:
+    """The characters three or more items one after the other begin or end with ("零差错、零失误、
+    零缺陷" -> 零): the index lists the text under each, beside `object_heads`' verbs (a verb asked
+    is two characters, so the keys never meet), for a question counting items by one ("哪三个零")."""
+    return {m.group(1) for m in _shared_heads(text)} | {m.group(1) for m in _shared_tails(text)}
+
+
+def shared_items(text: str, x: str) -> list[str]:
+    """The bigrams that stand for the character x in the items of `text` that share it, as
+    `shared_characters` finds them: "零差错、零失误、零缺陷" -> 零差, 零失, 零缺; "想事、理事、做事" -> 想事,
+    理事, 做事. A tokenizer glues such a character into each item's word, so a question that counts
+    the items by it ("哪三个零") meets them only through these."""
+    found: list[str] = []
+    for m in _shared_heads(text):
+        if m.group(1) == x:
+            first = text.rfind(x, max(m.start() - 5, 0), m.start() - 1)
+            found.append(text[first : first + 2])
+            found.extend(item[:2] for item in m.group().split("、")[1:])
+    for m in _shared_tails(text):
+        if m.group(1) == x:  # the first item ends just before the match
+            found.append(text[max(m.start() - 2, 0) : m.start()])
+            found.extend(item[-2:] for item in m.group().split("、")[1:])
+    return [g for g in dict.fromkeys(found) if len(g) == 2]
+
+
 def enumerated_subjects(text: str) -> list[str]:
     """What a text enumerates the parts of, as a question "X包括哪些" wants them: the X of "X既有
     A、B，又有C、D", "X包括A、B、C", "X分为A、B、C" (the clause before the verb, 2 to 12 characters,
@@ -238,6 +288,26 @@ _LIKEN_FRAME = re.compile(r"^(?:[^，,？?“”\s]{0,6}?(?:讲话|报告|文中
 # "办公室在机关运转中的位置": what is likened is the thing, not its place or role
 _LIKEN_CUT = re.compile(r"(?<=..)(?:在|中|对|里|于|为|这|和|与|及|、|”)")
 _LIKEN_TAIL = re.compile(r"(?:要|应该?|分别|都|也|又|还|就|可以|能|常|常常|通常|经常)+$")
+
+
+# "党委办公室要发挥党委的什么作用": the words either side of 什么 (or 啥), two or three before and two
+# after, as the speech may say them with the slot filled ("发挥好党委的“耳目”作用"); not 为什么, nor
+# 什么样 (a manner), nor a slot at the end of the question ("讲话说了什么")
+_CLOZE = re.compile(r"(?P<left>[\u4e00-\u9fff]{2,3})(?:什么|啥)(?P<right>[\u4e00-\u9fff]{2})")
+_CLOZE_FILLER = r"[^\s，,。；;？?！!、：:]"
+
+
+@functools.lru_cache(maxsize=1024)
+def cloze(query: str) -> re.Pattern[str] | None:
+    """The question's words around its 什么 with the slot filled in, as a pattern: "党委办公室要发挥
+    党委的什么作用" -> 党委的 + one to eight characters + 作用, which "发挥好党委的“耳目”作用"
+    has; None if the question has no such slot."""
+    for m in _CLOZE.finditer(query):
+        left, right = m.group("left"), m.group("right")
+        if left.endswith("为") or right[0] in "样么" or right in ("意思", "东西"):
+            continue
+        return re.compile(rf"{re.escape(left)}{_CLOZE_FILLER}{{1,8}}?{re.escape(right)}")
+    return None
 
 
 def likened_subject(query: str) -> str:
@@ -350,25 +420,36 @@ def counted_items(query: str) -> re.Pattern[str] | None:
     """What the answer to a question for items named by a shared character looks like: "要做到哪
     “三容”" -> an enumeration of three items with 容 ("做到容言、容事、容人"), "主动做到哪几“事”" ->
     two or more items with 事 ("想事、理事、做事、管事"); None if the question asks no such thing.
-    The character follows a numeral (or 哪几) directly, quoted, or ends the phrase ("三容是什么").
     Kept for the last questions: a search asks it of the same question three times (its terms,
     its first stage, its answer judgement)."""
+    counted = _counted(query)
+    return _items_sharing(*counted) if counted else None
+
+
+def counted_char(query: str) -> str | None:
+    """The character a question counts items by, as `counted_items` reads it ("哪三个零" -> 零)."""
+    counted = _counted(query)
+    return counted[0] if counted else None
+
+
+def _counted(query: str) -> tuple[str, str | None] | None:
+    """The character items are counted by and the numeral that counts them (None for 哪几). The
+    character follows a numeral (or 哪几) directly, quoted, or ends the phrase ("三容是什么")."""
     for m in _COUNTED.finditer(query):
         if m.group("x2"):
-            x, numeral = m.group("x2"), m.group("n2")
-        else:
-            x, numeral = m.group("x"), m.group("n")
-            if x in _MEASURES or (m.group("q") and not m.group("e")):
-                continue
-            if not m.group("e") and not _AFTER_COUNTED.match(query, m.end()):
-                continue
-        return _items_sharing(x, numeral)
+            return m.group("x2"), m.group("n2")
+        x = m.group("x")
+        if x in _MEASURES or (m.group("q") and not m.group("e")):
+            continue
+        if not m.group("e") and not _AFTER_COUNTED.match(query, m.end()):
+            continue
+        return x, m.group("n")
     # "德和才的四种组合分别是什么品": the items counted in one place ("四种") and asked by 什么 and the
     # character, not quoted, at the end of the phrase ("他是什么人" counts nothing)
     m = _WHAT_MARK.search(query)
     count = _COUNTED_KINDS.search(query) if m else None
     if m and count and m.group("x") not in _MEASURES:
-        return _items_sharing(m.group("x"), count.group("n"))
+        return m.group("x"), count.group("n")
     return None
 
 

@@ -781,6 +781,31 @@ def test_the_items_asked_in_the_passage_shown_first_answer(kb, query):
     assert answer.answered
 
 
+def test_items_sharing_a_character_are_indexed_under_it():
+    from officebot.retrieval.shapes import counted_char, shared_characters, shared_items
+
+    text = "努力做到“零差错、零失误、零缺陷”。要主动想事、理事、做事、管事。"
+    assert shared_characters(text) == {"零", "事"}
+    # the bigrams that stand for the character in each item, as jieba glues it into the item's word
+    assert shared_items(text, "零") == ["零差", "零失", "零缺"]
+    assert shared_items(text, "事") == ["想事", "理事", "做事", "管事"]
+    assert shared_items(text, "容") == []
+    # two items, items that go on past the character, or a character in the middle are none
+    for other in ("零差错、零失误。", "领导交办、上级督办、部门催办的事情", "差零错、失零误、缺零陷"):
+        assert not shared_characters(other), other
+    assert counted_char("“三零”目标指的是哪三个零？") == "零" and counted_char("办公室有哪些要求") is None
+
+
+@pytest.mark.parametrize("query", ["“三零”目标指的是哪三个零？", "“零”要求包括哪几个零", "工作要达到哪三个零"])
+def test_items_counted_by_a_character_glued_into_their_words(kb, query):
+    # jieba cuts 零差错, 零失误, 零缺陷 as words, so the question's 零 alone met none of them: it
+    # does through 零差, 零失, 零缺, the bigrams it makes in the enumeration the index lists under it
+    answer = kb.search(query, k=3)
+    assert "零差错、零失误、零缺陷" in answer.hits[0].passage.text
+    assert answer.answered
+    assert {"零差", "零失", "零缺"} <= set(kb.query_terms(query)[1])
+
+
 def test_how_each_is_done_is_answered_by_items_ending_with_the_verb(kb):
     from officebot.retrieval.shapes import manner_items
 

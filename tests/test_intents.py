@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from officebot.retrieval.shapes import INTENTS as _INTENTS
 from officebot.retrieval.shapes import (
+    cloze,
     counted_items,
     definition_subject,
     enumerated_subjects,
@@ -312,3 +313,25 @@ def test_the_items_asked_in_the_best_passage_answer_the_question(kb):
         answer = kb.search(q, k=3)
         assert answer.answered and "有德有才是“精品”" in answer.hits[0].passage.text, q
     assert not kb.search("政务信息被省里采用一条，考核加几分？", k=3).answered
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "found"),
+    [("党委办公室要发挥党委的什么作用", "切实发挥好党委的“耳目”作用。", True),
+     ("办公室要起什么作用", "办公室要起好参谋作用", True),
+     ("党委办公室要发挥党委的什么作用", "党委的作用", False),  # nothing in the slot
+     ("党委办公室要发挥党委的什么作用", "党委的工作，其作用", False)],  # nor across a clause
+)
+def test_cloze_is_the_question_with_its_slot_filled(question, text, found):
+    assert bool(cloze(question).search(text)) is found
+
+
+@pytest.mark.parametrize("question", ["为什么要开会", "什么是落实", "落实是什么意思", "讲话说了什么", "要做到什么样的标准"])
+def test_a_question_without_a_slot_between_its_words_has_no_cloze(question):
+    assert cloze(question) is None
+
+
+@pytest.mark.parametrize("query", ["党委办公室要发挥好党委的什么作用", "讲话说党委办公室要发挥好党委的什么作用？"])
+def test_the_passage_that_fills_the_slot_asked_comes_first(kb, query):
+    # the paragraphs that say 党委办公室 most often came first; the one with 党委的“耳目”作用 third
+    assert "切实发挥好党委的“耳目”作用" in kb.search(query, 3).hits[0].passage.text
