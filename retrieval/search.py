@@ -59,6 +59,7 @@ from .shapes import (
     counted_mark,
     definition_subject,
     examples_items,
+    fills,
     kind_of,
     likened_subject,
     likens,
@@ -831,7 +832,7 @@ class KnowledgeBase:
                     found.append(i)
                     patterned = True
                 elif ((likened and likens(text, likened)) or (role and states(text, role))
-                      or (filled and filled.search(text))):
+                      or (filled and fills(text, filled))):
                     found.append(i)
             if found:
                 shaped = np.array(found, dtype=np.int64)

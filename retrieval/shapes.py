@@ -294,20 +294,34 @@ _LIKEN_TAIL = re.compile(r"(?:要|应该?|分别|都|也|又|还|就|可以|能|
 # after, as the speech may say them with the slot filled ("发挥好党委的“耳目”作用"); not 为什么, nor
 # 什么样 (a manner), nor a slot at the end of the question ("讲话说了什么")
 _CLOZE = re.compile(r"(?P<left>[\u4e00-\u9fff]{2,3})(?:什么|啥)(?P<right>[\u4e00-\u9fff]{2})")
-_CLOZE_FILLER = r"[^\s，,。；;？?！!、：:]"
+_CLOZE_BREAKS = frozenset("，,。；;？?！!、：:") | frozenset(" \t\n\r\f\v\u3000")
+MAX_CLOZE_FILL = 8  # characters in the slot filled, at most
 
 
-@functools.lru_cache(maxsize=1024)
-def cloze(query: str) -> re.Pattern[str] | None:
-    """The question's words around its 什么 with the slot filled in, as a pattern: "党委办公室要发挥
-    党委的什么作用" -> 党委的 + one to eight characters + 作用, which "发挥好党委的“耳目”作用"
-    has; None if the question has no such slot."""
+def cloze(query: str) -> tuple[str, str] | None:
+    """The question's words either side of its 什么, whose slot a passage may fill ("党委办公室要
+    发挥党委的什么作用" -> 党委的, 作用; `fills`); None if the question has no such slot."""
     for m in _CLOZE.finditer(query):
         left, right = m.group("left"), m.group("right")
         if left.endswith("为") or right[0] in "样么" or right in ("意思", "东西"):
             continue
-        return re.compile(rf"{re.escape(left)}{_CLOZE_FILLER}{{1,8}}?{re.escape(right)}")
+        return left, right
     return None
+
+
+def fills(text: str, slot: tuple[str, str]) -> bool:
+    """Whether the text has the slot's words with one to MAX_CLOZE_FILL characters between them,
+    within a clause ("发挥好党委的“耳目”作用" fills 党委的 … 作用). Plain string searches: a pattern
+    compiled for each question cost more than the search it made."""
+    left, right = slot
+    start = text.find(left)
+    while start >= 0:
+        a = start + len(left)
+        b = text.find(right, a + 1, a + MAX_CLOZE_FILL + len(right))
+        if b > a and not _CLOZE_BREAKS.intersection(text[a:b]):
+            return True
+        start = text.find(left, start + 1)
+    return False
 
 
 def likened_subject(query: str) -> str:
