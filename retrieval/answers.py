@@ -7,7 +7,9 @@ whom. `choose_part` re-chooses among the parts of the same paragraph: a part tha
 the answer asked for more often (the question's "谁"/"什么" slot filled in: "对谁忠诚" -> "对党忠诚",
 "服从什么" -> "服从规则、") and holds about as much of the question's words replaces the
 best-scoring one; 上下文 shows the whole paragraph anyway. Coverage alone does not move the choice:
-on the project's sets it picked the wrong half as often as the right one.
+on the project's sets it picked the wrong half as often as the right one. A paragraph of at most
+MAX_MERGED_CHARS is shown whole (`whole_paragraph`), while whether the question is answered is
+still read off the part chosen.
 
 `question_features` adds to the abstention model what tells a question near the topic that the
 speeches do not answer ("公章怎么刻", "报销要什么手续") from one they do: whether the question's most
@@ -38,7 +40,7 @@ _WH = "谁|什么|哪些|哪几|哪个|哪种|啥"
 _PREPOSITION = "对|向|给|为|跟|与|同|从|由|靠|按|凭|用|把|让"
 _FILLER = r"[^\s，,。；;？?！!、：:“”\"]"
 MAX_FIT_LOSS = 0.05  # a part that fills the slot may hold this much less of the question
-MAX_MERGED_CHARS = 560  # a list question gets a split paragraph whole when it is no longer than this
+MAX_MERGED_CHARS = 560  # a split paragraph no longer than this is shown whole (`whole_paragraph`, `choose_part`)
 # besides LIST_ASK: "站在哪些高度", "包括什么". Not outline.is_list_question, which also takes
 # "有什么要求": with it one more answerable question of round 10 was declined and no hit improved
 _ITEMS = re.compile(r"哪些|包括|有几|几[个种类项样]")
@@ -155,6 +157,20 @@ def paragraph_parts(kb: KnowledgeBase, passage: Passage) -> list[Passage]:
     while hi < len(passages) and key_of(hi) == key:
         hi += 1
     return passages[lo:hi]
+
+
+def whole_paragraph(kb: KnowledgeBase, passage: Passage) -> Passage:
+    """A part of a split paragraph shown with the rest of its paragraph, when the whole is at most
+    MAX_MERGED_CHARS: the answer is often the part the question's words are not in ("外面诱惑那么
+    多，怎么把持住自己": 诱惑 ends one part, 守得住清白 is in the next). Shown, not judged: whether
+    the question is answered is read off the part, as the abstention model was fitted."""
+    if passage.kind != "passage":
+        return passage
+    parts = paragraph_parts(kb, passage)
+    if len(parts) < 2:
+        return passage
+    merged = "".join(p.text for p in parts)
+    return replace(passage, text=merged, part=parts[0].part) if len(merged) <= MAX_MERGED_CHARS else passage
 
 
 def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Content) -> Passage:
@@ -777,26 +793,36 @@ def object_highlight(passage: Passage, verb: str, highlight: str) -> str:
     """For a question asking what the verb applies to ("服从什么", "要服从的有哪几样", "对谁忠诚"):
     the sentence that lists the verb's objects ("服从规则、服从大局、服从上级", "对党忠诚、对单位和事业
     忠诚"), after the sentence that asks it when the speech asks itself ("服从什么？"); the highlight
-    as it was when it lists them already or no sentence does."""
+    as it was when it lists them already or no sentence does. Of several, the one that lists the
+    most: in a paragraph shown whole, "忠诚就是效忠、诚信、无二心" comes before "对党忠诚、对单位和事业
+    忠诚、对领导和同事忠诚"."""
     if not verb:
         return highlight
-    if lists_objects(verb, highlight):
-        return highlight
     if passage.kind == "outline":  # the line that lists them ("服从规则、服从大局、服从上级。")
+        if lists_objects(verb, highlight):
+            return highlight
         return next((line for line in passage.text.split("\n") if lists_objects(verb, line)), highlight)
     sentences = split_sentences(passage.text)
-    for i, sentence in enumerate(sentences):
-        if lists_objects(verb, sentence):
-            before = sentences[i - 1] if i else ""
-            asks = before.rstrip("”’\" ").endswith(("？", "?")) and verb in before
-            return before + sentence if asks else sentence
-    return highlight
+    counts = [objects_listed(verb, sentence) for sentence in sentences]
+    most = max(counts, default=0)
+    if not most or objects_listed(verb, highlight) >= most:
+        return highlight
+    i = counts.index(most)
+    before = sentences[i - 1] if i else ""
+    asks = before.rstrip("”’\" ").endswith(("？", "?")) and verb in before
+    return before + sentences[i] if asks else sentences[i]
+
+
+def objects_listed(verb: str, text: str) -> int:
+    """How many of the verb's objects the text lists, each followed by 、: "服从规则、服从大局、服从
+    上级" -> 2, "对党忠诚、对单位和事业忠诚、对领导和同事忠诚" -> 2, "忠诚就是效忠、诚信" -> 1."""
+    v = re.escape(verb)
+    return len(re.findall(rf"(?:{v}[^、。；;，,？?！!\n]{{1,8}}|对[^、。；;，,？?！!\n]{{1,8}}?{v})、", text))
 
 
 def lists_objects(verb: str, text: str) -> bool:
     """Whether the text lists what the verb applies to: "服从规则、服从大局", "对党忠诚、对单位…忠诚"."""
-    v = re.escape(verb)
-    return bool(re.search(rf"(?:{v}[^、。；;，,？?！!\n]{{1,8}}|对[^、。；;，,？?！!\n]{{1,8}}?{v})、", text))
+    return objects_listed(verb, text) > 0
 
 
 LABEL_CHARS = 12  # a sentence this short is a label ("1.情况要明。", "难点信息“亮明观点”。")

@@ -42,6 +42,7 @@ from .answers import (
     object_highlight,
     paragraph_parts,
     question_features,
+    whole_paragraph,
 )
 from .chinese import to_simplified
 from .heap import keep_large_blocks
@@ -693,6 +694,8 @@ class KnowledgeBase:
             if part not in chosen:  # the part of a split paragraph that answers
                 chosen[part] = choose_part(self, p, stage.query, stage.content)
             p = chosen[part]
+            if highlight:  # shown whole if short enough (not judged so: see `whole_paragraph`)
+                p = whole_paragraph(self, p)
             if not highlight:
                 marked = ""
             elif p.kind == "outline":

@@ -4,6 +4,7 @@ question signals of the abstention model."""
 import pytest
 from officebot.retrieval import KnowledgeBase
 from officebot.retrieval import build as build_module
+from officebot.retrieval import search as search_module
 from officebot.retrieval.answers import (
     MAX_MERGED_CHARS,
     answer_highlight,
@@ -343,6 +344,32 @@ def test_a_merged_paragraph_is_highlighted_from_its_parts_words(kb, monkeypatch)
     sentences, _, word_ids = kb._sentences(top.passage)
     assert len(parts) >= 2 and len(sentences) == len(expected)
     assert [ids - {None} for ids in word_ids] == expected
+
+
+def test_a_short_split_paragraph_is_shown_whole():
+    # the question's words end the first part; what to do about it is the second
+    first = "当今社会，诱惑形形色色、无处不在。" + "".join(
+        f"办公室虽非大权在握，但掌握的无形资源也不少，第{n}类事情都会有人找上门来。" for n in "一二三四五六")
+    second = "".join(f"我们一定要坚守第{n}条原则和底线，在任何时候都要稳得住心神、管得住行为、守得住清白。"
+                     for n in "一二三四五六")
+    kb = KnowledgeBase.build(Corpus([SpeechText(Speech("s", "讲话", "2024"), ("一、要守住底线", first + second)),
+                                     SpeechText(Speech("t", "另一篇讲话", "2024"), ("一、要加强学习", "学习是一种责任。" * 8))]))
+    assert len(kb.passages) >= 3 and len(first + second) <= MAX_MERGED_CHARS
+    top = kb.search("外面诱惑这么多怎么办", k=3).hits[0]
+    assert top.passage.text == first + second and "诱惑形形色色" in top.highlight
+    assert kb.context(top.passage.id)  # 上下文 still finds its paragraph
+
+
+@pytest.mark.parametrize("query", ["外面诱惑那么多，怎么把持住自己", "墙上的钉子生锈拔不出来怎么办",
+                                   "冬天一到晚上就手脚冰凉，有什么办法缓解？", "以后我要是调走了，这些要求还有用吗"])
+def test_a_paragraph_shown_whole_is_judged_by_its_part(kb, query, monkeypatch):
+    # whether a question is answered is read off the part, as the abstention model was fitted:
+    # read off the whole paragraph, the off-topic questions here were answered
+    whole = kb.search(query, k=5)
+    monkeypatch.setattr(search_module, "whole_paragraph", lambda kb, p: p)
+    parts = kb.search(query, k=5)
+    assert (whole.answered, whole.near) == (parts.answered, parts.near)
+    assert [h.passage.id for h in whole.hits] == [h.passage.id for h in parts.hits]
 
 
 def test_a_long_split_paragraph_is_not_merged():
@@ -988,6 +1015,18 @@ def test_a_highlight_that_only_asks_carries_on_to_the_answer(kb):
 def test_an_object_question_highlights_the_sentence_listing_the_objects(kb, query, items):
     hit = kb.search(query, k=1).hits[0]
     assert items in hit.highlight and hit.highlight in hit.passage.text
+
+
+def test_object_highlight_picks_the_sentence_listing_the_most_objects():
+    from officebot.retrieval.answers import object_highlight
+    from officebot.retrieval.types import Passage
+
+    # a paragraph shown whole: its first sentence lists "objects" of 忠诚 too, loosely
+    text = "什么是忠诚？忠诚就是效忠、诚信、无二心。我们强调忠诚，就是要求对党忠诚、对单位和事业忠诚、对领导和同事忠诚。"
+    p = Passage(0, "s", "讲话", "2024", (), 1, 0, text)
+    listing = "我们强调忠诚，就是要求对党忠诚、对单位和事业忠诚、对领导和同事忠诚。"
+    assert object_highlight(p, "忠诚", "什么是忠诚？忠诚就是效忠、诚信、无二心。") == listing
+    assert object_highlight(p, "忠诚", listing) == listing
 
 
 def test_object_highlight_keeps_the_highlight_when_nothing_lists_objects():

@@ -4,6 +4,7 @@ may and may not change in an answer."""
 import numpy as np
 import pytest
 from officebot.retrieval import KnowledgeBase, rerank, rerank_fit
+from officebot.retrieval import search as search_module
 from officebot.retrieval.search import Settings
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.text import Tokenizer
@@ -117,6 +118,8 @@ def test_another_part_must_score_the_margin_higher_to_be_shown():
     ("写领导讲话稿要把握哪几点", "准确传达上级指示精神"),
 ])
 def test_the_part_the_model_prefers_is_shown(kb, monkeypatch, question, answer):
+    # the part itself, not its paragraph shown whole (`answers.whole_paragraph`)
+    monkeypatch.setattr(search_module, "whole_paragraph", lambda kb, p: p)
     hit = kb.search(question, k=5).hits[0]
     assert answer in hit.passage.text
     monkeypatch.setattr(rerank, "PART_MARGIN", float("inf"))
