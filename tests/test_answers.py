@@ -360,12 +360,15 @@ def test_a_short_split_paragraph_is_shown_whole():
     assert kb.context(top.passage.id)  # 上下文 still finds its paragraph
 
 
-@pytest.mark.parametrize("query", ["外面诱惑那么多，怎么把持住自己", "墙上的钉子生锈拔不出来怎么办",
-                                   "冬天一到晚上就手脚冰凉，有什么办法缓解？", "以后我要是调走了，这些要求还有用吗"])
-def test_a_paragraph_shown_whole_is_judged_by_its_part(kb, query, monkeypatch):
-    # whether a question is answered is read off the part, as the abstention model was fitted:
-    # read off the whole paragraph, the off-topic questions here were answered
+@pytest.mark.parametrize(("query", "answered"), [
+    ("外面诱惑那么多，怎么把持住自己", True), ("以后我要是调走了，这些要求还有用吗", True),
+    # read off the whole paragraph, these were answered (像一颗钉子一样…, 放下白天工作的疲惫…)
+    ("墙上的钉子生锈拔不出来怎么办", False), ("冬天一到晚上就手脚冰凉，有什么办法缓解？", False),
+])
+def test_a_paragraph_shown_whole_is_judged_by_its_part(kb, query, answered, monkeypatch):
+    # whether a question is answered is read off the part, as the abstention model was fitted
     whole = kb.search(query, k=5)
+    assert whole.answered is answered
     monkeypatch.setattr(search_module, "whole_paragraph", lambda kb, p: p)
     parts = kb.search(query, k=5)
     assert (whole.answered, whole.near) == (parts.answered, parts.near)
