@@ -166,11 +166,16 @@ def whole_paragraph(kb: KnowledgeBase, passage: Passage) -> Passage:
     the question is answered is read off the part, as the abstention model was fitted."""
     if passage.kind != "passage":
         return passage
-    parts = paragraph_parts(kb, passage)
+    return _merged(passage, paragraph_parts(kb, passage)) or passage
+
+
+def _merged(passage: Passage, parts: list[Passage]) -> Passage | None:
+    """The passage with its paragraph's parts as its text, if there are several and together they
+    are at most MAX_MERGED_CHARS long; else None."""
     if len(parts) < 2:
-        return passage
+        return None
     merged = "".join(p.text for p in parts)
-    return replace(passage, text=merged, part=parts[0].part) if len(merged) <= MAX_MERGED_CHARS else passage
+    return replace(passage, text=merged, part=parts[0].part) if len(merged) <= MAX_MERGED_CHARS else None
 
 
 def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Content) -> Passage:
@@ -183,10 +188,10 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
     parts = paragraph_parts(kb, passage)
     if len(parts) < 2:
         return passage
-    if LIST_ASK.search(query) or _ITEMS.search(query):  # the items may run on over the cut: show it whole
-        merged = "".join(p.text for p in parts)
-        if len(merged) <= MAX_MERGED_CHARS:
-            return replace(passage, text=merged, part=parts[0].part)
+    if LIST_ASK.search(query) or _ITEMS.search(query):  # the items may run on over the cut: judge it whole
+        whole = _merged(passage, parts)
+        if whole is not None:
+            return whole
     subject = definition_subject(query)
     if subject:  # the part that says what X is (the index's definitions) answers "X是什么", "X要求做到什么"
         defining = set(kb._index.definitions.get(subject).tolist())

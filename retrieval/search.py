@@ -694,13 +694,12 @@ class KnowledgeBase:
             if part not in chosen:  # the part of a split paragraph that answers
                 chosen[part] = choose_part(self, p, stage.query, stage.content)
             p = chosen[part]
-            if highlight:  # shown whole if short enough (not judged so: see `whole_paragraph`)
-                p = whole_paragraph(self, p)
             if not highlight:
                 marked = ""
             elif p.kind == "outline":
                 marked = object_highlight(p, stage.verb, p.text.split("\n", 1)[0])
             else:
+                p = whole_paragraph(self, p)  # shown whole if short enough (not judged so: see there)
                 marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights))
                 marked = object_highlight(p, stage.verb, marked)
             hits.append(Hit(len(hits) + 1, score, p, marked))
