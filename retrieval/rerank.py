@@ -242,6 +242,24 @@ class _Sentences:
         return max(count, default=0)
 
 
+# the model's inputs: the features and every product of two of them (each with itself too), as the
+# abstention model's (`answers.model_inputs`): a signal counts for more or less by another ("the
+# best sentence's coverage" says more when the question's rare word is there)
+N_INPUTS = len(FEATURES) * (len(FEATURES) + 3) // 2
+
+
+def model_inputs(matrix: np.ndarray) -> np.ndarray:
+    """Each row's features, then the products of each feature with itself and every later one."""
+    return np.hstack([matrix] + [matrix[:, i : i + 1] * matrix[:, i:] for i in range(matrix.shape[1])])
+
+
+def model_scores(matrix: np.ndarray, weights: Sequence[float]) -> np.ndarray:
+    """The model's score of each row: `weights` over the features alone (one weight a feature) or
+    over `model_inputs` (N_INPUTS weights)."""
+    w = np.asarray(weights, dtype=float)
+    return (matrix if len(w) == matrix.shape[1] else model_inputs(matrix)) @ w
+
+
 def better_parts(matrix: np.ndarray, weights: Sequence[float], n: int, slots: Sequence[int]) -> dict[int, int]:
     """Which of the first `n` rows (paragraphs, by the part the first stage chose) another part of
     the same paragraph should stand for: {paragraph row: other part's position among the rows
@@ -250,7 +268,7 @@ def better_parts(matrix: np.ndarray, weights: Sequence[float], n: int, slots: Se
     answer, and the first stage's choice holds more of the question's words), and never if the
     chosen one has the shape of the answer asked for and it has not: the words of "队伍青黄不接，原因
     有哪两方面" are in the part that names the problem, the two sides in the part after it."""
-    score = matrix @ np.asarray(weights, dtype=float)
+    score = model_scores(matrix, weights)
     shaped = matrix[:, _SHAPE]
     out: dict[int, int] = {}
     for j, r in enumerate(slots):
@@ -262,5 +280,5 @@ def better_parts(matrix: np.ndarray, weights: Sequence[float], n: int, slots: Se
 
 def order(matrix: np.ndarray, weights: Sequence[float]) -> list[int]:
     """The candidates' positions, best first by the model (ties: the first stage's order)."""
-    score = matrix @ np.asarray(weights, dtype=float)
+    score = model_scores(matrix, weights)
     return sorted(range(len(score)), key=lambda j: (-score[j], j))

@@ -1,12 +1,14 @@
 """Fit the re-ranking model (retrieval/rerank.py): which of the best paragraphs answers?
 
-    python -m officebot.retrieval.rerank_fit [--l2 1e-5] [SET.yaml ...]
+    python -m officebot.retrieval.rerank_fit [--l2 1e-6] [--linear] [--folds 10] [SET.yaml ...]
 
 Reads question sets (default: every tests/questions*.yaml), takes for each answerable question the
 paragraphs the re-ranking orders and their `rerank.FEATURES` (searched without re-ranking), and
 which of them hold the answer (as `office-bot eval` judges a hit); fits a pairwise logistic
-regression over them and prints hit@1 before and after re-ranking, each set judged by a model
-fitted on the others (leave one set out), then the weights fitted on all. Copy the printed weights
+regression over them and their products (`rerank.model_inputs`; over the features alone with
+`--linear`) and prints hit@1 before and after re-ranking, each set judged by a model
+fitted on the sets of the other folds (the sets dealt into `--folds` folds in turn; as many folds
+as sets leave one set out), then the weights fitted on all. Copy the printed weights
 into `Settings.rerank_weights` (retrieval/search.py) when they should change; nothing is written.
 """
 
@@ -20,7 +22,7 @@ import numpy as np
 from .calibrate import ROOT
 from .calibrate import fit as logistic_fit
 from .evaluate import contains_answer, load_questions
-from .rerank import FEATURES, order
+from .rerank import FEATURES, N_INPUTS, model_inputs, order
 from .search import KnowledgeBase, Settings
 
 
@@ -41,17 +43,20 @@ def collect(kb: KnowledgeBase, paths: list[Path]) -> list[tuple[int, str, np.nda
     return out
 
 
-def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-5) -> np.ndarray:
+def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-6, products: bool = True) -> np.ndarray:
     """Weights of a pairwise logistic regression: for every question, each candidate that holds the
     answer against each that does not. The differences (label 1) and their mirrors (label 0) go to
-    `calibrate.fit`, the abstention model's L2 logistic regression; by symmetry its bias is 0."""
+    `calibrate.fit`, the abstention model's L2 logistic regression; by symmetry its bias is 0.
+    `products`: over `rerank.model_inputs` (the features and their products), else the features."""
     diffs = []
     for _, _, matrix, labels in rows:
         pos, neg = np.flatnonzero(labels == 1), np.flatnonzero(labels == 0)
+        if products:
+            matrix = model_inputs(matrix)
         if len(pos) and len(neg):
             diffs.append((matrix[pos][:, None, :] - matrix[neg][None, :, :]).reshape(-1, matrix.shape[1]))
     if not diffs:
-        return np.zeros(len(FEATURES))
+        return np.zeros(N_INPUTS if products else len(FEATURES))
     x = np.vstack(diffs)  # the answer minus a non-answer
     return logistic_fit(np.vstack([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))], l2)[:-1]
 
@@ -70,22 +75,25 @@ def hits_at_one(rows, weights) -> dict[str, tuple[int, int, int]]:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description="Fit the re-ranking model on question sets (nothing is written).")
     ap.add_argument("sets", nargs="*", type=Path)
-    ap.add_argument("--l2", type=float, default=1e-5)
+    ap.add_argument("--l2", type=float, default=1e-6)
+    ap.add_argument("--linear", action="store_true", help="over the features alone, not their products too")
+    ap.add_argument("--folds", type=int, default=10, help="sets judged by a model fitted on the other folds")
     args = ap.parse_args(argv)
     paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
     kb = KnowledgeBase.load(cache_dir=None, settings=Settings(rerank_weights=()))
     rows = collect(kb, paths)
     held: dict[str, list[int]] = {}
-    for g in range(len(paths)):  # leave one set out
-        w = fit([r for r in rows if r[0] != g], args.l2)
-        for kind, (n, a, b) in hits_at_one([r for r in rows if r[0] == g], w).items():
+    folds = max(2, min(args.folds, len(paths)))
+    for f in range(folds):  # the sets dealt into folds in turn; each fold judged by a fit on the others
+        w = fit([r for r in rows if r[0] % folds != f], args.l2, not args.linear)
+        for kind, (n, a, b) in hits_at_one([r for r in rows if r[0] % folds == f], w).items():
             t = held.setdefault(kind, [0, 0, 0])
             t[0] += n
             t[1] += a
             t[2] += b
     for kind, (n, a, b) in sorted(held.items()):
-        print(f"{kind:12s} {n:5d} questions  hit@1 {a / n:.4f} -> {b / n:.4f} (leave one set out)")
-    w = fit(rows, args.l2)
+        print(f"{kind:12s} {n:5d} questions  hit@1 {a / n:.4f} -> {b / n:.4f} ({folds}-fold by set)")
+    w = fit(rows, args.l2, not args.linear)
     print("rerank_weights = (" + ", ".join(f"{x:.3f}" for x in w) + ")")
 
 

@@ -170,13 +170,27 @@ class Settings:
         -0.772, 0.032, -0.004, 0.142, 0.039, -0.041, 0.61, 0.052, -0.003, 0.073, 0.064, -0.476, -0.058, 0.004,
         0.015, 0.147, 0.172, -0.117, 0.629, 0.047, -0.518,
     )
-    # the order of the best paragraphs (`retrieval/rerank.py`): a linear model over
-    # `rerank.FEATURES`, fitted by `python -m officebot.retrieval.rerank_fit` on the 91 sets up to round 87
-    # (17,241 answerable questions; rounds 88-101 are judged by a model that never saw them, docs/retrieval.md);
-    # () keeps the first stage's order
+    # the order of the best paragraphs (`retrieval/rerank.py`): a pairwise logistic model over
+    # `rerank.FEATURES` and their products (`rerank.model_inputs`), fitted by `python -m
+    # officebot.retrieval.rerank_fit` on the 153 sets up to round 149 (31,850 answerable questions).
+    # Fitted on the sets up to round 130 and judged on rounds 131-149, or up to 112 and judged on
+    # 113-149 (docs/retrieval.md, stop 37), it put 51 and 71 more staff's-wording questions at rank 1
+    # than the linear model (fitted up to round 87) it replaces, 8 and 15 more list questions, 3 fewer
+    # direct ones; () keeps the first stage's order
     rerank_weights: tuple[float, ...] = (
-        6.894, -0.168, -1.023, -0.248, -1.030, -2.574, 3.412, 2.135, 3.254, 2.807, -0.270, 0.378, -1.526, 3.483, 0.384,
-        3.304, 4.213,
+        5.665, -1.449, 0.971, 1.878, 1.474, 0.819, 4.936, 2.902, 1.467, 3.981, -1.858, -0.948, -7.210, 6.035,
+        -0.997, -0.075, 4.835, -0.206, 0.305, -2.564, -2.408, 1.537, -2.362, 0.786, 1.565, 6.381, -1.859, -6.759,
+        2.966, 10.133, -4.321, 4.271, 2.362, 7.139, -0.423, -2.750, -0.103, 3.572, 1.136, 0.803, 2.790, -1.110,
+        -1.295, 0.432, -1.302, 2.317, 1.693, 0.715, -0.627, 1.166, -0.382, 0.640, 1.091, -1.232, 0.266, 3.502,
+        0.986, 2.443, 2.090, -0.358, -7.008, 6.844, -0.681, 1.902, 1.218, -1.844, 3.069, -0.629, -3.682, 1.923,
+        -0.257, 0.266, 3.910, -0.155, -0.119, 3.418, -1.992, 1.471, -3.716, -3.610, 2.483, 3.288, -11.057, -6.076,
+        -1.998, 2.448, 0.613, -2.069, -7.383, 0.181, 0.950, -1.414, -0.421, 0.023, -3.339, 0.969, 0.133, -2.461,
+        -0.315, 4.375, -2.275, -0.889, -1.386, -6.962, 3.260, 0.269, -3.189, -1.195, -7.698, -2.420, 0.129, 2.900,
+        -1.778, -0.690, 0.730, -0.401, 10.828, 1.814, 0.072, -2.039, -7.348, 1.601, -1.255, -0.498, 1.927, 1.734,
+        -3.065, 0.018, -0.500, 3.533, -8.729, 2.754, 1.189, 0.913, 3.870, -0.912, 3.052, -5.127, -5.175, 1.480,
+        0.502, -1.795, 4.855, 1.865, -2.700, 0.473, 1.216, 0.838, 0.562, -0.948, 0.625, 0.202, 0.582, -2.414,
+        1.289, 6.778, 11.115, -1.560, -0.474, -0.927, 0.426, -0.889, -0.462, 1.125, -0.997, 0.067, -0.144, -0.082,
+        1.900, 0.130,
     )
     answer_bias: float = -0.48
     # stop 33: chosen on the six sets written after the fit (rounds 113-118, never in it), where
@@ -192,9 +206,10 @@ class Settings:
     near_threshold: float = 0.5
 
     def __post_init__(self) -> None:
-        if self.rerank_weights and len(self.rerank_weights) != len(rerank.FEATURES):
+        if self.rerank_weights and len(self.rerank_weights) not in (len(rerank.FEATURES), rerank.N_INPUTS):
             raise ValueError(f"rerank_weights: {len(self.rerank_weights)} weights for {len(rerank.FEATURES)} "
-                             "signals (rerank.FEATURES); refit with python -m officebot.retrieval.rerank_fit")
+                             f"signals (rerank.FEATURES) or their {rerank.N_INPUTS} model inputs (with the "
+                             "products); refit with python -m officebot.retrieval.rerank_fit")
 
 
 class KnowledgeBase:

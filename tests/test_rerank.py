@@ -162,5 +162,37 @@ def test_sentences_table_finds_strings_within_one_sentence():
 def test_weights_must_match_the_signals():
     with pytest.raises(ValueError, match="rerank_weights"):
         Settings(rerank_weights=(1.0, 2.0))
-    assert len(Settings().rerank_weights) == len(rerank.FEATURES)
+    # one weight a signal (a linear model) or one a model input (the signals and their products)
+    assert len(Settings(rerank_weights=(0.5,) * len(rerank.FEATURES)).rerank_weights) == len(rerank.FEATURES)
+    assert len(Settings().rerank_weights) == rerank.N_INPUTS
     assert Settings(rerank_weights=()).rerank_weights == ()
+
+
+def test_model_inputs_are_the_features_and_their_products():
+    m = np.array([[1.0, 2.0, 3.0], [0.5, 0.0, 2.0]])
+    x = rerank.model_inputs(m)
+    assert x.tolist()[0] == [1, 2, 3, 1, 2, 3, 4, 6, 9]  # f0 f1 f2, f0f0 f0f1 f0f2, f1f1 f1f2, f2f2
+    assert rerank.N_INPUTS == len(rerank.FEATURES) + len(rerank.FEATURES) * (len(rerank.FEATURES) + 1) // 2
+    w = np.array([1.0, -1.0, 0.5])
+    assert np.allclose(rerank.model_scores(m, w), m @ w)  # one weight a feature: linear
+    w9 = np.zeros(9)
+    w9[4] = 1.0  # f0 * f1 alone
+    assert np.allclose(rerank.model_scores(m, w9), [2.0, 0.0])
+
+
+def test_products_learn_what_answers_when_two_signals_meet():
+    """The answer is the candidate where two signals meet; a decoy has twice as much of one of them
+    and none of the other. A linear model over the signals cannot rank the answer above both
+    decoys, one over their products can (f0 * f1)."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for g in range(90):
+        m = np.vstack([[[1.0, 1.0], [2.0, 0.0], [0.0, 2.0]], rng.random((3, 2)) * 0.5])
+        order = rng.permutation(6)
+        rows.append((g % 3, "paraphrase", m[order], (order == 0).astype(float)))
+    linear = rerank_fit.fit(rows, products=False)
+    products = rerank_fit.fit(rows)
+    assert len(linear) == 2 and len(products) == 5
+    n, _, by_linear = rerank_fit.hits_at_one(rows, linear)["paraphrase"]
+    by_products = rerank_fit.hits_at_one(rows, products)["paraphrase"][2]
+    assert by_products == n and by_linear < n / 2

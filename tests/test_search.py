@@ -214,15 +214,21 @@ def test_longest_shared_stretch():
 
 def test_a_quoted_phrase_is_searched_even_when_made_of_stopwords():
     """"哪几个“不能因为”": the quote is the speech's wording; 不能 and 因为 are stopwords, so without
-    the quote's own bigrams the question would find nothing but 几个."""
+    the quote's own bigrams the question would find nothing but 几个. The first stage's order is
+    checked: every word of this question is a stopword, and on three lines the re-ranking's signals
+    (coverage, the best sentence's share…) all read 0 for the passage quoted, as they never do in
+    the question sets it is fitted on."""
     lines = ["要轻事重办，不能因为事小而不为，不能因为事杂而乱为，不能因为事急而盲为。",
              "工作中有几个环节要注意，几个方面要兼顾。", "后勤保障要周到细致，让大家安心工作。"]
     paragraphs, _ = build_paragraphs("d", lines)
     tokenizer = Tokenizer(stopwords={"哪", "几个", "不能", "因为"})
-    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), tokenizer)
+    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), tokenizer,
+                       settings=Settings(rerank_weights=()))
     _, grams, _ = kb.query_terms("哪几个“不能因为”")
     assert {"不能", "能因", "因为"} <= set(grams)
-    assert kb.search("哪几个“不能因为”", k=2).hits[0].passage.text == lines[0]
+    found = kb.search("哪几个“不能因为”", k=2).hits
+    assert found[0].passage.text == lines[0]
+    assert found[0].score > found[1].score
 
 
 def test_a_figure_asked_favours_a_passage_that_likens():
