@@ -20,12 +20,14 @@ import functools
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .answers import coverage_weight
 from .text import bigrams, fold
+from .trees import Trees
 
 if TYPE_CHECKING:
     from .search import KnowledgeBase
@@ -253,14 +255,45 @@ def model_inputs(matrix: np.ndarray) -> np.ndarray:
     return np.hstack([matrix] + [matrix[:, i : i + 1] * matrix[:, i:] for i in range(matrix.shape[1])])
 
 
-def model_scores(matrix: np.ndarray, weights: Sequence[float]) -> np.ndarray:
-    """The model's score of each row: `weights` over the features alone (one weight a feature) or
-    over `model_inputs` (N_INPUTS weights)."""
-    w = np.asarray(weights, dtype=float)
+# a model: weights over the features alone or over `model_inputs`, or a function of the features
+# (the trees' `score`)
+Model = Sequence[float] | Callable[[np.ndarray], np.ndarray]
+
+# the model in use (`Settings.rerank_trees`): LambdaRank's gradient-boosted trees over FEATURES,
+# fitted by `python -m officebot.retrieval.rerank_fit --trees --write` (retrieval/trees.py)
+TREES_FILE = Path(__file__).with_name("rerank_trees.json")
+
+
+@functools.cache
+def shipped_trees() -> Trees | None:
+    """The trees of TREES_FILE, or None if it cannot be read or is for other signals (a broken
+    install, or FEATURES changed since the fit): the weights then order the paragraphs."""
+    try:
+        trees = Trees.read(TREES_FILE)
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return trees if trees.n_features == len(FEATURES) else None
+
+
+def model_for(weights: Sequence[float], trees: bool) -> Model | None:
+    """The model that orders the paragraphs: the shipped trees if asked for and readable, else the
+    weights; None (the first stage's order) without weights."""
+    if not weights:
+        return None
+    found = shipped_trees() if trees else None
+    return found.score if found is not None else weights
+
+
+def model_scores(matrix: np.ndarray, model: Model) -> np.ndarray:
+    """The model's score of each row: a function of the features (the trees), or weights over the
+    features alone (one weight a feature) or over `model_inputs` (N_INPUTS weights)."""
+    if callable(model):
+        return np.asarray(model(matrix), dtype=float)
+    w = np.asarray(model, dtype=float)
     return (matrix if len(w) == matrix.shape[1] else model_inputs(matrix)) @ w
 
 
-def better_parts(matrix: np.ndarray, weights: Sequence[float], n: int, slots: Sequence[int]) -> dict[int, int]:
+def better_parts(matrix: np.ndarray, weights: Model, n: int, slots: Sequence[int]) -> dict[int, int]:
     """Which of the first `n` rows (paragraphs, by the part the first stage chose) another part of
     the same paragraph should stand for: {paragraph row: other part's position among the rows
     after `n`}. `slots` gives each of those rows' paragraph row. A part replaces the chosen one only
@@ -278,7 +311,7 @@ def better_parts(matrix: np.ndarray, weights: Sequence[float], n: int, slots: Se
     return out
 
 
-def order(matrix: np.ndarray, weights: Sequence[float]) -> list[int]:
+def order(matrix: np.ndarray, weights: Model) -> list[int]:
     """The candidates' positions, best first by the model (ties: the first stage's order)."""
     score = model_scores(matrix, weights)
     return sorted(range(len(score)), key=lambda j: (-score[j], j))

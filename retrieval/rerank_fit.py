@@ -1,6 +1,6 @@
 """Fit the re-ranking model (retrieval/rerank.py): which of the best paragraphs answers?
 
-    python -m officebot.retrieval.rerank_fit [--l2 1e-6] [--linear] [--folds 10] [SET.yaml ...]
+    python -m officebot.retrieval.rerank_fit [--trees [--write]] [--l2 1e-6] [--linear] [--folds 10] [SET.yaml ...]
 
 Reads question sets (default: every tests/questions*.yaml), takes for each answerable question the
 paragraphs the re-ranking orders and their `rerank.FEATURES` (searched without re-ranking), and
@@ -9,7 +9,10 @@ regression over them and their products (`rerank.model_inputs`; over the feature
 `--linear`) and prints hit@1 before and after re-ranking, each set judged by a model
 fitted on the sets of the other folds (the sets dealt into `--folds` folds in turn; as many folds
 as sets leave one set out), then the weights fitted on all. Copy the printed weights
-into `Settings.rerank_weights` (retrieval/search.py) when they should change; nothing is written.
+into `Settings.rerank_weights` (retrieval/search.py) when they should change. With `--trees` the
+model is LambdaRank's boosted trees (LightGBM, `pip install -e ".[fit]"`), the one the search uses
+(`Settings.rerank_trees`); `--write` writes them to retrieval/rerank_trees.json. Nothing else is
+written.
 """
 
 from __future__ import annotations
@@ -22,8 +25,9 @@ import numpy as np
 from .calibrate import ROOT
 from .calibrate import fit as logistic_fit
 from .evaluate import contains_answer, load_questions
-from .rerank import FEATURES, N_INPUTS, model_inputs, order
+from .rerank import FEATURES, N_INPUTS, TREES_FILE, model_inputs, order
 from .search import KnowledgeBase, Settings
+from .trees import Trees
 
 
 def collect(kb: KnowledgeBase, paths: list[Path]) -> list[tuple[int, str, np.ndarray, np.ndarray]]:
@@ -61,6 +65,33 @@ def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-6, p
     return logistic_fit(np.vstack([x, -x]), np.r_[np.ones(len(x)), np.zeros(len(x))], l2)[:-1]
 
 
+# LambdaRank's boosted trees (LightGBM): shallow trees, many of them. On the rounds after 112 and
+# after 130, fitted on the rounds before (docs/retrieval.md, stop 37), depth 3 put as many staff's-
+# wording questions at rank 1 as any of the deeper forms tried, and a depth-3 tree is read in three
+# steps (retrieval/trees.py)
+TREE_PARAMS = {
+    "objective": "lambdarank", "num_leaves": 8, "max_depth": 3, "learning_rate": 0.1, "min_data_in_leaf": 50,
+    "bagging_fraction": 0.8, "bagging_freq": 1, "feature_fraction": 0.8, "lambdarank_truncation_level": 5,
+    "verbose": -1, "seed": 1, "deterministic": True, "num_threads": 1,
+}
+TREE_ROUNDS = 300
+
+
+def fit_trees(rows: list[tuple[int, str, np.ndarray, np.ndarray]], rounds: int = TREE_ROUNDS) -> Trees:
+    """LambdaRank's gradient-boosted trees over the candidates' features, each question a group
+    (those with no candidate holding the answer teach nothing and are left out). Needs LightGBM
+    (`pip install -e ".[fit]"`); the trees are then read without it (`trees.Trees`)."""
+    import lightgbm  # only to fit
+
+    rows = [r for r in rows if r[3].sum() > 0]
+    if not rows:
+        return Trees([], [], [], [], [], [], len(FEATURES))
+    x = np.vstack([matrix for _, _, matrix, _ in rows])
+    y = np.concatenate([labels for _, _, _, labels in rows])
+    data = lightgbm.Dataset(x, y, group=[len(labels) for _, _, _, labels in rows])
+    return Trees.from_lightgbm(lightgbm.train(TREE_PARAMS, data, num_boost_round=rounds).dump_model())
+
+
 def hits_at_one(rows, weights) -> dict[str, tuple[int, int, int]]:
     """Per kind: questions, answered at rank 1 by the first stage, and after re-ranking."""
     out: dict[str, list[int]] = {}
@@ -78,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--l2", type=float, default=1e-6)
     ap.add_argument("--linear", action="store_true", help="over the features alone, not their products too")
     ap.add_argument("--folds", type=int, default=10, help="sets judged by a model fitted on the other folds")
+    ap.add_argument("--trees", action="store_true", help="LambdaRank's boosted trees (LightGBM), not weights")
+    ap.add_argument("--write", action="store_true", help=f"with --trees: write the trees fitted on all to {TREES_FILE.name}")
     args = ap.parse_args(argv)
     paths = args.sets or sorted((ROOT / "tests").glob("questions*.yaml"))
     kb = KnowledgeBase.load(cache_dir=None, settings=Settings(rerank_weights=()))
@@ -85,7 +118,8 @@ def main(argv: list[str] | None = None) -> None:
     held: dict[str, list[int]] = {}
     folds = max(2, min(args.folds, len(paths)))
     for f in range(folds):  # the sets dealt into folds in turn; each fold judged by a fit on the others
-        w = fit([r for r in rows if r[0] % folds != f], args.l2, not args.linear)
+        train = [r for r in rows if r[0] % folds != f]
+        w = fit_trees(train).score if args.trees else fit(train, args.l2, not args.linear)
         for kind, (n, a, b) in hits_at_one([r for r in rows if r[0] % folds == f], w).items():
             t = held.setdefault(kind, [0, 0, 0])
             t[0] += n
@@ -93,6 +127,12 @@ def main(argv: list[str] | None = None) -> None:
             t[2] += b
     for kind, (n, a, b) in sorted(held.items()):
         print(f"{kind:12s} {n:5d} questions  hit@1 {a / n:.4f} -> {b / n:.4f} ({folds}-fold by set)")
+    if args.trees:
+        trees = fit_trees(rows)
+        if args.write:
+            trees.write(TREES_FILE)
+            print(f"{len(trees.roots)} trees written to {TREES_FILE}")
+        return
     w = fit(rows, args.l2, not args.linear)
     print("rerank_weights = (" + ", ".join(f"{x:.3f}" for x in w) + ")")
 

@@ -170,13 +170,15 @@ class Settings:
         -0.772, 0.032, -0.004, 0.142, 0.039, -0.041, 0.61, 0.052, -0.003, 0.073, 0.064, -0.476, -0.058, 0.004,
         0.015, 0.147, 0.172, -0.117, 0.629, 0.047, -0.518,
     )
-    # the order of the best paragraphs (`retrieval/rerank.py`): a pairwise logistic model over
-    # `rerank.FEATURES` and their products (`rerank.model_inputs`), fitted by `python -m
-    # officebot.retrieval.rerank_fit` on the 153 sets up to round 149 (31,850 answerable questions).
+    # whether the best paragraphs are re-ranked (`retrieval/rerank.py`; () keeps the first stage's
+    # order), and the weights that order them when the trees do not (`rerank_trees` below): a
+    # pairwise logistic model over `rerank.FEATURES` and their products (`rerank.model_inputs`),
+    # fitted by `python -m officebot.retrieval.rerank_fit` on the 153 sets up to round 149 (31,850
+    # answerable questions).
     # Fitted on the sets up to round 130 and judged on rounds 131-149, or up to 112 and judged on
     # 113-149 (docs/retrieval.md, stop 37), it put 51 and 71 more staff's-wording questions at rank 1
     # than the linear model (fitted up to round 87) it replaces, 8 and 15 more list questions, 3 fewer
-    # direct ones; () keeps the first stage's order
+    # direct ones
     rerank_weights: tuple[float, ...] = (
         5.665, -1.449, 0.971, 1.878, 1.474, 0.819, 4.936, 2.902, 1.467, 3.981, -1.858, -0.948, -7.210, 6.035,
         -0.997, -0.075, 4.835, -0.206, 0.305, -2.564, -2.408, 1.537, -2.362, 0.786, 1.565, 6.381, -1.859, -6.759,
@@ -192,6 +194,10 @@ class Settings:
         1.289, 6.778, 11.115, -1.560, -0.474, -0.927, 0.426, -0.889, -0.462, 1.125, -0.997, 0.067, -0.144, -0.082,
         1.900, 0.130,
     )
+    # the paragraphs are ordered by the shipped trees (`rerank.TREES_FILE`, LambdaRank's boosted
+    # trees over the same signals; docs/retrieval.md, stop 37) when re-ranking is on (weights above
+    # not empty); False: by the weights
+    rerank_trees: bool = True
     answer_bias: float = -0.48
     # stop 33: chosen on the six sets written after the fit (rounds 113-118, never in it), where
     # 0.707 declined 48 of 1,416 answerable questions (3.4%; 4.6-4.7% on the two newest) and 0.67
@@ -231,6 +237,7 @@ class KnowledgeBase:
         self.tokenizer = tokenizer
         self.synonyms = synonyms or Synonyms()
         self.settings = settings or Settings()
+        self._reranker = rerank.model_for(self.settings.rerank_weights, self.settings.rerank_trees)
         self.directory = directory
         if index is None:
             tokens = _build.tokenize_texts(tokenizer, [p.text for p in passages])
@@ -658,7 +665,7 @@ class KnowledgeBase:
             ranked: list[tuple[float, Passage]] = []
             if found is not None:
                 best, matrix, shown = found
-                at = rerank.order(matrix, self.settings.rerank_weights)
+                at = rerank.order(matrix, self._reranker)
                 # the new order takes over the first stage's scores rank by rank; each paragraph is
                 # shown by the part the model prefers
                 ranked = [(float(fused[best[r]]), self.passages[shown.get(j, best[j])])
@@ -748,7 +755,7 @@ class KnowledgeBase:
         shown: dict[int, int] = {}
         if others:
             matrix[len(best):, 1] = [1 / (r + 1) for r in slots]  # a part takes its paragraph's rank
-            better = rerank.better_parts(matrix, self.settings.rerank_weights, len(best), slots)
+            better = rerank.better_parts(matrix, self._reranker, len(best), slots)
             shown = {r: others[j] for r, j in better.items()}
         return best, matrix[: len(best)], shown
 

@@ -642,12 +642,11 @@ def test_a_procedure_asked_for_what_the_best_passage_does_not_name_is_not_answer
         assert not kb.search(q, k=5).answered, q
     # the passage names what is asked: still answered
     assert kb.search("收文和领导签批要走什么流程", k=5).answered
-    # whether steps may be skipped asks no procedure: the speeches say "不该少的环节一定不能少" (the
-    # re-ranking over the signals' products, stop 37, puts it third for the first question, after
-    # the paragraphs on 流程 and on 按制度办事)
+    # whether steps may be skipped asks no procedure: the speeches say "不该少的环节一定不能少" (stop
+    # 37's re-ranking puts it second for the first question, after the paragraph on 流程)
     for q in ("单位办事流程里有几个签字环节我觉得纯属多余，能不能直接跳过", "按程序办事，哪些步骤可以省掉？"):
         answer = kb.search(q, k=5)
-        assert answer.answered and any("不该少的环节一定不能少" in h.passage.text for h in answer.hits[:3]), q
+        assert answer.answered and any("不该少的环节一定不能少" in h.passage.text for h in answer.hits[:2]), q
 
 
 def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):
@@ -701,8 +700,8 @@ def test_question_features(kb):
     assert features("办公室人员年休假一年有几天")[1:3] == [1.0, 1.0]
     # a thing of everyday life the best passage does not name (月季, and a passage that says 开得很好);
     # not one it names, as the speech's figure (蜡烛), nor a question naming no thing. (玫瑰 is one of
-    # the speech's figures too, 赠人玫瑰: since stop 37 that paragraph is the best for the question
-    # asked with 玫瑰, which is declined all the same)
+    # the speech's figures too, 赠人玫瑰: since stop 37 the re-ranking may put that paragraph first
+    # for the question asked with 玫瑰, which is declined all the same)
     assert features("阳台上的月季怎么养才能开得多")[7] == 1.0
     assert not kb.search("阳台上的玫瑰怎么养才能开得多", k=5).answered
     assert features("讲话里说的蜡烛觉悟是什么意思")[7] == 0.0
