@@ -195,8 +195,8 @@ class Settings:
         1.900, 0.130,
     )
     # the paragraphs are ordered by the shipped trees (`rerank.TREES_FILE`, LambdaRank's boosted
-    # trees over the same signals; docs/retrieval.md, stop 37) when re-ranking is on (weights above
-    # not empty); False: by the weights
+    # trees over the same signals) plus `rerank.WEIGHTS_SHARE` of the weights' score when
+    # re-ranking is on (weights above not empty; docs/retrieval.md, stop 37); False: by the weights
     rerank_trees: bool = True
     answer_bias: float = -0.48
     # stop 33: chosen on the six sets written after the fit (rounds 113-118, never in it), where

@@ -643,10 +643,11 @@ def test_a_procedure_asked_for_what_the_best_passage_does_not_name_is_not_answer
     # the passage names what is asked: still answered
     assert kb.search("收文和领导签批要走什么流程", k=5).answered
     # whether steps may be skipped asks no procedure: the speeches say "不该少的环节一定不能少" (stop
-    # 37's re-ranking puts it second for the first question, after the paragraph on 流程)
+    # 37's re-ranking puts it third for the first question, after the paragraphs on 流程 and on
+    # 按制度办事)
     for q in ("单位办事流程里有几个签字环节我觉得纯属多余，能不能直接跳过", "按程序办事，哪些步骤可以省掉？"):
         answer = kb.search(q, k=5)
-        assert answer.answered and any("不该少的环节一定不能少" in h.passage.text for h in answer.hits[:2]), q
+        assert answer.answered and any("不该少的环节一定不能少" in h.passage.text for h in answer.hits[:3]), q
 
 
 def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(kb):

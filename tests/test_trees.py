@@ -56,7 +56,10 @@ def test_the_shipped_trees_order_the_paragraphs(tmp_path, monkeypatch):
     trees = rerank.shipped_trees()
     assert trees is not None and trees.n_features == len(rerank.FEATURES) and len(trees.roots)
     kb = KnowledgeBase.load(cache_dir=tmp_path / "cache")
-    assert kb._reranker == trees.score
+    m = np.random.default_rng(2).random((6, len(rerank.FEATURES)))
+    blended = trees.score(m) + rerank.WEIGHTS_SHARE * rerank.model_scores(m, Settings().rerank_weights)
+    assert np.allclose(rerank.model_scores(m, kb._reranker), blended)
+    assert not np.allclose(blended, trees.score(m))
     assert KnowledgeBase.load(cache_dir=tmp_path / "cache", settings=Settings(rerank_trees=False))._reranker == \
         Settings().rerank_weights
     assert rerank.model_for((), True) is None  # no re-ranking at all
