@@ -281,7 +281,7 @@ def shipped_trees() -> Trees | None:
 # questions; the weights' smooth score breaks such near ties. On the rounds after 112 and after 130
 # (fitted on the rounds before), the blend keeps most of the trees' gain over the products alone:
 # staff's words at rank 1 3,317 and 1,804, against 3,335 and 1,811 (trees), 3,250 and 1,776
-# (products); docs/retrieval.md, stop 37
+# (products), counted as `rerank_fit` counts; docs/retrieval.md, stop 37, has `office-bot eval`'s
 WEIGHTS_SHARE = 0.5
 
 

@@ -11,7 +11,8 @@ fitted on the sets of the other folds (the sets dealt into `--folds` folds in tu
 as sets leave one set out), then the weights fitted on all. Copy the printed weights
 into `Settings.rerank_weights` (retrieval/search.py) when they should change. With `--trees` the
 model is LambdaRank's boosted trees (LightGBM, `pip install -e ".[fit]"`), the one the search uses
-(`Settings.rerank_trees`); `--write` writes them to retrieval/rerank_trees.json. Nothing else is
+(`Settings.rerank_trees`, which blends them with the weights: `rerank.WEIGHTS_SHARE`; the folds
+judge the trees alone); `--write` writes them to retrieval/rerank_trees.json. Nothing else is
 written.
 """
 
