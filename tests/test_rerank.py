@@ -8,6 +8,7 @@ from officebot.retrieval import search as search_module
 from officebot.retrieval.search import Settings
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.text import Tokenizer
+from rankrows import two_signals_rows
 
 
 @pytest.fixture(scope="module")
@@ -187,12 +188,7 @@ def test_products_learn_what_answers_when_two_signals_meet():
     """The answer is the candidate where two signals meet; a decoy has twice as much of one of them
     and none of the other. A linear model over the signals cannot rank the answer above both
     decoys, one over their products can (f0 * f1)."""
-    rng = np.random.default_rng(5)
-    rows = []
-    for g in range(90):
-        m = np.vstack([[[1.0, 1.0], [2.0, 0.0], [0.0, 2.0]], rng.random((3, 2)) * 0.5])
-        order = rng.permutation(6)
-        rows.append((g % 3, "paraphrase", m[order], (order == 0).astype(float)))
+    rows = two_signals_rows()
     linear = rerank_fit.fit(rows, products=False)
     products = rerank_fit.fit(rows)
     assert len(linear) == 2 and len(products) == 5

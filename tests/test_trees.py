@@ -8,6 +8,7 @@ import pytest
 from officebot.retrieval import KnowledgeBase, rerank, rerank_fit
 from officebot.retrieval.search import Settings
 from officebot.retrieval.trees import Trees
+from rankrows import two_signals_rows
 
 
 def _booster(seed: int = 0, depth: int = 4, rounds: int = 40):
@@ -81,12 +82,7 @@ def test_the_shipped_trees_order_the_paragraphs(tmp_path, monkeypatch):
 def test_fit_trees_learns_what_answers_when_two_signals_meet():
     """As the products test (tests/test_rerank.py): the answer is where two signals meet, each decoy
     has twice as much of one of them; the trees put the answer first."""
-    rng = np.random.default_rng(5)
-    rows = []
-    for g in range(90):
-        m = np.vstack([[[1.0, 1.0], [2.0, 0.0], [0.0, 2.0]], rng.random((3, 2)) * 0.5])
-        order = rng.permutation(6)
-        rows.append((g % 3, "paraphrase", m[order], (order == 0).astype(float)))
+    rows = two_signals_rows()
     trees = rerank_fit.fit_trees(rows, rounds=30)
     n, _, after = rerank_fit.hits_at_one(rows, trees.score)["paraphrase"]
     assert n == 90 and after == 90
