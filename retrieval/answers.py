@@ -584,7 +584,8 @@ def asks_an_exact_fact_not_given(query: str, content: Content, hits: Sequence[Hi
 
 def _repeated_asks(asking: str, text: str, names: set[str]) -> set[str]:
     """Of the kinds of fact `names`, those whose asking words (in `asking`, the clauses that ask with
-    `_FEW` read as 数) the text has too, with the two characters before them."""
+    `_FEW` read as 数) the text has too, with the two characters before them, or with a number in
+    place of 几 and the question's two characters after them (`_number_filled`)."""
     if not names:
         return set()
     out = set()
@@ -594,9 +595,21 @@ def _repeated_asks(asking: str, text: str, names: set[str]) -> set[str]:
         for m in ask.finditer(asking):
             # "能容下多少人" and "能装多少人": an asking phrase of three characters or more is the
             # passage's own rhetorical question, whatever verb comes before it
-            if (m.start() >= 2 and asking[m.start() - 2 : m.end()] in text) or (m.end() - m.start() >= 3 and m.group() in text):
+            # or the speech's own phrase with its number asked ("一分部署几分落实": "一分部署、九分落实"):
+            # the text has a number where the question has 几, and the two characters after it
+            if ((m.start() >= 2 and asking[m.start() - 2 : m.end()] in text) or (m.end() - m.start() >= 3 and m.group() in text)
+                    or _number_filled(m.group(), asking[m.end() : m.end() + 2], text)):
                 out.add(name)
     return out
+
+
+def _number_filled(asked: str, after: str, text: str) -> bool:
+    """Whether `text` has the asked phrase with a number in place of its 几, followed by `after`
+    (two characters of the question, Chinese, after the phrase)."""
+    if "几" not in asked or len(after) < 2 or not all("\u4e00" <= c <= "\u9fff" for c in after):
+        return False
+    pattern = re.escape(asked).replace("几", "[〇零一二两三四五六七八九十百千万]+") + re.escape(after)
+    return re.search(pattern, text) is not None
 
 
 # a question that asks what was said: a saying, a quotation, the words used

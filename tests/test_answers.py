@@ -660,6 +660,21 @@ def test_a_question_repeating_the_speechs_words_around_a_figure_asks_no_figure(k
     assert not kb.search("值班室一个班要安排多少人？", k=5).answered  # a figure asked
 
 
+def test_the_speechs_phrase_with_its_number_asked_is_answered(kb):
+    # "一分部署几分落实" is the speech's "一分部署、九分落实" with 几 for its number: the figure asked
+    # is there, where the question's own words follow it
+    for q in ("总书记强调的一分部署几分落实", "马克思说过“一个行动胜过一打纲领”，总书记强调的是几分部署几分落实？"):
+        answer = kb.search(q, k=5)
+        assert answer.answered and "九分落实" in answer.hits[0].passage.text, q
+    # a number asked at the end of the question, with nothing of the speech after it, is still a
+    # figure to be given
+    from officebot.retrieval.answers import _number_filled
+    assert _number_filled("几分", "落实", "一分部署、九分落实")
+    assert not _number_filled("几分", "", "一分部署、九分落实")
+    assert not _number_filled("几分", "、一", "一分部署、九分落实")
+    assert not _number_filled("几分", "落实", "十分重要，抓落实")
+
+
 def test_every_count_asked_must_be_given():
     # days and people are both asked: a passage that gives a number of days only does not answer
     from officebot.retrieval.answers import _asked_shapes
