@@ -568,6 +568,29 @@ def examples_items(query: str) -> re.Pattern[str] | None:
     return _ALIKE_CLAUSES if _EXAMPLES_ASKED.search(query) else None
 
 
+# ---- the traits of X: "办公室工作有哪些特点" -> "办公室工作具有强烈的政治规矩、较高的业务要求…" ----------
+# X, then what asks for its traits: 有哪些 / 有什么 / 有哪几(个) 特点 (特征, 特性, 特色), or X的特点
+_TRAITS_ASKED = re.compile(r"(?P<x>[\u4e00-\u9fff]{2,12}?)(?:都|又|主要)?(?:有(?:哪些|什么|哪几个?|几个|啥)(?:样的)?|的)"
+                           r"(?:主要|基本|突出)?(?:特点|特征|特性|特色)")
+_TRAITS_LEAD = re.compile(r"^.*?(?:讲话|文中|里面|里|中|说|提到|认为|看来|觉得|请问|请教|问一下|关于)")
+
+
+def traits_of(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for the traits of X looks like: X, or its last three
+    characters or more, followed by 具有 ("办公室工作有哪些特点" -> "办公室工作具有强烈的政治规矩、较高
+    的业务要求、严格的纪律规定"; "制度有什么特点" -> "制度具有全局性、稳定性…的特点"); None if it asks
+    for no traits or names no X."""
+    m = _TRAITS_ASKED.search(query)
+    if not m:
+        return None
+    x = _TRAITS_LEAD.sub("", m.group("x"))
+    if len(x) < 2:
+        return None
+    shortest = min(len(x), 3)
+    names = [re.escape(x[-n:]) for n in range(len(x), shortest - 1, -1)]
+    return re.compile(rf"(?:{'|'.join(names)})具有")
+
+
 # ---- what kind of N: "要营造什么样的办公环境" -> "…的办公环境", "什么性质的工作" -> "服务性工作" -------
 _KIND_OF = re.compile(r"什么(?:样(?:类型|类|型)?|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
 _NOUN_CUT = re.compile(r"(?<=..)(?:和|与|及|、|呢|啊|吗)")

@@ -903,6 +903,22 @@ def test_aspects_asked_are_answered_by_items_naming_their_aspect(kb):
     assert any("政治上关心、工作上支持" in h.passage.text for h in hits)
 
 
+def test_the_traits_asked_are_answered_by_what_the_thing_has(kb):
+    from officebot.retrieval.shapes import traits_of
+
+    shape = traits_of("办公室工作有哪些特点")
+    assert shape.search("办公室工作具有强烈的政治规矩、较高的业务要求、严格的纪律规定。")
+    assert not shape.search("对于我们做好办公室工作和其他工作都具有十分重要的指导作用")  # 工作都具有: no trait of 办公室工作
+    assert traits_of("讲话里说办公室工作有什么特点").search("办公室工作具有强烈的政治规矩")
+    assert traits_of("制度的特点是什么").search("制度具有全局性、稳定性、长期性和根本性的特点。")
+    assert traits_of("办公室工作包括哪些方面") is None
+    # the passage that says what office work has comes first for the traits asked; the one that
+    # says 制度具有…的特点, with the question's 特点 in it, for the traits of 制度
+    for q in ("办公室工作有哪些特点", "办公室工作有哪几个特点？", "办公室工作有哪些特点，讲话概括了哪几条"):
+        assert "办公室工作具有强烈的政治规矩" in kb.search(q, k=5).hits[0].passage.text, q
+    assert "制度具有全局性" in kb.search("制度有什么特点", k=5).hits[0].passage.text
+
+
 def test_things_named_in_turn_are_answered_by_the_same_things_in_turn(kb):
     from officebot.retrieval.shapes import named_in_turn
 
