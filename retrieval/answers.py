@@ -594,9 +594,9 @@ def _repeated_asks(asking: str, text: str, names: set[str]) -> set[str]:
             continue
         for m in ask.finditer(asking):
             # "能容下多少人" and "能装多少人": an asking phrase of three characters or more is the
-            # passage's own rhetorical question, whatever verb comes before it
-            # or the speech's own phrase with its number asked ("一分部署几分落实": "一分部署、九分落实"):
-            # the text has a number where the question has 几, and the two characters after it
+            # passage's own rhetorical question, whatever verb comes before it; and "一分部署几分落实"
+            # is the speech's "一分部署、九分落实" with its number asked (a number where 几 is, then
+            # the question's next two characters)
             if ((m.start() >= 2 and asking[m.start() - 2 : m.end()] in text) or (m.end() - m.start() >= 3 and m.group() in text)
                     or _number_filled(m.group(), asking[m.end() : m.end() + 2], text)):
                 out.add(name)
