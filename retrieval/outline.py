@@ -608,6 +608,12 @@ def outline_candidates(
     if enumerating is None:
         enumerating = kb._enumerating(query, content)
     enumerating = set(enumerating.tolist())
+    # those whose X holds every word asked ("办公室工作都包括哪些内容": "办公室工作既有综合协调、信息
+    # 调研，又有办文办会…") are the answer itself: an outline of other passages, a section's or a
+    # speech's that happens to cover the question's words, scores no higher than the best of them,
+    # unless it has as many items as the question counts ("市委书记对办公室工作提了哪三点希望和要求")
+    whole = set(kb._enumerating(query, content, every=True).tolist()) if enumerating else set()
+    cap = max(float(fused[e]) for e in whole) if whole else None
     mark = counted_mark(query)
     marks = [mark] if mark else []
     out = []
@@ -645,6 +651,8 @@ def outline_candidates(
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words,
                               marks=marks)
         if score is not None:
+            if cap is not None and count != len(items) and not whole.intersection(members.tolist()):
+                score = min(score, cap)
             out.append((score, replace(anchor, section=section, text=text, part=0, kind="outline")))
     return out
 

@@ -913,7 +913,7 @@ class KnowledgeBase:
         passages = self.passages
         return passages.text_of if isinstance(passages, _build.PassageList) else (lambda i: passages[i].text)
 
-    def _enumerating(self, query: str, content: list[tuple[str, list[str]]]) -> np.ndarray:
+    def _enumerating(self, query: str, content: list[tuple[str, list[str]]], every: bool = False) -> np.ndarray:
         """Passages that enumerate the parts of what a list question asks about: "办公室工作包括哪些
         业务" -> "办公室工作既有综合协调、信息调研，又有办文办会…". The X a passage enumerates the
         parts of is made of words the question asks, directly or through a synonym (two or more of
@@ -921,7 +921,8 @@ class KnowledgeBase:
         is asked (the words that ask for a list left out): "从全局角度统筹谋划办公室工作，要站在哪几个
         层面" is not about the parts of 办公室工作. Each passage's X were found when the index was
         built (`build.Index.enumerated`); as X begins with an asked word, only the X that begin
-        with one's first two characters are looked at."""
+        with one's first two characters are looked at. `every`: X has every word asked (the list
+        words left out), not only half of them."""
         if not self._enumerated or not is_list_question(query):
             return np.zeros(0, dtype=np.int64)
         topic = [(w, ex) for w, ex in content if not LIST_WORDS.fullmatch(w)]
@@ -929,9 +930,8 @@ class KnowledgeBase:
         out: set[int] = set()
         for start in {w[:2] for w in asked}:
             for subject, passages in self._enumerated.get(start, {}).items():
-                if _made_of(subject, asked) and 2 * sum(
-                    1 for w, ex in topic if w in subject or any(e in subject for e in ex)
-                ) >= len(topic):
+                held = sum(1 for w, ex in topic if w in subject or any(e in subject for e in ex))
+                if _made_of(subject, asked) and (held == len(topic) if every else 2 * held >= len(topic)):
                     out.update(passages)
         return np.array(sorted(out), dtype=np.int64)
 

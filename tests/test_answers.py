@@ -262,7 +262,10 @@ def test_list_questions_are_answered_by_the_section_outline(kb, query, listed):
                                    "信息处理中办公室对难点信息和重点信息分别怎么处理？",
                                    # the passage enumerates the parts of what is asked (办公室工作既有…又有…),
                                    # and opens the section whose outline lists the section's seven items
-                                   "办公室工作都包括哪些业务？", "办公室工作都包括哪些板块？"])
+                                   "办公室工作都包括哪些业务？", "办公室工作都包括哪些板块？",
+                                   # and no other outline that covers the question's words outscores it
+                                   # (the other speech's three hopes, "会议…办公室工作…内容")
+                                   "办公室工作都包括哪些内容", "办公室的工作内容都包括哪些？"])
 def test_a_passage_that_answers_a_list_question_itself_stays_first(kb, query):
     assert kb.search(query, k=3).hits[0].passage.kind == "passage"
 
