@@ -70,6 +70,7 @@ from .shapes import (
     object_subject,
     role_subject,
     shared_items,
+    signs_of,
     states,
     topic_name,
     traits_of,
@@ -845,7 +846,7 @@ class KnowledgeBase:
         likened, role, filled = likened_subject(query), role_subject(query), cloze(query)
         # the items asked by their shape: named by a counted character, each ending with the verb asked
         items = [p for p in (counted_items(query), manner_items(query)) if p is not None]
-        patterns = items + [p for p in (kind_of(query), examples_items(query), aspect_items(query), traits_of(query),
+        patterns = items + [p for p in (kind_of(query), examples_items(query), aspect_items(query), traits_of(query), signs_of(query),
                                         named_in_turn(query)) if p is not None]
         if likened or role or filled or patterns:
             text_of = self._text_of()

@@ -591,6 +591,20 @@ def traits_of(query: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?:{'|'.join(names)})具有")
 
 
+# ---- how a problem shows: "能力不足有哪些表现" -> "有的连最起码的会议通知都不会写，有的…" -------------
+# (not "表现是什么评价" nor "表现出了什么样的精神面貌": how someone did, what they showed)
+_SIGNS_ASKED = re.compile(r"(?:哪些|哪几种|哪几个|哪几类|什么|啥|几种)(?:具体|主要|突出)?的?表现|表现(?:在|有|为)(?:哪些|哪几)|"
+                          r"具体(?:的)?表现")
+_SIGNS = re.compile(r"有的[^。；;！!？?]{2,40}[，,；;]\s*有的")
+
+
+def signs_of(query: str) -> re.Pattern[str] | None:
+    """What the answer to a question for how something shows looks like: the cases it shows in,
+    two or more told in a row with 有的 ("能力不足有哪些表现" -> "有的连最起码的会议通知都不会写，有的上报
+    信息把情况说不清楚…"); None if it asks for no such thing."""
+    return _SIGNS if _SIGNS_ASKED.search(query) else None
+
+
 # ---- what kind of N: "要营造什么样的办公环境" -> "…的办公环境", "什么性质的工作" -> "服务性工作" -------
 _KIND_OF = re.compile(r"什么(?:样(?:类型|类|型)?|性质|类型|型|“型”|种|类)的(?P<n>[\u4e00-\u9fff]{2,8})")
 _NOUN_CUT = re.compile(r"(?<=..)(?:和|与|及|、|呢|啊|吗)")

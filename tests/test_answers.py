@@ -922,6 +922,20 @@ def test_the_traits_asked_are_answered_by_what_the_thing_has(kb):
     assert "制度具有全局性" in kb.search("制度有什么特点", k=5).hits[0].passage.text
 
 
+def test_how_a_problem_shows_is_answered_by_its_cases(kb):
+    from officebot.retrieval.shapes import signs_of
+
+    shape = signs_of("能力差距都有哪些表现？")
+    assert shape.search("有的连最起码的会议通知都不会写，有的上报信息把情况说不清楚，有的打电话报告事情")
+    assert not shape.search("有的同志在办公室一干就是五年。")  # one case is no list of them
+    assert signs_of("队伍青黄不接表现在哪几个方面") is not None
+    # how someone did, or what they showed, is no problem's signs
+    assert signs_of("市委书记对去年办公室系统的表现是什么评价？") is None
+    assert signs_of("去年办公室的同志们表现出了什么样的精神面貌？") is None
+    for q in ("讲话列举了办公室干部能力差距的哪些表现？", "办公室干部能力有差距，具体表现有哪些？"):
+        assert "有的连最起码的会议通知都不会写" in kb.search(q, k=5).hits[0].passage.text, q
+
+
 def test_things_named_in_turn_are_answered_by_the_same_things_in_turn(kb):
     from officebot.retrieval.shapes import named_in_turn
 
