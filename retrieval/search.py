@@ -846,8 +846,8 @@ class KnowledgeBase:
         likened, role, filled = likened_subject(query), role_subject(query), cloze(query)
         # the items asked by their shape: named by a counted character, each ending with the verb asked
         items = [p for p in (counted_items(query), manner_items(query)) if p is not None]
-        patterns = items + [p for p in (kind_of(query), examples_items(query), aspect_items(query), traits_of(query), signs_of(query),
-                                        named_in_turn(query)) if p is not None]
+        patterns = items + [p for p in (kind_of(query), examples_items(query), aspect_items(query), traits_of(query),
+                                        signs_of(query), named_in_turn(query)) if p is not None]
         if likened or role or filled or patterns:
             text_of = self._text_of()
             found = []
@@ -931,8 +931,10 @@ class KnowledgeBase:
         out: set[int] = set()
         for start in {w[:2] for w in asked}:
             for subject, passages in self._enumerated.get(start, {}).items():
+                if not _made_of(subject, asked):
+                    continue
                 held = sum(1 for w, ex in topic if w in subject or any(e in subject for e in ex))
-                if _made_of(subject, asked) and (held == len(topic) if every else 2 * held >= len(topic)):
+                if held == len(topic) if every else 2 * held >= len(topic):
                     out.update(passages)
         return np.array(sorted(out), dtype=np.int64)
 
