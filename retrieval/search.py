@@ -25,7 +25,7 @@ import math
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -48,7 +48,7 @@ from .chinese import to_simplified
 from .heap import keep_large_blocks
 from .index import top_indices
 from .knowledge import Synonyms, default_knowledge_dir, read_corpus
-from .outline import LIST_WORDS, MAX_SEEDS, is_list_question, outline_candidates
+from .outline import LIST_WORDS, MAX_SEEDS, asked_count, is_list_question, outline_candidates
 from .shapes import (
     INTENTS,
     LIST_ASK,
@@ -71,6 +71,7 @@ from .shapes import (
     role_subject,
     shared_items,
     signs_of,
+    speech_named,
     states,
     topic_name,
     traits_of,
@@ -260,6 +261,7 @@ class KnowledgeBase:
         self._ends: tuple[np.ndarray, np.ndarray] | None = None  # `_speech_ends`
         self._sentence_tables: dict[tuple[int, str], tuple[list[str], list[str]]] = {}  # `_split`
         self._word_id_tables: dict[tuple[int, str], list[set[int]]] = {}  # `_sentences`
+        self._speech_table: list[tuple[int, str, str]] | None = None  # `_speech_outlines`
         # what passages enumerate the parts of, by its first two characters, then by the X itself
         # (a large library says "办公室工作既有…" in many passages): `_enumerating`
         self._enumerated: dict[str, dict[str, list[int]]] = {}
@@ -656,6 +658,20 @@ class KnowledgeBase:
         k = max(0, int(k))
         if not self.passages or not query or k == 0:
             return Answer(query, False, [], self.suggest(query))
+        found = self._search(query, k)
+        named = speech_named(query)
+        if named is None or not (speeches := self._speech_outlines(named, query, k)):
+            return found
+        # the parts of a speech as a whole: its outline first, then what the search found
+        top = max([h.score for h in found.hits], default=1.0)
+        shown = {(s.doc_id, s.kind, s.section, s.paragraph) for s in speeches}
+        rest = [h for h in found.hits if (h.passage.doc_id, h.passage.kind, h.passage.section, h.passage.paragraph)
+                not in shown]
+        hits = [Hit(0, top, s, s.text.split("\n", 1)[0]) for s in speeches] + rest
+        return Answer(query, True, [replace(h, rank=r + 1) for r, h in enumerate(hits[:k])], [], False)
+
+    def _search(self, query: str, k: int) -> Answer:
+        """`search` for a question already folded, k > 0, on a library with passages."""
         stage = self._first_stage(query, k, bool(self.settings.rerank_weights))
         if stage is None:
             return Answer(query, False, [], self.suggest(query))
@@ -699,6 +715,39 @@ class KnowledgeBase:
                                       or _holds_the_items(stage.items, hits))
         near = not answered and p is not None and p >= self.settings.near_threshold
         return Answer(query, answered, hits[:k], [] if answered else self.suggest(query), near and bool(hits))
+
+    def _speech_outlines(self, named: str, query: str, k: int) -> list[Passage]:
+        """The outlines of whole speeches (title, the sentence announcing the parts, the parts'
+        headings) that a question for a speech's parts names (`shapes.speech_named`): those whose
+        title holds the most of the characters naming it, at least half of them (every speech's when
+        nothing names one), those with as many parts as the question counts first, then the latest;
+        at most k. Empty when no speech with parts is named."""
+        table = self._index.outlines
+        if self._speech_table is None:
+            depth0 = np.flatnonzero(np.asarray(table.depth) == 0).tolist() if len(table) else []
+            self._speech_table = [(o, self.passages[int(table.anchor[o])].title, self.passages[int(table.anchor[o])].date)
+                                  for o in depth0 if table.strings(o)[0].startswith("《")]
+        if not self._speech_table:
+            return []
+        named = [c for c in named if not c.isspace()]
+        count = asked_count(query)
+
+        def share(title: str) -> float:
+            return sum(c in title for c in named) / len(named) if named else 1.0
+
+        shares = [share(title) for _, title, _ in self._speech_table]
+        best = max(shares)
+        if best < 0.5:
+            return []
+        chosen = [(o, date) for (o, _, date), x in zip(self._speech_table, shares) if x == best]
+        chosen.sort(key=lambda od: od[1], reverse=True)  # the latest first (dates are ISO strings)
+        chosen.sort(key=lambda od: count != 0 and len(table.strings(od[0])[2]) != count)
+        out = []
+        for o, _ in chosen[:k]:
+            text = table.strings(o)[0]
+            anchor = self.passages[int(table.anchor[o])]
+            out.append(replace(anchor, section=(), text=text, part=0, kind="outline"))
+        return out
 
     def _hits(self, stage: _Stage, ranked: list[tuple[float, Passage]], depth: int, highlight: bool,
               chosen: dict[tuple, Passage]) -> list[Hit]:

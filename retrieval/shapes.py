@@ -621,3 +621,30 @@ def kind_of(query: str) -> re.Pattern[str] | None:
     cut = _NOUN_CUT.search(noun)
     noun = noun[: cut.start()] if cut else noun
     return re.compile(rf"(?:的|性|型)”?“?{re.escape(noun)}")
+
+
+# A question for the parts of a speech as a whole ("区里这篇讲话一共讲了哪三点", "市委书记的讲话分为
+# 哪几个部分", "这篇讲话的主要内容是什么"): whatever precedes 讲话 names the speech, or nothing does;
+# the question asks about nothing else
+_SPEECH_PARTS = re.compile(
+    r"^(?P<who>[^，,。；;：:？?！!、“”\s]{0,16}?)(?:这篇|这个|那篇|那个|这次的?|本次的?|那次的?|此次的?)?的?"
+    r"(?:讲话|发言|讲稿)(?:稿|文稿|全文|原文)?(?:里|中|里面|当中)?"
+    r"(?:(?:一共|总共|共|主要|都|大致|大体)?(?:(?:跟|与|和|给|向|对)大家)?"
+    r"(?:讲了|讲|说了|说|谈了|谈|提了|提出了|提出|分为|分成|分了|分|包括|包含|有|交流了|交流|围绕)?了?"
+    r"(?:哪|几|哪些)[几一二两三四五六七八九十]?个?(?:大?点|大?方面|大?部分|大块|块|层意思)(?:内容|要求|意见)?"
+    r"(?:分别是什么|都是什么|是什么|是哪些|有哪些)?"
+    r"|的?(?:主要内容|主要观点|要点|框架|结构|提纲|大纲|几个部分)(?:是什么|有哪些|是啥|都有什么|包括什么)?)"
+    r"[？?。!！呢啊吧\s]*$")
+# the words of a speech's name that say nothing of which speech it is
+_SPEECH_NAME_FILLER = frozenset("这那篇个次此本的里上在中讲话一份")
+
+
+def speech_named(query: str) -> str | None:
+    """The characters that name the speech a question asks the parts of ("区里这篇讲话一共讲了哪
+    三点" -> "区", "市委书记的讲话分为哪几个部分" -> "市委书记", "这篇讲话主要讲了哪几部分" -> ""), None
+    when the question asks something else. Its answer is the speech's outline: its title, the sentence
+    that announces its parts and the parts' headings (`KnowledgeBase._speech_outlines`)."""
+    m = _SPEECH_PARTS.match(_COURTESY.sub("", query.strip()))
+    if m is None:
+        return None
+    return "".join(c for c in m.group("who") if c not in _SPEECH_NAME_FILLER)

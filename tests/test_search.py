@@ -9,6 +9,7 @@ from officebot.retrieval import KnowledgeBase
 from officebot.retrieval.answers import model_inputs
 from officebot.retrieval.index import run_from_docs
 from officebot.retrieval.search import Settings, definition_subject, longest_shared, question_phrases
+from officebot.retrieval.shapes import speech_named
 from officebot.retrieval.structure import build_paragraphs, split_passages
 from officebot.retrieval.text import Tokenizer
 
@@ -419,3 +420,63 @@ def test_a_declined_question_whose_best_passages_came_close_is_near(kb):
     # an exact fact asked and not given (a telephone number) is no near miss at any threshold
     fact = wide.search("信息报送的电话号码是多少", k=3)
     assert fact.hits and not fact.answered and not fact.near
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("区里这篇讲话一共讲了哪三点？", "区"),
+    ("市委书记的讲话分为哪几个部分", "市委书记"),
+    ("这篇讲话主要讲了哪几部分", ""),
+    ("区里讲话的主要内容是什么", "区"),
+    ("讲话有哪几个部分", ""),
+    # a topic of its own: the search answers it
+    ("坚持事业立身道德立世，讲话提了哪几点要求？", None),
+    ("讲话提了哪三点希望和要求", None),
+    ("公文包括哪几个部分", None),
+    ("调研报告分为哪几部分", None),
+])
+def test_a_question_for_a_speech_s_parts_names_the_speech(question, named):
+    assert speech_named(question) == named
+
+
+@pytest.mark.parametrize(("question", "title"), [
+    ("区里这篇讲话一共讲了哪三点？", "在全区党政办公室主任会议上的讲话"),
+    ("市委书记的讲话分为哪几个部分", "市委书记在2021年全市党委办公室工作会议上的讲话文稿"),
+    ("市里的讲话讲了哪几个方面", "市委书记在2021年全市党委办公室工作会议上的讲话文稿"),
+])
+def test_the_parts_of_the_speech_named_come_first(kb, question, title):
+    """The answer to a question for a speech's parts is its outline: title, the sentence that
+    announces the parts, the parts' headings."""
+    a = kb.search(question, k=3)
+    assert a.answered
+    top = a.hits[0].passage
+    assert top.kind == "outline" and top.title == title and top.text.startswith(f"《{title}》")
+    assert [h.rank for h in a.hits] == list(range(1, len(a.hits) + 1))
+
+
+def _speeches_kb(specs):
+    passages, first = [], 0
+    for doc_id, title, date, lines in specs:
+        paragraphs, _ = build_paragraphs(doc_id, lines)
+        made = split_passages(paragraphs, title, date)
+        passages += [replace(p, id=first + j) for j, p in enumerate(made)]
+        first += len(made)
+    return KnowledgeBase([], passages, Tokenizer())
+
+
+def test_a_speech_s_parts_latest_first_and_as_many_as_asked_first():
+    def speech(n, intro):
+        return [intro] + [x for i in range(n) for x in (f"{'一二三四'[i]}、要抓好第{i + 1}项工作", f"第{i + 1}项工作的要求是认真负责。")]
+    kb = _speeches_kb([
+        ("a", "在全县财政工作会议上的讲话", "2020-03-01", speech(3, "下面，我讲三点意见。")),
+        ("b", "在全县教育工作会议上的讲话", "2023-05-01", speech(4, "下面，我讲四点意见。")),
+        ("c", "在全市审计工作会议上的讲话", "2022-01-01", speech(3, "下面，我讲三点意见。")),
+    ])
+    titles = [h.passage.title for h in kb.search("这篇讲话讲了哪几点", k=3).hits]
+    assert titles == ["在全县教育工作会议上的讲话", "在全市审计工作会议上的讲话", "在全县财政工作会议上的讲话"]
+    titles = [h.passage.title for h in kb.search("这篇讲话讲了哪三点", k=3).hits]
+    assert titles == ["在全市审计工作会议上的讲话", "在全县财政工作会议上的讲话", "在全县教育工作会议上的讲话"]
+    a = kb.search("县里的讲话讲了哪几点", k=3)
+    assert a.answered and {h.passage.title for h in a.hits[:2]} == {"在全县教育工作会议上的讲话", "在全县财政工作会议上的讲话"}
+    assert all(h.passage.kind == "outline" for h in a.hits[:2])
+    # a speech named that is not in the library: the search answers as for any question
+    assert kb.search("省里的讲话讲了哪几点", k=3) == kb._search("省里的讲话讲了哪几点", 3)
