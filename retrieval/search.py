@@ -221,6 +221,14 @@ class Settings:
                              "products); refit with python -m officebot.retrieval.rerank_fit")
 
 
+# Times of day, of the week and of the year (jieba's tag t): the circumstance of a question, not its
+# topic (`KnowledgeBase._evidence`)
+TIME_WORDS = frozenset(
+    "晚上 夜里 夜间 夜晚 晚间 半夜 深夜 凌晨 早上 早晨 清晨 上午 中午 下午 傍晚 白天 周末 周六 周日 星期六 星期天 星期日 "
+    "假期 假日 节假日 节日 春节 国庆 过年 平时 平日".split()
+)
+
+
 class KnowledgeBase:
     """Speeches chunked into passages and indexed for search; read-only once built."""
 
@@ -1028,8 +1036,10 @@ class KnowledgeBase:
     def _evidence(self, content: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
         """The content words that count as evidence of an answer: a word that says nothing of the
         topic (`_says_nothing`: "组织上会给" -> 上会, "结尾把办公室比作…" -> 结尾, 比作) is no evidence
-        either way, not a rare word no passage has."""
-        return [(w, ex) for w, ex in content if ex or not self._says_nothing(w)]
+        either way, not a rare word no passage has. A time (`TIME_WORDS`) counts by itself, not by its
+        synonyms: 晚上 and 周末 stand for overtime (加班加点, 白加黑) when the question is about work,
+        which the ranking weighs, but "晚上睡不着觉有什么好办法" is no question about overtime."""
+        return [(w, [] if w in TIME_WORDS else ex) for w, ex in content if ex or not self._says_nothing(w)]
 
     def answer_features(self, content: list[tuple[str, list[str]]], hits: list[Hit], query: str = "") -> list[float]:
         """What tells an answerable question from one the speeches do not cover:
