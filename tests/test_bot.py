@@ -561,3 +561,17 @@ def test_neighbour_paragraphs_are_whole_paragraphs_of_the_same_speech(kb):
         assert all(p in around for p in same)
         assert around == [p for p in kb.passages if p.doc_id == passage.doc_id and abs(p.paragraph - passage.paragraph) <= 1]
     assert handlers.neighbour_paragraphs(kb, -5) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("你好", "您好！"), ("谢谢！", handlers.THANKS_REPLY), ("你能做什么？", "/sources"), ("知识库里有哪些讲话", f"《{TITLE}》"),
+])
+async def test_small_talk_gets_a_reply_of_its_own_and_is_not_logged(bot, people, text, expected):
+    store = services(bot).store
+    asked = store.stats().asked
+    _, call = await say(people, USER, USER, text)
+    assert expected in call.result["text"] and "没有在讲话中找到" not in call.result["text"]
+    assert store.stats().asked == asked  # /review and /stats show real questions only
+    # a question that greets first is a question
+    _, call = await say(people, USER, USER, "你好，" + QUESTION)
+    assert EXPECTED in call.result["text"] and store.stats().asked == asked + 1

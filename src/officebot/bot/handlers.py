@@ -34,6 +34,7 @@ from telegram.ext import CallbackQueryHandler, ContextTypes, InlineQueryHandler,
 from officebot.bot import render
 from officebot.bot.core import BotSetup, Services, reply, sender_key, services, slow_down, store_safely
 from officebot.bot.followup import resolve_followup
+from officebot.bot.smalltalk import ABOUT, GREETING, SOURCES, smalltalk
 from officebot.bot.store import Question, StoreError
 from officebot.retrieval import Answer
 
@@ -54,6 +55,7 @@ EXPIRED = "这个按钮已失效，请重新提问。"
 STALE = "知识库已更新，这个按钮已失效，请重新提问。"
 NEAREST = "最接近的段落"
 INLINE_NEAR = "〔最接近，未必回答〕"
+THANKS_REPLY = "不客气！还有问题随时问我。"
 NEAR_HEADING = "讲话里没有直接回答这个问题的内容。下面是最接近的段落，未必回答了您的问题，仅供参考。"
 _NUMBER = re.compile(r"-?[0-9]{1,15}")  # callback numbers: ids and offsets, far below 2**63
 
@@ -178,6 +180,10 @@ async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, q
     if len(question) > svc.settings.max_question_chars:
         await reply(update, render.plain(too_long(len(question), svc.settings.max_question_chars)), context=context)
         return
+    kind = smalltalk(question)
+    if kind is not None:  # "你好", "谢谢", "你能做什么", "有哪些讲话": a reply of its own, not logged
+        await reply(update, smalltalk_reply(update, context, kind), context=context)
+        return
     question, answer, question_id = await svc.run(sender_key(update), find_answer, update, context, question)
     if answer.answered:
         hits = answer.hits[:PAGE]
@@ -191,6 +197,21 @@ async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, q
         markup = topic_keyboard(svc, answer.suggestions, near)
         topics = markup is not None and len(markup.inline_keyboard) > (near is not None)
         await reply(update, render.render_not_found(question, topics, near is not None), markup, context)
+
+
+def smalltalk_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> str:
+    """The reply to a message that is no question for the speeches (`smalltalk.smalltalk`)."""
+    svc = services(context)
+    if kind == GREETING:
+        user = update.effective_user
+        return render.render_start(user.first_name if user else "")
+    if kind == ABOUT:
+        commands = [(c.name, c.description) for c in svc.commands]
+        return render.render_help(commands, context.bot.username, svc.settings.retention_days)
+    if kind == SOURCES:
+        kb = svc.knowledge()
+        return render.render_sources(kb.speeches, kb.passages_per_speech())
+    return render.plain(THANKS_REPLY)
 
 
 # ---- commands ------------------------------------------------------------------------------
