@@ -223,10 +223,11 @@ class Settings:
 
 # Times of day, of the week and of the year (jieba's tag t): the circumstance of a question, not its
 # topic (`KnowledgeBase._evidence`)
-TIME_WORDS = frozenset(
-    "晚上 夜里 夜间 夜晚 晚间 半夜 深夜 凌晨 早上 早晨 清晨 上午 中午 下午 傍晚 白天 周末 周六 周日 星期六 星期天 星期日 "
-    "假期 假日 节假日 节日 春节 国庆 过年 平时 平日".split()
-)
+TIME_WORDS = frozenset({
+    "晚上", "夜里", "夜间", "夜晚", "晚间", "半夜", "深夜", "凌晨", "早上", "早晨", "清晨", "上午", "中午", "下午", "傍晚",
+    "白天", "周末", "周六", "周日", "星期六", "星期天", "星期日", "假期", "假日", "节假日", "节日", "春节", "国庆", "过年",
+    "平时", "平日",
+})
 
 
 class KnowledgeBase:
