@@ -51,12 +51,17 @@ LIST_QUESTION = re.compile(
     r"哪[一二三两四五六七八九十]+[点个条项方面种类大]|"
     r"哪[“\"‘「]?[二两三四五六七八九十]"  # "哪四要", "哪“四要”", "哪三样东西": a count of two or more asks for items
 )
+# what a part of a speech says, in brief ("大气谋事讲的啥", "和谐共事这部分讲了什么", "要精细做事主要讲了
+# 什么"): its heading, opening and sub-headings answer it, as they answer a list question; not a
+# sentence or a place asked ("大气谋事部分第一句讲的什么", "最后说了啥")
+SUMMARY_QUESTION = re.compile(r"(?:(?:这|那)一?(?:部分|节|段)|主要)?(?:讲|说)(?:的|了)(?:是)?(?:什么|啥)(?:内容)?[？?。\s]*$")
+_NOT_SUMMARY = re.compile(r"句|开头|结尾|最后|末尾|第一|为什么|为啥|怎么|如何|谁|哪")
 LIST_WORDS = re.compile(
     r"包括|包含|涵盖|方面|要求|内容|要点|几点|哪些|分别|具体|主要|措施|环节|部分|项|条|点|个|种|类|几|有|提|"
     r"哪?几[条类种项个样大]?|各自|各|每|[各每][项个类种条样方](?:面)?|分|分为|分成|分作|划分|下面|下边|底下|里面|里头|当中|其中|"
     r"做到|做好|需要|应该|应当|必须|[二两三四五六七八九十]|"
     # what the speech is said to do with the list ("提出了哪几个“要”", "讲了哪四个“心”")
-    r"提出|提到|讲到|谈到|说到"
+    r"提出|提到|讲到|谈到|说到|讲|说|这部分|这一部分|那部分|这节|这段"
 )
 # A sentence that announces a count of items: "要做到四点：", "我提三点希望和要求", "至少有三个方面"
 _ANNOUNCE = re.compile(r"[一二两三四五六七八九十\d]+(?:点|个方面|方面|条|项|句话)|如下|以下|[：:]$")
@@ -82,7 +87,7 @@ class Outline:
 
 
 def is_list_question(query: str) -> bool:
-    return bool(LIST_QUESTION.search(query))
+    return bool(LIST_QUESTION.search(query)) or (bool(SUMMARY_QUESTION.search(query)) and not _NOT_SUMMARY.search(query))
 
 
 def _shorten(text: str, limit: int) -> str:

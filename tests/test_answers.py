@@ -1233,3 +1233,26 @@ def test_a_time_of_day_is_no_evidence_through_its_synonyms(kb):
     # the ranking still reads 晚上 as overtime
     top = kb.search("晚上经常加班怎么办", k=5)
     assert top.answered and "加班加点" in top.hits[0].passage.text
+
+
+@pytest.mark.parametrize(("question", "heading"), [
+    ("大气谋事讲的啥", "一、要大气谋事"),
+    ("要精细做事主要讲了什么", "二、要精细做事"),
+    ("和谐共事这部分讲了什么", "三、要和谐共事"),
+])
+def test_what_a_part_says_is_answered_by_its_outline(kb, question, heading):
+    """A part's heading, opening and sub-headings say in brief what it says."""
+    top = kb.search(question, k=3).hits[0].passage
+    assert top.kind == "outline" and top.text.split("\n", 1)[0] == heading
+
+
+@pytest.mark.parametrize("question", ["大气谋事部分第一句讲的什么", "市委书记最后给大家打气说了啥"])
+def test_a_sentence_or_a_place_asked_is_no_summary(kb, question):
+    assert not is_list_question(question)
+    assert kb.search(question, k=3).hits[0].passage.kind == "passage"
+
+
+def test_what_an_item_said_in_one_paragraph_means_is_that_paragraph(kb):
+    # a summary asked, but of no part with parts: the paragraph that says it stays first
+    assert is_list_question("熟事生办讲的是什么")
+    assert kb.search("熟事生办讲的是什么", k=3).hits[0].passage.kind == "passage"
