@@ -480,3 +480,9 @@ def test_a_speech_s_parts_latest_first_and_as_many_as_asked_first():
     assert all(h.passage.kind == "outline" for h in a.hits[:2])
     # a speech named that is not in the library: the search answers as for any question
     assert kb.search("省里的讲话讲了哪几点", k=3) == kb._search("省里的讲话讲了哪几点", 3)
+
+
+def test_steps_skipped_are_the_links_not_to_be_left_out(kb):
+    """步骤 takes 环节 and 程序 as synonyms: "不该少的环节一定不能少" answers a question about skipping steps."""
+    a = kb.search("办事能不能跳过几个步骤图省事", k=3)
+    assert a.answered and any("不该少的环节一定不能少" in h.passage.text for h in a.hits)
