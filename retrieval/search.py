@@ -734,11 +734,10 @@ class KnowledgeBase:
         table = self._index.outlines
         if self._speech_table is None:
             depth0 = np.flatnonzero(np.asarray(table.depth) == 0).tolist() if len(table) else []
-            self._speech_table = [(o, self.passages[int(table.anchor[o])].title, self.passages[int(table.anchor[o])].date)
-                                  for o in depth0 if table.strings(o)[0].startswith("《")]
+            speeches = [(o, self.passages[int(table.anchor[o])]) for o in depth0 if table.strings(o)[0].startswith("《")]
+            self._speech_table = [(o, p.title, p.date) for o, p in speeches]
         if not self._speech_table:
             return []
-        named = [c for c in named if not c.isspace()]
         count = asked_count(query)
 
         def share(title: str) -> float:

@@ -303,3 +303,10 @@ async def test_buttons_made_before_a_library_change_say_they_are_stale(admin_bot
     botapi.press_button(fresh, buttons(fresh)["上下文"], USER)
     context = await botapi.async_wait_for("sendMessage", lambda c: int(c["chat_id"]) == USER, since=mark)
     assert "小时" in context.result["text"]
+
+
+async def test_asking_what_it_has_read_gives_the_list_sources_gives(admin_bot, botapi):
+    """With live knowledge /sources lists each speech's id; "知识库里有哪些讲话" shows the same list."""
+    listed = await say(botapi, USER, "/sources")
+    assert "编号：" in listed["text"]
+    assert (await say(botapi, USER, "知识库里有哪些讲话"))["text"] == listed["text"]

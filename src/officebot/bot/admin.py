@@ -264,15 +264,15 @@ async def _do_ingest(live: LiveKnowledge, action: dict, data: bytes) -> str:
 
 # ---- commands ---------------------------------------------------------------------------------
 
-async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Every speech with its id; shipped ones marked. Stands in for the Q&A module's /sources."""
-    kb = services(context).kb
+def sources_text(svc) -> str | None:
+    """Every speech with its id, shipped ones marked; None when the bot runs on a fixed knowledge
+    base (the Q&A module's plain list then). What /sources and "知识库里有哪些讲话" show."""
+    kb = svc.kb
     if not isinstance(kb, LiveKnowledge):
-        return  # the Q&A module's /sources answers
+        return None
     sources = kb.sources
     if not sources:
-        await _reply(update, render.plain("知识库里还没有讲话。"))
-        raise ApplicationHandlerStop
+        return render.plain("知识库里还没有讲话。")
     counts = kb.current.passages_per_speech()
     doc = render.Html().bold(f"知识库收录的讲话（{len(sources)} 篇）")
     for i, s in enumerate(sources, 1):
@@ -283,7 +283,15 @@ async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) ->
         if doc.length > render.MAX_MESSAGE - 300:
             doc.text(f"\n\n……共 {len(sources)} 篇（office-bot sources 可列出全部）")
             break
-    await _reply(update, str(doc))
+    return str(doc)
+
+
+async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stands in for the Q&A module's /sources when the knowledge is live."""
+    text = sources_text(services(context))
+    if text is None:
+        return  # the Q&A module's /sources answers
+    await _reply(update, text)
     raise ApplicationHandlerStop
 
 
@@ -458,5 +466,6 @@ def register(setup: BotSetup) -> None:
     new = ptb_filters.UpdateType.MESSAGE
     setup.add_handler(MessageHandler(new & ptb_filters.ChatType.PRIVATE & ptb_filters.Document.ALL, document_received))
     setup.add_handler(CallbackQueryHandler(button_pressed, pattern=CALLBACK_PATTERN))
+    setup.services.list_sources = sources_text  # the list small talk ("有哪些讲话") shows too
     # answers /sources before the Q&A module's handler (group 0) and stops it
     setup.add_handler(CommandHandler("sources", sources_command, filters=new), group=-1)

@@ -180,6 +180,9 @@ class Services:
     store: Store
     flood: FloodGate
     commands: list[Command] = field(default_factory=list)  # the one list: set_my_commands and /help
+    # what /sources lists, when a feature module keeps a richer list than the speeches' (the admin
+    # module: each speech's id, shipped ones marked); None: the Q&A module's plain list
+    list_sources: Callable[[Services], str | None] | None = None
     startup: list[StartupHook] = field(default_factory=list)
     shutdown: list[StartupHook] = field(default_factory=list)
     ledger: Any = None  # officebot.bot.ledger.UpdateLedger when polling

@@ -200,31 +200,45 @@ async def _answer_question(update: Update, context: ContextTypes.DEFAULT_TYPE, q
 
 
 def smalltalk_reply(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str) -> str:
-    """The reply to a message that is no question for the speeches (`smalltalk.smalltalk`)."""
-    svc = services(context)
+    """The reply to a message that is no question for the speeches (`smalltalk.smalltalk`): what
+    /start, /help or /sources would show, or thanks returned."""
     if kind == GREETING:
-        user = update.effective_user
-        return render.render_start(user.first_name if user else "")
+        return start_text(update)
     if kind == ABOUT:
-        commands = [(c.name, c.description) for c in svc.commands]
-        return render.render_help(commands, context.bot.username, svc.settings.retention_days)
+        return help_text(context)
     if kind == SOURCES:
-        kb = svc.knowledge()
-        return render.render_sources(kb.speeches, kb.passages_per_speech())
+        return sources_text(services(context))
     return render.plain(THANKS_REPLY)
+
+
+def start_text(update: Update) -> str:
+    user = update.effective_user
+    return render.render_start(user.first_name if user else "")
+
+
+def help_text(context: ContextTypes.DEFAULT_TYPE) -> str:
+    svc = services(context)
+    commands = [(c.name, c.description) for c in svc.commands]
+    return render.render_help(commands, context.bot.username, svc.settings.retention_days)
+
+
+def sources_text(svc: Services) -> str:
+    """The speeches in the knowledge base: a feature module's list if it keeps one (`list_sources`)."""
+    text = svc.list_sources(svc) if svc.list_sources is not None else None
+    if text is None:
+        kb = svc.knowledge()
+        text = render.render_sources(kb.speeches, kb.passages_per_speech())
+    return text
 
 
 # ---- commands ------------------------------------------------------------------------------
 
 async def start_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    user = update.effective_user
-    await reply(update, render.render_start(user.first_name if user else ""))
+    await reply(update, start_text(update))
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    svc = services(context)
-    commands = [(c.name, c.description) for c in svc.commands]
-    await reply(update, render.render_help(commands, context.bot.username, svc.settings.retention_days))
+    await reply(update, help_text(context))
 
 
 async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -237,8 +251,7 @@ async def ask_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def sources_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    kb = services(context).knowledge()
-    await reply(update, render.render_sources(kb.speeches, kb.passages_per_speech()))
+    await reply(update, sources_text(services(context)))
 
 
 async def stats_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
