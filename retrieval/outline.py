@@ -18,6 +18,8 @@ passage (so 上下文 and feedback work as for that passage), and its text stays
 
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -414,7 +416,7 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
     工作方向"."""
     named = set()
     for k, item in enumerate(items):
-        core = "".join(_CJK.findall(_MARKER_WORD.sub("", MARKER.sub("", item.strip()))))
+        core = _core(item)
         if not core:
             continue
         held = [False] * len(core)
@@ -429,6 +431,13 @@ def _named_items(items: Sequence[str], words: Sequence[str]) -> set[int]:
         ):
             named.add(k)
     return named
+
+
+@functools.lru_cache(maxsize=8192)
+def _core(item: str) -> str:
+    """An item's Chinese characters without its marker (一是, 第二): the same outlines' items come
+    up question after question."""
+    return "".join(_CJK.findall(_MARKER_WORD.sub("", MARKER.sub("", item.strip()))))
 
 
 def _counts(about: str, count: int) -> bool:
@@ -463,22 +472,26 @@ def outline_score(
     text: Form,
     items: Sequence[str],
     best: float,
-    rival: float,
-    announces: bool,
+    rival: float | Callable[[], float],
+    announces: bool | Callable[[], bool],
     coverage: Callable[[Form], float],
     literal: Callable[[Form], float],
     words: Sequence[str] = (),
     weight: float = OUTLINE_WEIGHT,
     margin: float = OUTLINE_MARGIN,
     marks: Sequence[str] = (),
+    floor: float = -math.inf,
 ) -> float | None:
     """The score of an outline on the passages' scale, or None when it holds too little of the
     question. `about` is what the list is about (its headings and opening), `text` the outline
     with its headings, `best` the fused score of the best passage of its section, `rival` how
     much of the question that passage covers, `announces` whether that passage introduces the
-    items without listing them. The outline scores as that passage, plus `weight` times how much
-    better the outline covers the question, plus a small `margin`: it wins when the question is
-    about the section as a whole, and loses to a passage that answers it by itself."""
+    items without listing them (either of these two may be a function, called only when the
+    outline holds enough of the question to count). The outline scores as that passage, plus
+    `weight` times how much better the outline covers the question, plus a small `margin`: it
+    wins when the question is about the section as a whole, and loses to a passage that answers
+    it by itself. None too when even with the margin it would score under `floor` (the score of
+    the last hit kept)."""
     # what the list is about is its headings and opening, and what most of its items share
     # ("1.要相互信任 2.要相互尊重…": 相互); the rest of the items only helps
     shared = [w for w in words if sum(w in i for i in items) >= max(2, len(items) / 2)]
@@ -507,8 +520,40 @@ def outline_score(
         return None
     # the outline wins over the passage that announces its items ("要做到四点：") without them,
     # and over any of its passages when its own heading names every word of the question
-    bonus = margin if announces or literal(about) >= 0.999 else -margin
-    return best + weight * (own - rival) + bonus
+    score = best + weight * (own - (rival() if callable(rival) else rival))
+    if score + margin + 1e-9 < floor:
+        return None
+    bonus = margin if (announces() if callable(announces) else announces) or literal(about) >= 0.999 else -margin
+    return score + bonus
+
+
+def _rival(kb: KnowledgeBase, topic: list[tuple[str, list[str]]], best_i: int, rivals: dict[int, float]) -> float:
+    """How much of the question (`topic`) passage `best_i` covers, worked out once per passage."""
+    found = rivals.get(best_i)
+    if found is None:
+        from .answers import passage_coverage
+
+        found = rivals[best_i] = passage_coverage(kb, topic, kb.passages[best_i])
+    return found
+
+
+def _wins_over_best(kb: KnowledgeBase, best_i: int, enumerating: set[int], count: int, words: Sequence[str],
+                    o: int, text: str, about_text: str, items: Sequence[str], section: tuple[str, ...],
+                    about: str) -> bool:
+    """Whether outline `o` (`text`, what it is about, its `items`, its `section` and `about` as
+    matched) wins over its best passage `best_i` (`outline_candidates`): the passage introduces the
+    items without listing them, the outline has as many items as the question counts (`count`), or
+    the passage is one part of what is asked (`_one_part_of`, `_holds_some_named`). A passage that
+    enumerates the parts asked (`enumerating`) is the answer itself."""
+    if best_i in enumerating:
+        return False
+    best_p = kb.passages[best_i]
+    return (
+        bool(np.any(kb._index.outlines.intro(o) == best_i))
+        or (count == len(items) and (bool(section) or (_counts(about_text, count) and not text.startswith("《")))
+            and len(_told_apart(items, words)) != 1)
+        or _one_part_of(kb, best_p, section, about, items, words)
+        or _holds_some_named(kb, best_p, items, words))
 
 
 def _one_part_of(kb: KnowledgeBase, passage: Passage, section: tuple[str, ...], about: str, items: Sequence[str],
@@ -592,7 +637,7 @@ def outline_candidates(
     seeds = seeds[fused[seeds] >= max(floor - OUTLINE_REACH, np.nextafter(0, 1))]
     if not len(seeds):
         return []
-    from .answers import form_coverage, passage_coverage
+    from .answers import form_coverage
 
     # the words that ask for a list ("包括", "方面", "要求") say nothing about which list
     # nor does the verb of how each is done ("“三个服务”分别怎么做": 做)
@@ -632,12 +677,11 @@ def outline_candidates(
             continue
         if best + OUTLINE_REACH < floor:
             continue
-        best_p = kb.passages[best_i]
         rival = rivals.get(best_i)
-        if rival is None:
-            rival = rivals[best_i] = passage_coverage(kb, topic, best_p)
-        if best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
+        if rival is not None and best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
             continue  # even covering the whole question it would score under every hit kept
+        if rival is None:  # worked out only for an outline that holds enough of the question
+            rival = functools.partial(_rival, kb, topic, best_i, rivals)
         text, about_text, items = table.strings(o)
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
@@ -648,13 +692,11 @@ def outline_candidates(
         # 《title》, never counts; an outline of no section does when its opening announces as many)
         # (as many items as the question counts is no sign when the question names one of them:
         # "强化责任中求精细提出了哪三个“办”" asks for the three of that item, not the section's three)
-        announces = best_i not in enumerating and (bool(np.any(table.intro(o) == best_i))
-                     or (count == len(items) and (bool(section) or (_counts(about_text, count) and not text.startswith("《")))
-                         and len(_told_apart(items, words)) != 1)
-                     or _one_part_of(kb, best_p, section, about_form[0], items, words)
-                     or _holds_some_named(kb, best_p, items, words))
+        # (worked out only for an outline that holds enough of the question and can reach `floor`)
+        announces = functools.partial(_wins_over_best, kb, best_i, enumerating, count, words, o, text, about_text,
+                                      items, section, about_form[0])
         score = outline_score(about_form, text_form, items, best, rival, announces, coverage, literal, words,
-                              marks=marks)
+                              marks=marks, floor=floor)
         if score is not None:
             if cap is not None and count != len(items) and not whole.intersection(members.tolist()):
                 score = min(score, cap)

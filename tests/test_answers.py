@@ -812,6 +812,39 @@ def test_the_character_a_question_counts_items_by_must_mark_the_outline_items():
     assert marked > plain
 
 
+def test_an_outline_reads_its_best_passage_only_when_it_can_count():
+    # what the best passage covers and whether it announces the items are the dear part of
+    # scoring an outline (the passage is read): worked out only for an outline that holds enough
+    # of the question and can reach the last hit kept
+    about, text = ("二要精细做事", frozenset()), ("二要精细做事1要在强化责任中求精细", frozenset())
+    items = ["1.要在强化责任中求精细", "2.要在坚持标准中求精细", "3.要在注重规范中求精细"]
+    asked = []
+
+    def rival():
+        asked.append("rival")
+        return 0.5
+
+    def announces():
+        asked.append("announces")
+        return True
+
+    def none(form):
+        return 0.0
+
+    def whole(form):
+        return 1.0
+
+    assert outline_score(about, text, items, 1.0, rival, announces, none, none, ["精细"]) is None
+    assert asked == []
+    # it cannot reach the floor even with the margin: the passage is read for its coverage only
+    assert outline_score(about, text, items, 1.0, rival, announces, whole, whole, ["精细"], floor=2.0) is None
+    assert asked == ["rival"]
+    score = outline_score(about, text, items, 1.0, rival, announces, whole, whole, ["精细"], floor=1.0)
+    assert asked == ["rival", "rival", "announces"]
+    assert score == pytest.approx(outline_score(about, text, items, 1.0, 0.5, True, whole, whole, ["精细"]))
+    assert score == pytest.approx(1.0 + 0.5 * (1.0 - 0.5) + 0.05)
+
+
 @pytest.mark.parametrize("query", ["按德才来划分，人可以分成哪几种“品”", "德才不同的人分别是哪几种“品”",
                                    "德才分成哪几种品？"])  # the counted character not quoted (stop 35)
 def test_a_counted_question_naming_items_by_a_word_the_speeches_never_use(kb, query):
