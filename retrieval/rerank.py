@@ -18,6 +18,7 @@ from __future__ import annotations
 import bisect
 import functools
 import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -310,22 +311,34 @@ def model_scores(matrix: np.ndarray, model: Model) -> np.ndarray:
     return (matrix if len(w) == matrix.shape[1] else model_inputs(matrix)) @ w
 
 
-def better_parts(matrix: np.ndarray, weights: Model, n: int, slots: Sequence[int]) -> dict[int, int]:
+def better_parts(matrix: np.ndarray, weights: Model, n: int, slots: Sequence[int],
+                 explains: Callable[[int], bool] | None = None) -> dict[int, int]:
     """Which of the first `n` rows (paragraphs, by the part the first stage chose) another part of
     the same paragraph should stand for: {paragraph row: other part's position among the rows
     after `n`}. `slots` gives each of those rows' paragraph row. A part replaces the chosen one only
     if the model scores it PART_MARGIN higher (a part that scores about the same is no better an
     answer, and the first stage's choice holds more of the question's words), and never if the
     chosen one has the shape of the answer asked for and it has not: the words of "队伍青黄不接，原因
-    有哪两方面" are in the part that names the problem, the two sides in the part after it."""
+    有哪两方面" are in the part that names the problem, the two sides in the part after it. Nor if
+    the chosen one explains the question's key term and it does not (`explains`: row -> whether
+    that row's passage does, `opens_on`; asked only of a part that would replace another):
+    "遇事能办要达到什么程度" is answered by "遇事能办，这就要求大家…", not by the part that only
+    names it among four ("…问策能对、遇事能办。")."""
     score = model_scores(matrix, weights)
     shaped = matrix[:, _SHAPE]
     out: dict[int, int] = {}
     for j, r in enumerate(slots):
         held = n + out[r] if r in out else r
-        if score[n + j] > score[held] + PART_MARGIN and shaped[n + j] >= shaped[held]:
+        if (score[n + j] > score[held] + PART_MARGIN and shaped[n + j] >= shaped[held]
+                and not (explains is not None and explains(held) and not explains(n + j))):
             out[r] = j
     return out
+
+
+def opens_on(text: str, term: str) -> bool:
+    """Whether a sentence of `text` opens with `term` and goes on to say what it is or asks
+    ("遇事能办，这就要求…", "开口能讲，就是…", "提笔能写：…"): the passage explains the term."""
+    return bool(term) and re.search(rf"(?:^|[。！？；!?;\n]){re.escape(term)}[，,：:]", text) is not None
 
 
 def order(matrix: np.ndarray, weights: Model) -> list[int]:

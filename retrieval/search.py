@@ -814,7 +814,12 @@ class KnowledgeBase:
         shown: dict[int, int] = {}
         if others:
             matrix[len(best):, 1] = [1 / (r + 1) for r in slots]  # a part takes its paragraph's rank
-            better = rerank.better_parts(matrix, self._reranker, len(best), slots)
+            # whether a candidate explains the question's most specific word (as the re-ranking's
+            # signals weigh words), worked out only for a part that would be shown instead of another
+            key = max((w for w, _ in stage.content if len(w) >= 2), key=self.tokenizer.specificity, default="")
+            text_of = self._text_of()
+            better = rerank.better_parts(matrix, self._reranker, len(best), slots,
+                                         lambda row: rerank.opens_on(text_of(candidates[row]), key))
             shown = {r: others[j] for r, j in better.items()}
         return best, matrix[: len(best)], shown
 

@@ -110,6 +110,25 @@ def test_another_part_must_score_the_margin_higher_to_be_shown():
     assert rerank.better_parts(m, weights, 2, [0, 1, 1]) == {}
     m[4, shape] = 1.0
     assert rerank.better_parts(m, weights, 2, [0, 1, 1]) == {1: 2}
+    # paragraph 1's part explains the question's key term and the better-scored part does not
+    assert rerank.better_parts(m, weights, 2, [0, 1, 1], [False, True, False, False, False].__getitem__) == {}
+    assert rerank.better_parts(m, weights, 2, [0, 1, 1], [False, True, False, False, True].__getitem__) == {1: 2}
+    assert rerank.better_parts(m, weights, 2, [0, 1, 1], ([False] * 5).__getitem__) == {1: 2}
+
+
+def test_a_passage_explains_a_term_that_opens_one_of_its_sentences():
+    text = "办公室干部的能力要求有四句话来概括，即：开口能讲、提笔能写、问策能对、遇事能办。开口能讲，就是要练好“嘴上功夫”。"
+    assert rerank.opens_on(text, "开口能讲") and rerank.opens_on("提笔能写：这是核心竞争力", "提笔能写")
+    assert not rerank.opens_on(text, "遇事能办")  # named among four, not explained
+    assert not rerank.opens_on(text, "") and not rerank.opens_on("我们要开口能讲，提笔能写", "提笔能写")
+
+
+def test_the_part_explaining_the_key_term_stays_shown(kb, monkeypatch):
+    # one paragraph in two parts: the first names 遇事能办 among four abilities (and has more of
+    # 达到 and 程度's characters), the second explains it ("遇事能办，这就要求大家…")
+    monkeypatch.setattr(search_module, "whole_paragraph", lambda kb, p: p)
+    hit = kb.search("遇事能办要达到什么程度", k=5).hits[0]
+    assert "真正“肯干事、能干事、干成事”" in hit.passage.text
 
 
 @pytest.mark.parametrize("question, answer", [
