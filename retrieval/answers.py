@@ -401,6 +401,8 @@ _FEW = re.compile(r"(?:这|那|近|(?<!提)前|后|头|好|最近|过去|十|哪
 # a clause that asks: a question word, a question particle or a question mark
 _INTERROGATIVE = re.compile(r"什么|哪|怎|几|多少|多久|多长|吗|呢|[？?]|啥|咋|是否|能否|可否|有没有|是不是|要不要|能不能|"
                             r"可不可以|会不会|该不该|行不行|对不对|如何|为何|何时|谁")
+# a question without an asking word: which of two, or yes or no said as "X不X" (高不高, 累不累)
+_CHOICE = re.compile(r"还是|([\u4e00-\u9fff])不\1")
 _CLAUSE = re.compile(r"[^，。；,;！!？?]*[，。；,;！!？?]*")
 SHORT_ASK = 7  # an asking clause of this many characters or fewer asks about the clause before it
 _CJK = re.compile(r"[^\u4e00-\u9fff]")
@@ -440,6 +442,10 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     """The kinds and shapes of the facts the question asks for; a count in the unit it asks in
     when it names one."""
     shapes = []
+    # a statement asks for no fact ("天天连轴转，周末也没得休息，工资也不高": a worry told, no pay
+    # asked); "正科级还是副科级" asks which of two, "工资高不高" yes or no
+    if not (_INTERROGATIVE.search(query) or _CHOICE.search(query)):
+        return shapes
     asking = _FEW.sub("数", asking_part(query))
     for name, ask, shape in ASKED_FACTS:
         if _asks_a_procedure(asking) if name == "procedure" else ask.search(asking):

@@ -1289,3 +1289,17 @@ def test_what_an_item_said_in_one_paragraph_means_is_that_paragraph(kb):
     # a summary asked, but of no part with parts: the paragraph that says it stays first
     assert is_list_question("熟事生办讲的是什么")
     assert kb.search("熟事生办讲的是什么", k=3).hits[0].passage.kind == "passage"
+
+
+@pytest.mark.parametrize("statement", ["天天连轴转，周末也没得休息，工资也不高", "每天忙到很晚，工资也就那么点",
+                                       "工资不高，活还特别多"])
+def test_a_worry_told_asks_for_no_fact(kb, statement):
+    # pay named in a complaint is no amount asked: the passage on overtime and 清贫 answers it
+    assert asked_facts(statement) == []
+    answer = kb.search(statement, k=3)
+    assert answer.answered and ("清贫" in answer.hits[0].passage.text or "加班" in answer.hits[0].passage.text)
+
+
+@pytest.mark.parametrize("question", ["工资是多少", "工资高不高", "办公室主任是正科级还是副科级", "加班费怎么算"])
+def test_a_question_without_a_question_mark_still_asks(question):
+    assert asked_facts(question) != []
