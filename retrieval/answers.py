@@ -403,6 +403,8 @@ _INTERROGATIVE = re.compile(r"什么|哪|怎|几|多少|多久|多长|吗|呢|[�
                             r"可不可以|会不会|该不该|行不行|对不对|如何|为何|何时|谁")
 # a question without an asking word: which of two, or yes or no said as "X不X" (高不高, 累不累)
 _CHOICE = re.compile(r"还是|([\u4e00-\u9fff])不\1")
+# a wish or a need told, which asks how to go about it
+_WISH = re.compile(r"想|要|打算|准备|需|申请|求")
 _CLAUSE = re.compile(r"[^，。；,;！!？?]*[，。；,;！!？?]*")
 SHORT_ASK = 7  # an asking clause of this many characters or fewer asks about the clause before it
 _CJK = re.compile(r"[^\u4e00-\u9fff]")
@@ -443,8 +445,9 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
     when it names one."""
     shapes = []
     # a statement asks for no fact ("天天连轴转，周末也没得休息，工资也不高": a worry told, no pay
-    # asked); "正科级还是副科级" asks which of two, "工资高不高" yes or no
-    if not (_INTERROGATIVE.search(query) or _CHOICE.search(query)):
+    # asked); "正科级还是副科级" asks which of two, "工资高不高" yes or no, and a wish asks how
+    # ("我想申请调到业务科室去": the procedure)
+    if not (_INTERROGATIVE.search(query) or _CHOICE.search(query) or _WISH.search(query)):
         return shapes
     asking = _FEW.sub("数", asking_part(query))
     for name, ask, shape in ASKED_FACTS:

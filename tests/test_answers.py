@@ -1300,6 +1300,7 @@ def test_a_worry_told_asks_for_no_fact(kb, statement):
     assert answer.answered and ("清贫" in answer.hits[0].passage.text or "加班" in answer.hits[0].passage.text)
 
 
-@pytest.mark.parametrize("question", ["工资是多少", "工资高不高", "办公室主任是正科级还是副科级", "加班费怎么算"])
+@pytest.mark.parametrize("question", ["工资是多少", "工资高不高", "办公室主任是正科级还是副科级", "加班费怎么算",
+                                      "我要报销差旅费", "我想申请年休假"])  # a wish asks how (the procedure, the amount)
 def test_a_question_without_a_question_mark_still_asks(question):
     assert asked_facts(question) != []
