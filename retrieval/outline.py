@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .answers import form_coverage, passage_coverage
 from .index import top_indices
 from .shapes import MARKER, NUMERAL_VALUE, counted_mark, manner_verb
 from .structure import split_sentences
@@ -531,8 +532,6 @@ def _rival(kb: KnowledgeBase, topic: list[tuple[str, list[str]]], best_i: int, r
     """How much of the question (`topic`) passage `best_i` covers, worked out once per passage."""
     found = rivals.get(best_i)
     if found is None:
-        from .answers import passage_coverage
-
         found = rivals[best_i] = passage_coverage(kb, topic, kb.passages[best_i])
     return found
 
@@ -637,8 +636,6 @@ def outline_candidates(
     seeds = seeds[fused[seeds] >= max(floor - OUTLINE_REACH, np.nextafter(0, 1))]
     if not len(seeds):
         return []
-    from .answers import form_coverage
-
     # the words that ask for a list ("包括", "方面", "要求") say nothing about which list
     # nor does the verb of how each is done ("“三个服务”分别怎么做": 做)
     manner = manner_verb(query)
