@@ -675,10 +675,10 @@ def outline_candidates(
         if best + OUTLINE_REACH < floor:
             continue
         rival = rivals.get(best_i)
-        if rival is not None and best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
-            continue  # even covering the whole question it would score under every hit kept
         if rival is None:  # worked out only for an outline that holds enough of the question
             rival = functools.partial(_rival, kb, topic, best_i, rivals)
+        elif best + OUTLINE_WEIGHT * (1 - rival) + OUTLINE_MARGIN + 1e-9 < floor:
+            continue  # even covering the whole question it would score under every hit kept
         text, about_text, items = table.strings(o)
         anchor = kb.passages[int(table.anchor[o])]
         section = anchor.section[: int(table.depth[o])]
