@@ -54,6 +54,16 @@ FLOORS = {
         "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.75, "paraphrase_hit@3": 0.90,
         "list_hit@1": 0.80, "abstention_near": 0.82, "abstention_off": 0.77, "false_abstention_max": 0.05,
     },
+    # the round-168 and round-169 blind sets (stop 41), measured once on f50df09, stop 40's final
+    # engine; 0.03 under
+    "questions_round168.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.65, "paraphrase_hit@3": 0.79,
+        "list_hit@1": 0.89, "abstention_near": 0.93, "abstention_off": 0.97, "false_abstention_max": 0.05,
+    },
+    "questions_round169.yaml": {
+        "direct_hit@1": 0.97, "direct_hit@3": 0.97, "paraphrase_hit@1": 0.71, "paraphrase_hit@3": 0.82,
+        "list_hit@1": 0.89, "abstention_near": 0.90, "abstention_off": 0.97, "false_abstention_max": 0.04,
+    },
     # the round-166 and round-167 blind sets (stop 40), measured once on 8b6d6b7, the stop's final
     # engine; 0.03 under
     "questions_round166.yaml": {
