@@ -617,7 +617,6 @@ OUTLINE_REACH = OUTLINE_WEIGHT + OUTLINE_MARGIN  # at most what `outline_score` 
 def outline_candidates(
     kb: KnowledgeBase, query: str, content: list[tuple[str, list[str]]], fused: np.ndarray, floor: float,
     top: np.ndarray | None = None, enumerating: np.ndarray | None = None,
-    settle: Callable[[np.ndarray], None] | None = None,
 ) -> list[tuple[float, Passage]]:
     """Outline candidates for a list question, with scores on the passages' scale.
 
@@ -627,8 +626,6 @@ def outline_candidates(
     `top` when the caller has them in order already) are looked up in the index's outline table, and their members' scores read from `fused`.
     `enumerating`: the passages that enumerate the parts of what is asked, as the first stage found
     them (`KnowledgeBase._enumerating`; looked up here when not given).
-    `settle`: makes `fused` final at the passages given (the first stage adds a section's support
-    to its passages' scores only where they are read); `fused` is final everywhere without it.
     The cost follows the question and the sections it touches, not the size of the library."""
     table = kb._index.outlines
     if not len(table) or not content or not is_list_question(query):
@@ -663,15 +660,12 @@ def outline_candidates(
     # speech's that happens to cover the question's words, scores no higher than the best of them,
     # unless it has as many items as the question counts ("市委书记对办公室工作提了哪三点希望和要求")
     whole = set(kb._enumerating(query, content, every=True).tolist()) if enumerating else set()
-    found = table.of(seeds).tolist()
-    if settle is not None:  # the scores read below, made final at once
-        settle(np.concatenate([table.members(o) for o in found] + [np.fromiter(whole, dtype=np.int32, count=len(whole))]))
     cap = max(float(fused[e]) for e in whole) if whole else None
     mark = counted_mark(query)
     marks = [mark] if mark else []
     out = []
     rivals: dict[int, float] = {}  # how much of the question a passage covers, once per passage
-    for o in found:
+    for o in table.of(seeds).tolist():
         members = table.members(o)
         scores = fused[members]
         j = len(scores) - 1 - int(np.argmax(scores[::-1]))  # the best, the last among equals

@@ -25,7 +25,6 @@ import math
 import os
 import re
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -700,12 +699,12 @@ class KnowledgeBase:
                           for r, j in enumerate(at)][:depth]
                 judged = [(float(fused[i]), self.passages[i]) for i in best[:depth]]
         else:
-            best = _best_one_per_paragraph(fused, self.passages, depth, top, stage.want, stage.support.top)
+            best = _best_one_per_paragraph(fused, self.passages, depth, top, stage.want)
             ranked = [(float(fused[i]), self.passages[i]) for i in best]
         # a list question: sections (heading, opening, items) compete with the passages; only the
         # outlines of passages that scored well enough to matter are looked at (retrieval/outline.py)
         floor = ranked[-1][0] if len(ranked) >= depth else 0.0
-        outlines = outline_candidates(self, query, content, fused, floor, top, stage.enumerating, stage.support.settle)
+        outlines = outline_candidates(self, query, content, fused, floor, top, stage.enumerating)
         if outlines:  # sorted stably: passages first among equals
             ranked = sorted(ranked + outlines, key=lambda sp: -sp[0])
             if judged is not None:
@@ -803,12 +802,11 @@ class KnowledgeBase:
         question's words most ("什么是忠诚？忠诚就是…"), the model weighs which one answers ("…一样
         终身受用" for "我以后可能调去业务科室，这些忠诚的要求还管用吗")."""
         n = max(depth, rerank.RERANK_DEPTH)
-        best = _best_one_per_paragraph(stage.fused, self.passages, n, stage.top, stage.want, stage.support.top)
+        best = _best_one_per_paragraph(stage.fused, self.passages, n, stage.top, stage.want)
         if not best:
             return None
         others, slots = self._other_parts(best[: rerank.RERANK_DEPTH], stage.fused) if parts else ([], [])
         candidates = best + others
-        stage.support.settle(others)  # the best are among the first stage's top: settled already
         phrases = question_phrases(stage.query)
         shared = [longest_shared(phrases, self._haystack(self.passages[i])) if phrases else 0 for i in candidates]
         quoted = [q for m in _QUOTED.finditer(fold(stage.query)) if (q := strip_for_match(m.group(1)))]
@@ -932,24 +930,24 @@ class KnowledgeBase:
                 intents = []  # any enumeration is no longer the shape asked for the re-ranking (it keeps its bonus)
         shaped_as += intents
         sections = None
-        support = _Support(fused)
         if self.settings.section_weight:
             sec = _fuse(index.section_words.column_sums(word_cols, word_terms),
                         index.section_grams.column_sums(gram_cols, bigram_terms), a)
             sections = sec.copy() if keep else None
             sec *= self.settings.section_weight
-            support = _Support(fused, sec, self._section_of)
+            support = sec.take(self._section_of)
+            support *= matched
+            fused += support
         # the highlight's weights: a term the passages never use weighs 0 and is left out
         word_weights = [(c, word_terms[t] * float(index.words.idf[c])) for t, c in word_cols.items()]
         gram_weights = {g: bigram_terms[g] * float(index.bigrams.idf[c]) for g, c in gram_cols.items()}
         depth = max(k, ANSWER_DEPTH)
         want = max(4 * depth, MAX_SEEDS)
-        top = support.top(want)
+        top = top_indices(fused, want)
         if self.settings.phrase_weight and len(top):
             top = self._verbatim_bonus(query, fused, top)
         runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
-        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating, items,
-                      support)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating, items)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
@@ -1326,64 +1324,6 @@ class _Stage:
     runs: rerank.Runs
     enumerating: np.ndarray  # passages that enumerate the parts of what a list question asks (`_enumerating`)
     items: list[re.Pattern[str]]  # the shapes of the items a list question asks (counted, each done so)
-    # the section support, in `fused` only where it was read: `fused` holds the final score of the
-    # passages of `top` and those given to `support.settle`, a lower bound of it elsewhere
-    support: _Support
-
-
-class _Support:
-    """The support of each passage's section (`Settings.section_weight`), added to the passage's
-    score where the score is read, not over the whole library: the passages that can be among the
-    best (`top`) and those read one by one (`settle`: the other parts of a paragraph, an outline's
-    members). A passage matched by no term gets none. Elsewhere the score stays a lower bound,
-    short of at most the largest support, which is what makes `top` exact. At 100,000 passages
-    this spares a gather, a mask and a sum over every passage: a search's median time 0.97x.
-    One per search (it is the search's own state)."""
-
-    def __init__(self, scores: np.ndarray, support: np.ndarray | None = None, section_of: np.ndarray | None = None):
-        self.scores = scores
-        self.support = support
-        self.section_of = section_of
-        self.most = float(support.max()) if support is not None and len(support) else 0.0
-        self.whole = support is None or self.most <= 0  # nothing (more) to add anywhere
-        self.settled = None if self.whole else np.zeros(len(scores), dtype=bool)
-
-    def settle(self, passages) -> None:
-        """Add the support to these passages' scores (those it was not added to yet)."""
-        if self.whole or not len(passages):
-            return
-        idx = np.asarray(passages, dtype=np.intp)
-        idx = idx[~self.settled[idx]]  # one given twice gets the same sum twice
-        if len(idx):
-            values = self.scores[idx]
-            values += self.support.take(self.section_of.take(idx)) * (values > 0)
-            self.scores[idx] = values
-            self.settled[idx] = True
-
-    def settle_all(self) -> None:
-        if self.whole:
-            return
-        add = self.support.take(self.section_of)
-        add *= (self.scores > 0) & ~self.settled
-        self.scores += add
-        self.whole = True
-
-    def top(self, m: int) -> np.ndarray:
-        """`top_indices(scores, m)` of the scores with the support added: the support is added
-        only to the passages whose score without it is within the largest support of the m-th
-        best score so far (a passage further below cannot reach the m-th best)."""
-        if self.whole:
-            return top_indices(self.scores, m)
-        first = top_indices(self.scores, m)
-        floor = float(self.scores[first[m - 1]]) - self.most if len(first) >= m else 0.0
-        floor -= 1e-6 * (abs(floor) + 1)  # float32 sums may round either way
-        if floor > 0:
-            near = np.flatnonzero(self.scores >= floor)
-            if len(near) * 8 <= len(self.scores):  # else adding it everywhere costs less
-                self.settle(near)
-                return near[top_indices(self.scores[near], m)]
-        self.settle_all()
-        return top_indices(self.scores, m)
 
 
 def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:
@@ -1503,13 +1443,11 @@ def _fuse(words: np.ndarray, grams: np.ndarray, word_weight: float) -> np.ndarra
 
 
 def _best_one_per_paragraph(
-    scores: np.ndarray, passages: list[Passage], depth: int, top: np.ndarray, want: int,
-    best: Callable[[int], np.ndarray] | None = None,
+    scores: np.ndarray, passages: list[Passage], depth: int, top: np.ndarray, want: int
 ) -> list[int]:
     """Up to `depth` passages with a positive score, best first (ties: earlier first), one per
     paragraph. `top` are the `want` best scores' indices in order (`top_indices`); more are looked
-    at only if paragraphs repeat among them, found by `best` (n -> the n best, as `top_indices`
-    finds them in `scores`)."""
+    at only if paragraphs repeat among them."""
     key_of = paragraph_key_of(passages)
     while True:
         chosen: list[int] = []
@@ -1525,4 +1463,4 @@ def _best_one_per_paragraph(
         if len(top) < want or want >= len(scores):  # every positive score was looked at
             return chosen
         want *= 4
-        top = best(want) if best is not None else top_indices(scores, want)
+        top = top_indices(scores, want)

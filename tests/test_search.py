@@ -486,31 +486,3 @@ def test_steps_skipped_are_the_links_not_to_be_left_out(kb):
     """步骤 takes 环节 and 程序 as synonyms: "不该少的环节一定不能少" answers a question about skipping steps."""
     a = kb.search("办事能不能跳过几个步骤图省事", k=3)
     assert a.answered and any("不该少的环节一定不能少" in h.passage.text for h in a.hits)
-
-
-@pytest.mark.parametrize("seed", range(6))
-def test_section_support_read_where_needed_gives_the_scores_of_support_added_everywhere(seed):
-    # the first stage adds a section's support to its passages only where scores are read (the
-    # passages that can be among the best, and those read one by one); the best and every score
-    # read must be those of the support added to every matched passage
-    import numpy as np
-    from officebot.retrieval.index import top_indices
-    from officebot.retrieval.search import _Support
-
-    rng = np.random.default_rng(seed)
-    n, sections = 60_000, 3_000
-    scores = (rng.random(n) ** 6 * 3).astype(np.float32)
-    scores[rng.random(n) < 0.5] = 0  # half the passages match no term
-    scores[rng.choice(n, 40, replace=False)] = 2.5  # ties at the top
-    section_of = np.sort(rng.integers(0, sections, n))
-    support = (rng.random(sections) * (0.05, 0.3, 1.5)[seed % 3]).astype(np.float32)
-    full = scores + support.take(section_of) * (scores > 0)
-    lazy = _Support(scores.copy(), support, section_of)
-    for m in (24, 96, 24):
-        assert top_indices(full, m).tolist() == lazy.top(m).tolist()
-    read = rng.choice(n, 500)
-    lazy.settle(read)
-    lazy.settle(read[:100])  # settled twice: added once
-    assert np.array_equal(lazy.scores[read], full[read])
-    lazy.settle_all()
-    assert np.array_equal(lazy.scores, full)
