@@ -19,7 +19,7 @@ import bisect
 import functools
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .answers import coverage_weight
-from .text import bigrams, fold
+from .text import bigrams, fold, strip_for_match
 from .trees import Trees
 
 if TYPE_CHECKING:
@@ -99,6 +99,7 @@ def features(
 
     parts = [bigrams(fold(w)) if len(w) > 2 else [] for w, _, _ in spec]
     char_weight = functools.cache(kb._index.char_weight)  # each character looked up once a question
+    chars = [[char_weight(c) for c in w] for w, _, _ in spec]  # each word's characters' weights
 
     def present(text: str) -> list[float]:
         """How much of each question word the text has: 1 for the word or a synonym; a compound
@@ -125,26 +126,30 @@ def features(
     lists = [kb._split(passages[i])[1] or [hay] for i, hay in zip(candidates, hays)]
     where = _Sentences([x for sentences in lists for x in sentences])
     bounds = list(itertools.accumulate(map(len, lists), initial=0))
+    # how much of each question word each sentence of every candidate has: 1 for the word or a
+    # synonym, else the share of the compound's bigrams there (each string looked for once)
+    has_all = np.zeros((len(spec), bounds[-1]))
+    for j, (w, ex, _) in enumerate(spec):
+        whole = where.having((w, *ex))
+        has_all[j, list(whole)] = 1.0
+        for g in parts[j]:
+            for at_ in where.having((g,)) - whole:
+                has_all[j, at_] += 1 / len(parts[j])
+    # how many of the question's bigrams each sentence holds, of those a haystack can have (its
+    # letters and digits only: "1%" is not looked for)
+    held = where.counts(g for g in asked if strip_for_match(g) == g)
+    headings: dict[str, float] = {}  # `cover` of each heading (candidates share sections)
     rows = []
     for r, i in enumerate(candidates):
         p, hay = passages[i], hays[r]
         lo, hi = bounds[r], bounds[r + 1]
         found = present(hay)
         live = [j for j, v in enumerate(found) if v]  # what a sentence may have: what the passage has
-        # how much of each word each sentence has (rows: the words the passage has)
-        has = np.zeros((len(live), hi - lo))
-        for row, j in enumerate(live):
-            w, ex, _ = spec[j]
-            whole = where.having((w, *ex), lo, hi)
-            has[row, list(whole)] = 1.0
-            for g in parts[j]:
-                for at_ in where.having((g,), lo, hi) - whole:
-                    has[row, at_] += 1 / len(parts[j])
+        has = has_all[live, lo:hi]  # rows: the words the passage has
         live_weight = weight[live] / total
         by_sentence = live_weight @ has
         # two sentences together: a word counts if either has it
         pairs = live_weight @ np.maximum(has[:, :-1], has[:, 1:]) if hi - lo > 1 else by_sentence
-        grams_here = [g for g in asked if g in hay]
         slot = at[r]  # the candidate's place in the coord pool, if it is there
         share = float(runs.share[slot]) if slot < len(runs.pool) and runs.pool[slot] == i else 0.0
         grams = float(runs.grams[i])
@@ -163,6 +168,8 @@ def features(
                     continue
             coverage += counted[j]
         head = _heading(tuple(p.section))
+        if head and head not in headings:
+            headings[head] = cover(present(head))
         rows.append([
             float(fused[i]) / first,
             1 / (r + 1),
@@ -176,22 +183,21 @@ def features(
             float(pairs.max()) if len(pairs) else 0.0,
             sum(found) / len(spec) if spec else 0.0,
             float(bool(most) and most in hay),
-            where.most(grams_here, lo, hi) / len(asked) if asked else 0.0,
-            cover(present(head)) if head else 0.0,
+            max(held[lo:hi], default=0) / len(asked) if asked else 0.0,
+            headings[head] if head else 0.0,
             float(any(s[i] if s.dtype == bool else i in s for s in runs.shaped)),
             sum(q in hay for q in quoted) / len(quoted) if quoted else 0.0,
             # staff's words often share characters, not words, with the speech's (开会通知 and 会议
             # 通知, 漏想 and 没有想到, 开口提 and 提醒): a word the passage lacks counts by the share of
             # its characters the passage has (a character by its idf in the passages: 为 of 称为 is
             # in most of them), the words weighed as `cover` weighs them
-            sum(x * _share(w, hay, char_weight) for (w, _, x), f in zip(spec, found) if f < 1) / total,
+            sum(x * _share(w, hay, weights) for (w, _, x), weights, f in zip(spec, chars, found) if f < 1) / total,
         ])
     return np.array(rows, dtype=float)
 
 
-def _share(word: str, text: str, weight: Callable[[str], float]) -> float:
-    """The share of the word's characters the text has, each character weighed by `weight`."""
-    weights = [weight(c) for c in word]
+def _share(word: str, text: str, weights: Sequence[float]) -> float:
+    """The share of the word's characters the text has, each character weighed by `weights`."""
     total = sum(weights)
     return sum(x for c, x in zip(word, weights) if c in text) / total if total else 0.0
 
@@ -234,15 +240,13 @@ class _Sentences:
             out.update(s - lo for s in found[bisect.bisect_left(found, lo) : bisect.bisect_left(found, hi)])
         return out
 
-    def most(self, keys: Sequence[str], lo: int = 0, hi: int | None = None) -> int:
-        """The most of `keys` that one sentence from `lo` to `hi` holds."""
-        hi = len(self.starts) if hi is None else hi
-        count = [0] * (hi - lo)
+    def counts(self, keys: Iterable[str]) -> list[int]:
+        """How many of `keys` each sentence holds."""
+        count = [0] * len(self.starts)
         for key in keys:
-            found = self._of(key)  # ascending, each sentence once
-            for s in found[bisect.bisect_left(found, lo) : bisect.bisect_left(found, hi)]:
-                count[s - lo] += 1
-        return max(count, default=0)
+            for s in self._of(key):  # each sentence once
+                count[s] += 1
+        return count
 
 
 # the model's inputs: the features and every product of two of them (each with itself too), as the
