@@ -767,16 +767,28 @@ _ENOUGH_TO = re.compile(r"(一[颗根张个粒只件句块滴把枚].{1,6}?)足�
 _SAID = re.compile(r"([^，。；：、！？,;:!?“”\"\s]{2,8}?)(?:曾经说过|说过|讲的|曾说)[，,:：]?\s*(“[^”]{2,80}”|[^。！？!?“”]{2,80})")
 
 
+# what each of those patterns cannot match without (a clause described is 的 next to a quotation
+# mark; a likening, a small thing enough for a great one and a saying need their words): the
+# patterns that scan every position of a text (70 and 45 µs a passage) are run only where they can match
+_DESCRIBED_AT = re.compile(r"的[“\"‘「]|[”\"’」]的")
+_LIKENING_WORDS = ("像", "如同", "犹如", "好比", "仿佛", "宛如", "恰似", "比作", "喻为")
+_SAID_WORDS = ("说过", "讲的", "曾说")
+
+
 def figure_spans(text: str) -> list[tuple[int, int]]:
     """Where the text speaks in figures: its short quoted phrases (with the clause before "的" that
     describes one), what its clauses liken to, the small things said to be enough to bring about
     great ones, and who a saying it quotes is from."""
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
-    spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _DESCRIBED.finditer(text))
-    spans.extend(m.span(1) if m.group(1) else m.span(2) for m in LIKENING.finditer(text))
-    for m in _ENOUGH_TO.finditer(text):
-        spans.extend((m.span(1), m.span(2)))
-    spans.extend(m.span(1) for m in _SAID.finditer(text))
+    if _DESCRIBED_AT.search(text):
+        spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _DESCRIBED.finditer(text))
+    if any(w in text for w in _LIKENING_WORDS):
+        spans.extend(m.span(1) if m.group(1) else m.span(2) for m in LIKENING.finditer(text))
+    if "足以" in text:
+        for m in _ENOUGH_TO.finditer(text):
+            spans.extend((m.span(1), m.span(2)))
+    if any(w in text for w in _SAID_WORDS):
+        spans.extend(m.span(1) for m in _SAID.finditer(text))
     return spans
 
 
