@@ -781,7 +781,7 @@ class KnowledgeBase:
                 marked = object_highlight(p, stage.verb, p.text.split("\n", 1)[0])
             else:
                 p = whole_paragraph(self, p)  # shown whole if short enough (not judged so: see there)
-                marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights))
+                marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights, stage.pairs_only))
                 marked = object_highlight(p, stage.verb, marked)
             hits.append(Hit(len(hits) + 1, score, p, marked))
         return hits
@@ -947,7 +947,8 @@ class KnowledgeBase:
         if self.settings.phrase_weight and len(top):
             top = self._verbatim_bonus(query, fused, top)
         runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
-        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating, items)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, _pairs_only(gram_weights),
+                      runs, enumerating, items)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
@@ -1139,16 +1140,16 @@ class KnowledgeBase:
                         if (c := grams.vocab.get(g)) is not None}
         return self._highlight(passage, word_weights, gram_weights)
 
-    def _highlight(self, passage: Passage, word_weights: list[tuple[int, float]], gram_weights: dict[str, float]) -> str:
+    def _highlight(self, passage: Passage, word_weights: list[tuple[int, float]], gram_weights: dict[str, float],
+                   pairs_only: bool | None = None) -> str:
         """`highlight` with the terms' weights (weight x idf) worked out: each sentence scores the
         weights of the words and bigrams it has. The sentences' words were kept when the index was
-        built: nothing is tokenized here."""
+        built: nothing is tokenized here. `pairs_only`: `_pairs_only(gram_weights)`, if known."""
         sentences, folded, word_ids = self._sentences(passage)
         if not sentences:
             return passage.text
-
-        # a bigram of two CJK characters is in a sentence's bigrams exactly when it is in its text
-        pairs_only = all(len(g) == 2 and _CJK_PAIR.match(g) for g in gram_weights)
+        if pairs_only is None:
+            pairs_only = _pairs_only(gram_weights)
 
         def score(j: int) -> float:
             sentence = sentences[j]
@@ -1321,9 +1322,16 @@ class _Stage:
     verb: str | None
     word_weights: list[tuple[int, float]]
     gram_weights: dict[str, float]
+    pairs_only: bool  # `_pairs_only(gram_weights)`, for the highlights
     runs: rerank.Runs
     enumerating: np.ndarray  # passages that enumerate the parts of what a list question asks (`_enumerating`)
     items: list[re.Pattern[str]]  # the shapes of the items a list question asks (counted, each done so)
+
+
+def _pairs_only(grams) -> bool:
+    """Whether every bigram term is two CJK characters: such a bigram is in a sentence's bigrams
+    exactly when it is in its text (`KnowledgeBase._highlight`)."""
+    return all(len(g) == 2 and _CJK_PAIR.match(g) for g in grams)
 
 
 def _most_telling(columns: dict[str, int], weights: dict[str, float], idf: np.ndarray, limit: int) -> dict[str, int]:
