@@ -231,13 +231,11 @@ class _Sentences:
             self.found[key] = out
         return out
 
-    def having(self, keys: Sequence[str], lo: int = 0, hi: int | None = None) -> set[int]:
-        """The sentences from `lo` to `hi` (numbered from `lo`) that hold any of `keys`."""
-        hi = len(self.starts) if hi is None else hi
+    def having(self, keys: Sequence[str]) -> set[int]:
+        """The sentences that hold any of `keys`."""
         out: set[int] = set()
         for key in keys:
-            found = self._of(key)  # ascending: the stretch from lo to hi found by bisection
-            out.update(s - lo for s in found[bisect.bisect_left(found, lo) : bisect.bisect_left(found, hi)])
+            out.update(self._of(key))
         return out
 
     def counts(self, keys: Iterable[str]) -> list[int]:
