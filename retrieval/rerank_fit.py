@@ -69,8 +69,9 @@ def fit(rows: list[tuple[int, str, np.ndarray, np.ndarray]], l2: float = 1e-6, p
 # LambdaRank's boosted trees (LightGBM), 300 of them. Fitted on the rounds up to 112 and 130
 # (stop 37), depth 3 put as many staff's-wording questions at rank 1 as any deeper form tried; with
 # the sets since, deeper trees gain, judged on rounds 113-139, 140-159 and 160-171 each fitted on
-# the rounds before (stop 41: depth 7, 128 leaves, staff's words at rank 1 +1.6, +3.3 and +3.1
-# points over depth 3; docs/retrieval.md). A depth-7 tree is read in seven steps (retrieval/trees.py)
+# the rounds before (stop 41: depth 7, 128 leaves, blended as shipped, staff's words at rank 1 +1.2,
+# +2.2 and +1.9 points over depth 3; docs/retrieval.md). A depth-7 tree is read in seven steps
+# (retrieval/trees.py)
 TREE_PARAMS = {
     "objective": "lambdarank", "num_leaves": 128, "max_depth": 7, "learning_rate": 0.1, "min_data_in_leaf": 50,
     "bagging_fraction": 0.8, "bagging_freq": 1, "feature_fraction": 0.8, "lambdarank_truncation_level": 5,

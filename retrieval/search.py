@@ -764,6 +764,7 @@ class KnowledgeBase:
         with the sentence to highlight (if `highlight`)."""
         hits: list[Hit] = []
         seen: set[tuple] = set()
+        pairs_only = highlight and _pairs_only(stage.gram_weights)  # the same for every hit
         for score, p in ranked:
             if len(hits) >= depth:
                 break
@@ -781,7 +782,7 @@ class KnowledgeBase:
                 marked = object_highlight(p, stage.verb, p.text.split("\n", 1)[0])
             else:
                 p = whole_paragraph(self, p)  # shown whole if short enough (not judged so: see there)
-                marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights, stage.pairs_only))
+                marked = answer_highlight(p, self._highlight(p, stage.word_weights, stage.gram_weights, pairs_only))
                 marked = object_highlight(p, stage.verb, marked)
             hits.append(Hit(len(hits) + 1, score, p, marked))
         return hits
@@ -947,8 +948,7 @@ class KnowledgeBase:
         if self.settings.phrase_weight and len(top):
             top = self._verbatim_bonus(query, fused, top)
         runs = rerank.Runs(base, grams, a, sections, index.section_of, pool, share, shaped_as)
-        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, _pairs_only(gram_weights),
-                      runs, enumerating, items)
+        return _Stage(query, content, fused, top, want, verb, word_weights, gram_weights, runs, enumerating, items)
 
     def _verbatim_bonus(self, query: str, fused: np.ndarray, top: np.ndarray) -> np.ndarray:
         """Add to the scores of the first PHRASE_POOL of the `top` passages a bonus for the longest
@@ -1322,7 +1322,6 @@ class _Stage:
     verb: str | None
     word_weights: list[tuple[int, float]]
     gram_weights: dict[str, float]
-    pairs_only: bool  # `_pairs_only(gram_weights)`, for the highlights
     runs: rerank.Runs
     enumerating: np.ndarray  # passages that enumerate the parts of what a list question asks (`_enumerating`)
     items: list[re.Pattern[str]]  # the shapes of the items a list question asks (counted, each done so)

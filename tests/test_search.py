@@ -244,6 +244,19 @@ def test_a_figure_asked_finds_the_passage_that_likens(kb, question):
     assert "一颗道钉足以倾覆一列火车" in kb.search(question, k=2).hits[0].passage.text
 
 
+def test_a_figure_not_asked_keeps_the_plain_passage_first():
+    """Of two passages on the same topic, the one without a figure answers when no figure is
+    asked. (The toy's other question, "疏忽会出大事，讲话打了什么比方", put the figure first until
+    stop 41: there the first stage leads for the plain passage, 1.0 against 0.95, and the depth-7
+    trees no longer turn that order; the figure questions on the speeches are asked above.)"""
+    lines = ["疏忽会出大事，工作中一定要细心。",
+             "疏忽会出大事，一颗道钉足以倾覆一列火车，一根火柴足以毁掉一片森林。",
+             "后勤保障要周到细致。"]
+    paragraphs, _ = build_paragraphs("d", lines)
+    kb = KnowledgeBase([], split_passages(paragraphs, "标题", "2024-01-01"), Tokenizer())
+    assert kb.search("疏忽会出大事，讲话怎么说", k=2).hits[0].passage.text == lines[0]
+
+
 def test_parallel_items_keep_their_shared_function_character():
     """"对群众、对服务、对工作分别要有什么": 对 is a stopword, but the speech says the items in the
     same frame ("对群众有感情、对服务有热情…"), so each item's bigram with it is searched."""
