@@ -8,6 +8,7 @@ in the question and in the passage (报送信息 / 信息报送).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
 import math
@@ -319,6 +320,10 @@ class StoredFrequencies:
         self._counts, self._blob = arrays["counts"], arrays["blob"]
         if not (len(self._hashes) == len(self._counts) == len(self._offsets) - 1):
             raise ValueError(f"{path}: damaged frequency table")
+        # the same arrays seen as memoryviews, whose items are Python ints: `bisect` searches them
+        # in C, several times faster than numpy's searchsorted called for one value at a time
+        self._hash_view, self._offset_view = memoryview(self._hashes), memoryview(self._offsets)
+        self._count_view, self._blob_view = memoryview(self._counts), memoryview(self._blob)
         self._seen: dict[str, int | None] = {}
         self._added: dict[str, int] = {}
 
@@ -342,13 +347,13 @@ class StoredFrequencies:
         if added is not None:
             return added
         key = word.encode("utf-8")
-        h = np.uint32(zlib.crc32(key))  # a Python int would make numpy convert the whole array
-        i = int(self._hashes.searchsorted(h))
+        h = zlib.crc32(key)
+        hashes, offsets = self._hash_view, self._offset_view
+        i = bisect.bisect_left(hashes, h)
         found = None
-        while i < len(self._hashes) and int(self._hashes[i]) == h:
-            a, b = int(self._offsets[i]), int(self._offsets[i + 1])
-            if self._blob[a:b].tobytes() == key:
-                found = int(self._counts[i])
+        while i < len(hashes) and hashes[i] == h:
+            if self._blob_view[offsets[i] : offsets[i + 1]] == key:
+                found = self._count_view[i]
                 break
             i += 1
         if len(self._seen) > 200_000:  # a long-running bot meets many strings: keep the memo bounded

@@ -69,13 +69,17 @@ class Trees:
             raise ValueError(f"trees: {x.shape} signals for a model of {self.n_features}")
         if not len(x) or not len(self.roots):
             return np.zeros(len(x))
-        node = np.broadcast_to(self.roots, (len(x), len(self.roots))).copy()
-        flat = x.ravel()
-        row = (np.arange(len(x)) * self.n_features)[:, None]
+        # one flat walk of (candidate, tree) pairs, candidate by candidate; `take` on 1-d arrays
+        # is faster than fancy indexing on 2-d ones for the few candidates asked about
+        n, trees = x.shape[0], len(self.roots)
+        node = np.tile(self.roots, n)
+        row = np.repeat(np.arange(n, dtype=np.intp) * self.n_features, trees)
+        flat = np.ascontiguousarray(x).ravel()
+        feature, threshold, child = self._feature, self._threshold, self._child
         for _ in range(self.depth):  # a leaf leads to itself: no mask of the nodes still inside
-            right = flat[row + self._feature[node]] > self._threshold[node]
-            node = self._child[2 * node + right]
-        return self.value[node].sum(axis=1)
+            right = flat.take(row + feature.take(node)) > threshold.take(node)
+            node = child.take(2 * node + right)
+        return self.value.take(node).reshape(n, trees).sum(axis=1)
 
     @classmethod
     def from_lightgbm(cls, dump: dict) -> Trees:
