@@ -137,7 +137,7 @@ def features(
                 has_all[j, at_] += 1 / len(parts[j])
     # how many of the question's bigrams each sentence holds, of those a haystack can have (its
     # letters and digits only: "1%" is not looked for)
-    held = where.counts(g for g in asked if strip_for_match(g) == g)
+    held = where.counts(g for g in asked if _searchable(g))
     headings: dict[str, float] = {}  # `cover` of each heading (candidates share sections)
     rows = []
     for r, i in enumerate(candidates):
@@ -200,6 +200,13 @@ def _share(word: str, text: str, weights: Sequence[float]) -> float:
     """The share of the word's characters the text has, each character weighed by `weights`."""
     total = sum(weights)
     return sum(x for c, x in zip(word, weights) if c in text) / total if total else 0.0
+
+
+@functools.lru_cache(maxsize=8192)
+def _searchable(gram: str) -> bool:
+    """Whether a haystack (`strip_for_match` form) can hold the string: letters and digits only
+    (the question's bigrams come up again and again)."""
+    return strip_for_match(gram) == gram
 
 
 @functools.lru_cache(maxsize=4096)

@@ -76,7 +76,7 @@ from .shapes import (
     topic_name,
     traits_of,
 )
-from .text import Tokenizer, bigrams, fold, strip_for_match
+from .text import Tokenizer, bigrams, fold, fold_each, strip_for_match
 from .types import Answer, Corpus, Hit, Passage, Speech, paragraph_key_of
 
 __all__ = ["IndexBuildError", "KnowledgeBase", "Settings", "definition_subject", "object_heads", "object_subject", "topic_name"]
@@ -1182,7 +1182,7 @@ class KnowledgeBase:
         found = self._sentence_tables.get(key)
         if found is None:
             sentences = _build.passage_sentences(passage.text)
-            found = (sentences, [fold(x) for x in sentences])
+            found = (sentences, fold_each(sentences))
             if len(self._sentence_tables) >= 4096:
                 self._sentence_tables.clear()
             self._sentence_tables[key] = found

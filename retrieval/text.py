@@ -80,6 +80,15 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).lower()
 
 
+def fold_each(texts: list[str]) -> list[str]:
+    """`fold` of each text, folded in one call: joined by NUL, which NFKC leaves alone and never
+    composes with a neighbour and which lower case reads as the end of a word, so each comes out as
+    `fold` makes it alone (texts holding a NUL are folded one by one)."""
+    if len(texts) < 2 or any("\0" in t for t in texts):
+        return [fold(t) for t in texts]
+    return fold("\0".join(texts)).split("\0")
+
+
 def read_word_list(path: Path) -> list[str]:
     """One entry a line; '#' starts a comment."""
     if not path.is_file():

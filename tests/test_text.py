@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from officebot.retrieval.knowledge import default_knowledge_dir
-from officebot.retrieval.text import Tokenizer, bigrams, fold, read_word_list, strip_for_match
+from officebot.retrieval.text import Tokenizer, bigrams, fold, fold_each, read_word_list, strip_for_match
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +99,18 @@ def test_fold_is_nfkc_then_lower_case(text):
     import unicodedata
 
     assert fold(text) == unicodedata.normalize("NFKC", text).lower()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.sampled_from(
+    [chr(c) for c in (*range(0x20, 0x7F), 0xFF01, 0xFF21, 0x3000, 0x301, 0x308, 0x345, 0x3A3, 0x391, 0x130, 0x2460,
+                      0xFB01, 0x1100, 0x1161, 0x11A8, 0xAC00, 0x4E00, 0x3002, 0xFF0C, 0x0)]), max_size=8), max_size=6))
+def test_fold_each_folds_each_text_as_fold_alone(texts):
+    # combining marks and conjoining jamo that would compose with a neighbour, Greek capital sigma
+    # (lower case depends on what follows), and texts that hold a NUL themselves
+    assert fold_each(texts) == [fold(t) for t in texts]
+
+
+def test_fold_each_cases_a_joined_fold_would_get_wrong():
+    for texts in (["ΑΣ", "Α"], ["e", "\u0301x"], ["\u1100", "\u1161"], ["Ａ\0b", "C"], ["ﬁ", "①"]):
+        assert fold_each(texts) == [fold(t) for t in texts]
