@@ -19,6 +19,7 @@ specific word is in the best passage at all, and whether the question asks for a
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Callable, Sequence
@@ -413,6 +414,7 @@ _TOLD = re.compile(r"我|咱")  # a clause in the first person tells the asker's
 _NOBODYS = re.compile(r"((?:不|说不清|搞不清|弄不清|分不清|不知道|不清楚|没法定)(?:该|应该|应当|应)?(?:归|属于|由))哪")
 
 
+@functools.lru_cache(maxsize=256)  # asked of one question five times over a search
 def asking_part(query: str) -> str:
     """The clauses of the question that ask, for the kinds of fact asked: a situation told before the
     question asks nothing ("说实话我就把这份工作当饭碗，按时上下班拿工资，这有什么不对吗": no pay asked;
