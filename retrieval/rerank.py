@@ -262,7 +262,14 @@ N_INPUTS = len(FEATURES) * (len(FEATURES) + 3) // 2
 
 def model_inputs(matrix: np.ndarray) -> np.ndarray:
     """Each row's features, then the products of each feature with itself and every later one."""
-    return np.hstack([matrix] + [matrix[:, i : i + 1] * matrix[:, i:] for i in range(matrix.shape[1])])
+    first, second = _pairs(matrix.shape[1])
+    return np.hstack([matrix, matrix[:, first] * matrix[:, second]])
+
+
+@functools.cache
+def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j) for i <= j < n, in the order of i then j (numpy's upper triangle, row by row)."""
+    return np.triu_indices(n)
 
 
 # a model: weights over the features alone or over `model_inputs`, or a function of the features
@@ -308,7 +315,7 @@ def model_for(weights: Sequence[float], trees: bool) -> Model | None:
     found = shipped_trees() if trees else None
     if found is None:
         return weights
-    return functools.partial(_blend, found, tuple(weights))
+    return functools.partial(_blend, found, np.asarray(weights, dtype=float))
 
 
 def _blend(trees: Trees, weights: Sequence[float], matrix: np.ndarray) -> np.ndarray:
