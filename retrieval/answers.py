@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from .shapes import LIKENING, LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
+from .shapes import LIKENING, LIKENING_WORDS, LIST_ASK, NUMERAL_VALUE, counted_items, definition_subject
 from .structure import split_sentences
 from .text import fold, strip_for_match
 from .things import is_joined_thing, is_thing
@@ -766,15 +766,15 @@ _ENOUGH_TO = re.compile(r"(一[颗根张个粒只件句块滴把枚].{1,6}?)足�
 
 # a saying quoted from someone ("德国哲学家康德说过，世上只有两样东西…", "就像苏东坡讲的“古之成
 # 大事者…”"): who said it is no topic of the speech (group 1); what was said is its point (group 2)
-_SAID = re.compile(r"([^，。；：、！？,;:!?“”\"\s]{2,8}?)(?:曾经说过|说过|讲的|曾说)[，,:：]?\s*(“[^”]{2,80}”|[^。！？!?“”]{2,80})")
+_SAID_WORDS = ("曾经说过", "说过", "讲的", "曾说")
+_SAID = re.compile(rf"([^，。；：、！？,;:!?“”\"\s]{{2,8}}?)(?:{'|'.join(_SAID_WORDS)})[，,:：]?\s*(“[^”]{{2,80}}”|[^。！？!?“”]{{2,80}})")
 
 
 # what each of those patterns cannot match without (a clause described is 的 next to a quotation
-# mark; a likening, a small thing enough for a great one and a saying need their words): the
-# patterns that scan every position of a text (70 and 45 µs a passage) are run only where they can match
+# mark; a likening, a small thing enough for a great one and a saying need their words: LIKENING_WORDS,
+# 足以, _SAID_WORDS): the patterns that scan every position of a text (70 and 45 µs a passage) are
+# run only where they can match
 _DESCRIBED_AT = re.compile(r"的[“\"‘「]|[”\"’」]的")
-_LIKENING_WORDS = ("像", "如同", "犹如", "好比", "仿佛", "宛如", "恰似", "比作", "喻为")
-_SAID_WORDS = ("说过", "讲的", "曾说")
 
 
 def figure_spans(text: str) -> list[tuple[int, int]]:
@@ -784,7 +784,7 @@ def figure_spans(text: str) -> list[tuple[int, int]]:
     spans = [m.span(1) for m in _QUOTED.finditer(text)]
     if _DESCRIBED_AT.search(text):
         spans.extend(m.span(1) if m.group(1) else m.span(2) for m in _DESCRIBED.finditer(text))
-    if any(w in text for w in _LIKENING_WORDS):
+    if any(w in text for w in LIKENING_WORDS):
         spans.extend(m.span(1) if m.group(1) else m.span(2) for m in LIKENING.finditer(text))
     if "足以" in text:
         for m in _ENOUGH_TO.finditer(text):

@@ -507,9 +507,13 @@ _EXAMPLES_ASKED = re.compile(r"(?<![个一这那])(?:哪几个?|哪些|几个|�
 # the figure the speech uses ("讲话用什么比喻说要扎根岗位", "打了啥比方"; 比作什么 is `likened_subject`'s)
 _FIGURE_ASKED = re.compile(r"(?<![这那])(?:哪几个?|哪些|几个|什么|啥)(?:样的)?(?:东西)?(?:比喻|比方)|"
                            r"(?:怎么|如何|怎样)来?(?:比喻|打比方)")
-# a clause that likens: "像一颗钉子一样牢牢固定在自己的工作上", "犹如…"
-LIKENING = re.compile(r"(?:像|好像|如同|犹如|好比|仿佛|宛如|恰似)([^，。；！？,;!?]{1,16}?)(?:一样|一般|似的|般)|"
-                      r"(?:如同|犹如|好比|宛如|比作|喻为)([^，。；！？,;!?]{1,16})")
+# a clause that likens: "像一颗钉子一样牢牢固定在自己的工作上", "犹如…"; the words that liken before
+# 一样/一般…, and those that liken by themselves. A text without one of LIKENING_WORDS has no likening
+_LIKE_BEFORE = ("像", "好像", "如同", "犹如", "好比", "仿佛", "宛如", "恰似")
+_LIKE_ALONE = ("如同", "犹如", "好比", "宛如", "比作", "喻为")
+LIKENING = re.compile(rf"(?:{'|'.join(_LIKE_BEFORE)})([^，。；！？,;!?]{{1,16}}?)(?:一样|一般|似的|般)|"
+                      rf"(?:{'|'.join(_LIKE_ALONE)})([^，。；！？,;!?]{{1,16}})")
+LIKENING_WORDS = tuple(dict.fromkeys(_LIKE_BEFORE + _LIKE_ALONE))
 _IN_CLAUSE = r"[^，,；;。！!？?：:]"
 # three clauses in a row that share a pair of characters (not of function characters): 足以, 有的
 _ALIKE_CLAUSES = re.compile(rf"{_IN_CLAUSE}{{0,10}}?(?P<s>(?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff](?![的了是在和与及要把将对为也都就])[\u4e00-\u9fff])"
