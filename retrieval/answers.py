@@ -41,6 +41,8 @@ _WH = "谁|什么|哪些|哪几|哪个|哪种|啥"
 _PREPOSITION = "对|向|给|为|跟|与|同|从|由|靠|按|凭|用|把|让"
 _FILLER = r"[^\s，,。；;？?！!、：:“”\"]"
 MAX_FIT_LOSS = 0.05  # a part that fills the slot may hold this much less of the question
+# a question word this long names a thing of the speeches (遇事能办, 轻事重办): its defining part answers
+NAMED_THING = 4
 MAX_MERGED_CHARS = 560  # a split paragraph no longer than this is shown whole (`whole_paragraph`, `choose_part`)
 # besides LIST_ASK: "站在哪些高度", "包括什么". Not outline.is_list_question, which also takes
 # "有什么要求": with it one more answerable question of round 10 was declined and no hit improved
@@ -193,8 +195,11 @@ def choose_part(kb: KnowledgeBase, passage: Passage, query: str, content: Conten
         whole = _merged(passage, parts)
         if whole is not None:
             return whole
-    subject = definition_subject(query)
-    if subject:  # the part that says what X is (the index's definitions) answers "X是什么", "X要求做到什么"
+    # the part that says what X is (the index's definitions) answers "X是什么", "X要求做到什么"; and,
+    # asked about a named thing of four or more characters however the question puts it ("遇事能办要
+    # 怎么做到", "怎样才算遇事能办"), the part that says what it is, not one that only names it
+    named = [w for w, _ in content if len(w) >= NAMED_THING]
+    for subject in filter(None, [definition_subject(query), *named]):
         defining = set(kb._index.definitions.get(subject).tolist())
         for p in (passage, *parts):
             if p.id - kb._first_id in defining:

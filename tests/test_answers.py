@@ -310,6 +310,15 @@ def test_the_part_that_says_what_the_subject_requires_is_shown(kb, q):
     assert "遇事能办，这就要求" in top.passage.text, q
 
 
+@pytest.mark.parametrize("q", ["遇事能办要怎么做到？", "怎样才算遇事能办", "遇事能办要达到什么程度"])
+def test_the_part_that_says_what_a_named_thing_is_is_shown(kb, q):
+    # not asked "what is X" in so many words, but about X, a thing the speech names and then says
+    # what it is: the part that says so is shown, not the part that only lists X among four
+    hit = next(h for h in kb.search(q, k=5).hits if h.passage.paragraph == 3 and "能办" in h.passage.text)
+    assert len(paragraph_parts(kb, hit.passage)) >= 2
+    assert "遇事能办，这就要求" in hit.passage.text, q
+
+
 def test_choose_part_on_a_small_knowledge_base():
     first = "什么是守时？守时就是按约定的时间做事。" + "守时是一种美德，守时的人受人尊重。" * 10
     second = "我们强调守时，就是要求对领导守时、对同事守时、对群众守时。" + "这三条都很要紧。" * 5
