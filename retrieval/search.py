@@ -96,6 +96,8 @@ DEFINITION_FRAME = frozenset({"定义", "下定义", "下定", "含义", "涵义
 SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
                          "开头", "开篇", "结束语", "结语", "引用", "例子", "举例", "原话", "名言", "俗话", "古话",
                          "比方", "组合", "搭配"})  # "德和才的四种组合", "怎么搭配": how the answer's items combine
+# "每类各有什么要求", "每一项分别是什么": each of the items asked, which says nothing of the topic
+_EACH = re.compile(r"[每各]一?(?:类|种|项|条|点|样|个|件|部分|方面|环节|阶段)")
 # who gave the speech, named before it ("市委书记讲话里", "区里的讲话中", "书记在讲话中"): the speeches'
 # speakers, by the titles that name them
 _SPEAKER = re.compile(
@@ -638,11 +640,12 @@ class KnowledgeBase:
         """Whether a question word, which no passage uses, says nothing of the topic: function
         characters glued together (jieba's 上会 in "组织上会给", 进来, 要是), or a word that asks where
         in a speech, in what figure, or for what saying or example (`SHAPE_FRAME`: "结尾把办公室比作
-        哪几样东西", "讲责任心时举了哪三个例子")."""
+        哪几样东西", "讲责任心时举了哪三个例子"), or that asks for each of the items (`_EACH`: 每类, 每种)."""
         if word in self._vocabulary():
             return False
         stop = self.tokenizer.stopwords
-        return (len(word) >= 2 and word not in stop and all(c in stop for c in word)) or word in SHAPE_FRAME
+        return ((len(word) >= 2 and word not in stop and all(c in stop for c in word)) or word in SHAPE_FRAME
+                or bool(_EACH.fullmatch(word)))
 
     def _vocabulary(self):
         return self._index.words.vocab
