@@ -30,7 +30,7 @@ import numpy as np
 
 from .answers import form_coverage, passage_coverage
 from .index import top_indices
-from .shapes import MARKER, NUMERAL_VALUE, counted_mark, manner_verb
+from .shapes import MARKER, NUMERAL_VALUE, counted_char_by_number, counted_mark, manner_verb
 from .structure import split_sentences
 from .text import strip_for_match
 from .types import Passage
@@ -661,7 +661,9 @@ def outline_candidates(
     # unless it has as many items as the question counts ("市委书记对办公室工作提了哪三点希望和要求")
     whole = set(kb._enumerating(query, content, every=True).tolist()) if enumerating else set()
     cap = max(float(fused[e]) for e in whole) if whole else None
-    mark = counted_mark(query)
+    # the character the items are counted by, quoted ("哪四个“心”"), or not but counted by a number
+    # ("三个零是哪三个"; not "分哪几块", "用哪个字")
+    mark = counted_mark(query) or counted_char_by_number(query)
     marks = [mark] if mark else []
     out = []
     rivals: dict[int, float] = {}  # how much of the question a passage covers, once per passage

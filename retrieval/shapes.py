@@ -411,7 +411,7 @@ _COUNTED = re.compile(
     rf"|(?:(?P<n>[{_NUMERALS}])[个种类样项条]?|哪几[个种类样项条]?|几[个种类样项条]?)(?P<q>[“\"]?)(?P<x>[\u4e00-\u9fff])(?P<e>[”\"]?)"
 )
 # a measure word or a word that asks is not the shared character ("哪几个方面", "三点", "几大")
-_MEASURES = set("个点条项种句样方件类层次位名年天月字步大段部篇张本份回遍批套群组门处些什么哪多")
+_MEASURES = set("个点条项种句样方件类层次位名年天月字步大段部篇张本份回遍批套群组门处些什么哪多块里")
 _AFTER_COUNTED = re.compile(r"[”\"？?，,。！!\s]|是|分别|指|都|呢|各|包括|具体|$")
 _ITEM = r"[^、，。；,;：:\s]"
 
@@ -444,6 +444,13 @@ def counted_char(query: str) -> str | None:
     """The character a question counts items by, as `counted_items` reads it ("哪三个零" -> 零)."""
     counted = _counted(query)
     return counted[0] if counted else None
+
+
+def counted_char_by_number(query: str) -> str | None:
+    """The character a question counts items by when a number counts them ("三个零是哪三个" -> 零),
+    else None (also for 哪几: "分哪几块" asks for parts, not for items sharing a character)."""
+    counted = _counted(query)
+    return counted[0] if counted and counted[1] else None
 
 
 def _counted(query: str) -> tuple[str, str | None] | None:

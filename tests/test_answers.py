@@ -1264,6 +1264,18 @@ def test_words_for_each_of_the_items_are_no_topic(kb, query):
     assert answer.answered and "紧急信息" in answer.hits[0].passage.text
 
 
+@pytest.mark.parametrize("query", ["三个零是哪三个", "三个零指的是哪三个"])
+def test_items_counted_by_a_character_unquoted_beat_an_outline_without_it(kb, query):
+    # "零差错、零失误、零缺陷" answers; the outline of "三个服务" shares 三个, and its items have no 零
+    from officebot.retrieval.shapes import counted_char_by_number
+
+    assert counted_char_by_number(query) == "零"
+    assert counted_char_by_number("督查、机要、后勤这三块分别用哪个字要求？") is None  # 块 measures
+    assert counted_char_by_number("办公室平时要干的活大概分哪几块") is None
+    top = kb.search(query, k=3).hits[0]
+    assert "零差错、零失误、零缺陷" in top.passage.text
+
+
 def test_who_a_placeholder_is_is_not_in_the_speech(kb):
     # the published speech names the reporter only as "X同志"
     from officebot.retrieval.answers import asks_who_a_placeholder_is
