@@ -133,8 +133,9 @@ def test_the_part_explaining_the_key_term_stays_shown(kb, monkeypatch):
 
 @pytest.mark.parametrize("question, answer", [
     # the first stage's part defines 忠诚 (the question's word, again and again); the other part says
-    # the demands hold in any post later on
-    ("我以后可能调去业务科室，这些忠诚的要求还管用吗", "一样终身受用"),
+    # the demands hold in any post later on (asked "还管用吗" until stop 44, when the synonym 管用 ->
+    # 受用 let the first stage find that part itself)
+    ("我以后可能调去业务科室，这些忠诚的要求还适用吗", "一样终身受用"),
     # ("写领导讲话稿要把握哪几点", "准确传达上级指示精神") was the second case until stop 37: the
     # trees score the part on 问策能对 higher than the one on 提笔能写, and keep the first stage's part
 ])
