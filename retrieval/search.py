@@ -96,7 +96,7 @@ DEFINITION_FRAME = frozenset({"定义", "下定义", "下定", "含义", "涵义
 SHAPE_FRAME = frozenset({"比作", "比喻", "比喻成", "比成", "喻为", "称为", "称作", "形容", "形容成", "结尾", "末尾",
                          "开头", "开篇", "结束语", "结语", "引用", "例子", "举例", "原话", "名言", "俗话", "古话",
                          "比方", "组合", "搭配"})  # "德和才的四种组合", "怎么搭配": how the answer's items combine
-# "每类各有什么要求", "每一项分别是什么": each of the items asked, which says nothing of the topic
+# "每类各有什么要求", "每种分别是什么": each of the items asked, which says nothing of the topic
 _EACH = re.compile(r"[每各]一?(?:类|种|项|条|点|样|个|件|部分|方面|环节|阶段)")
 # who gave the speech, named before it ("市委书记讲话里", "区里的讲话中", "书记在讲话中"): the speeches'
 # speakers, by the titles that name them
