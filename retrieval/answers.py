@@ -467,7 +467,25 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
             shapes.extend((name, unit) for unit in units or [shape])
     if any(name == "frequency" for name, _ in shapes):  # "多久听一次汇报": how often, not how long
         shapes = [(name, shape) for name, shape in shapes if name != "count"]
+    if _counts_only_items(asking):  # "讲话概括了几条", "后面几条分别是什么": the items are the answer
+        shapes = [(name, shape) for name, shape in shapes if name != "count"]
     return shapes
+
+
+# a count of items (条, 项) asked together with the items themselves ("办公室工作有哪些特点，讲话
+# 概括了几条", "服务大局后面几条分别有什么要求"): a passage that lists them gives their number too, in
+# 一是…二是… as often as in a figure. "每月要报送几条信息" (no items asked) and "第几条" still ask for
+# a figure
+_ITEM_COUNT = re.compile(r"(?:几|多少)[条项]")
+_COUNT_ASKED = next(ask for name, ask, _ in ASKED_FACTS if name == "count")
+_ITEMS_TOO = re.compile(r"哪些|哪几|分别|各[是有自]|都是什么|都有什么|是什么|有什么|讲了|列了|概括了|提了|包括")
+
+
+def _counts_only_items(asking: str) -> bool:
+    """Whether every count the asking clauses ask is of items, and the items are asked too."""
+    counts = list(_COUNT_ASKED.finditer(asking))
+    return (bool(counts) and bool(_ITEMS_TOO.search(asking))
+            and all(_ITEM_COUNT.fullmatch(m.group()) and not asking[: m.start()].endswith("第") for m in counts))
 
 
 # the kinds of fact whose shape is exact (a figure, a date, a number to call, a place): a passage

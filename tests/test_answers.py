@@ -536,6 +536,11 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         # whether steps may be skipped: a judgement asked, not a procedure
         ("为了赶时间，审批流程能不能跳过几步？", []), ("走流程嫌麻烦，有些步骤能不能省掉？", []),
         ("发文数量有没有限额", ["limit"]), ("每桌最多能安排几个菜", ["limit"]),  # a limit, asked without 上限
+        # a count of items asked with the items: the items answer it (stop 45); alone, or as an
+        # ordinal, or of other things, a count is still a figure asked
+        ("办公室工作有哪些特点，讲话概括了几条", []), ("服务大局后面几条分别是什么要求", []),
+        ("每个乡镇每月要报送几条信息", ["count"]), ("六大纪律分别规定在第几章第几条？", ["count"]),
+        ("党政机关公文一共有多少个文种，分别是什么？", ["count"]),
     ],
 )
 def test_asked_facts(query, kinds):
