@@ -154,6 +154,9 @@ def object_heads(text: str) -> frozenset[str]:
 # over a library of 100,000 passages)
 _SHARED_HEAD = re.compile(r"、([\u4e00-\u9fff])[\u4e00-\u9fff]{1,4}(?:、\1[\u4e00-\u9fff]{1,4})+")
 _SHARED_TAIL = re.compile(r"、[\u4e00-\u9fff]{1,3}([\u4e00-\u9fff])(?:、[\u4e00-\u9fff]{1,3}\1)+(?![\u4e00-\u9fff])")
+# or have it third from the end ("对群众有感情、对服务有热情、对工作有激情": 有, the "三有")
+_SHARED_INNER = re.compile(r"、[\u4e00-\u9fff]{1,4}([\u4e00-\u9fff])[\u4e00-\u9fff]{2}"
+                           r"(?:、[\u4e00-\u9fff]{1,4}\1[\u4e00-\u9fff]{2})+(?![\u4e00-\u9fff])")
 
 
 def _shared_heads(text: str) -> Iterator[re.Match[str]]:
@@ -172,11 +175,21 @@ def _shared_tails(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
+def _shared_inner(text: str) -> Iterator[re.Match[str]]:
+    """The matches of `_SHARED_INNER` whose first item, before the first 、, has the character
+    third from its end too."""
+    for m in _SHARED_INNER.finditer(text):
+        if m.start() >= 3 and text[m.start() - 3] == m.group(1):
+            yield m
+
+
 def shared_characters(text: str) -> set[str]:
     """The characters three or more items one after the other begin or end with ("零差错、零失误、
-    零缺陷" -> 零): the index lists the text under each, beside `object_heads`' verbs (a verb asked
-    is two characters, so the keys never meet), for a question counting items by one ("哪三个零")."""
-    return {m.group(1) for m in _shared_heads(text)} | {m.group(1) for m in _shared_tails(text)}
+    零缺陷" -> 零), or have third from the end ("对群众有感情、对服务有热情…" -> 有): the index lists the
+    text under each, beside `object_heads`' verbs (a verb asked is two characters, so the keys
+    never meet), for a question counting items by one ("哪三个零", "哪“三有”")."""
+    return ({m.group(1) for m in _shared_heads(text)} | {m.group(1) for m in _shared_tails(text)}
+            | {m.group(1) for m in _shared_inner(text)})
 
 
 def shared_items(text: str, x: str) -> list[str]:
@@ -194,6 +207,10 @@ def shared_items(text: str, x: str) -> list[str]:
         if m.group(1) == x:  # the first item ends just before the match
             found.append(text[max(m.start() - 2, 0) : m.start()])
             found.extend(item[-2:] for item in m.group().split("、")[1:])
+    for m in _shared_inner(text):
+        if m.group(1) == x:  # the character with the one after it: 有感, 有热, 有激
+            found.append(text[m.start() - 3 : m.start() - 1])
+            found.extend(item[-3:-1] for item in m.group().split("、")[1:])
     return [g for g in dict.fromkeys(found) if len(g) == 2]
 
 
@@ -605,7 +622,9 @@ def traits_of(query: str) -> re.Pattern[str] | None:
 # ---- how a problem shows: "能力不足有哪些表现" -> "有的连最起码的会议通知都不会写，有的…" -------------
 # (not "表现是什么评价" nor "表现出了什么样的精神面貌": how someone did, what they showed)
 _SIGNS_ASKED = re.compile(r"(?:哪些|哪几种|哪几个|哪几类|什么|啥|几种)(?:具体|主要|突出)?的?表现|表现(?:在|有|为)(?:哪些|哪几)|"
-                          r"具体(?:的)?表现")
+                          r"具体(?:的)?表现|"
+                          # what shows with what it shows between ("举了哪些办公室干部能力不足的表现")
+                          r"(?:哪些|哪几种|哪几个|哪几类)[^，,。；;！!？?\s]{2,12}的表现")
 _SIGNS = re.compile(r"有的[^。；;！!？?]{2,40}[，,；;]\s*有的")
 
 

@@ -894,6 +894,11 @@ def test_items_sharing_a_character_are_indexed_under_it():
     for other in ("零差错、零失误。", "领导交办、上级督办、部门催办的事情", "差零错、失零误、缺零陷"):
         assert not shared_characters(other), other
     assert counted_char("“三零”目标指的是哪三个零？") == "零" and counted_char("办公室有哪些要求") is None
+    # or the same character third from the end of each item (stop 45): the "三有"
+    three = "大家对群众有感情、对服务有热情、对工作有激情，呈现出勃勃生机。"
+    assert shared_characters(three) == {"有"}
+    assert shared_items(three, "有") == ["有感", "有热", "有激"]
+    assert not shared_characters("大家对群众有感情、对服务热情。")  # two items
 
 
 @pytest.mark.parametrize("query", ["“三零”目标指的是哪三个零？", "“零”要求包括哪几个零", "工作要达到哪三个零"])
@@ -976,11 +981,14 @@ def test_how_a_problem_shows_is_answered_by_its_cases(kb):
     assert shape.search("有的连最起码的会议通知都不会写，有的上报信息把情况说不清楚，有的打电话报告事情")
     assert not shape.search("有的同志在办公室一干就是五年。")  # one case is no list of them
     assert signs_of("队伍青黄不接表现在哪几个方面") is not None
+    # what shows, between the asking word and 表现 (stop 45)
+    assert signs_of("讲话里举了哪些办公室干部能力不足的表现") is not None
     # how someone did, or what they showed, is no problem's signs
     assert signs_of("市委书记对去年办公室系统的表现是什么评价？") is None
     assert signs_of("去年办公室的同志们表现出了什么样的精神面貌？") is None
     # 不足 is the speech's 差距 (knowledge/synonyms.yaml): the part with the cases says 能力上的差距
-    for q in ("讲话列举了办公室干部能力差距的哪些表现？", "办公室干部能力有差距，具体表现有哪些？", "能力不足的表现有哪些？"):
+    for q in ("讲话列举了办公室干部能力差距的哪些表现？", "办公室干部能力有差距，具体表现有哪些？", "能力不足的表现有哪些？",
+              "讲话举了哪些能力不足的表现？", "讲话举了哪些办公室干部能力有差距的表现？"):
         assert "有的连最起码的会议通知都不会写" in kb.search(q, k=5).hits[0].passage.text, q
 
 
