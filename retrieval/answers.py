@@ -768,6 +768,23 @@ def question_features(kb: KnowledgeBase, query: str, content: Content, hits: Seq
             1.0 if figures else 0.0, 1.0 if yes_no else 0.0, 1.0 if told else 0.0, 1.0 if thing else 0.0]
 
 
+# what a question about the speeches' own words names: the speech or its sayings, what a figure
+# means, the workplace, the virtues the figures stand for
+_OF_THE_SPEECH_OR_OFFICE = re.compile(
+    r"讲话|文中|原文|文章|讲稿|引用|名言|那句|哪句|这句|这个词|说法|意思|比喻|比作|比方|说明|指的|指什么|称为|称作|"
+    r"叫做|例子|道理|像|领导|办公室|单位|同事|我们|咱们|工作|干部|岗位|精神|境界|觉悟")
+
+
+def asks_the_literal_thing(query: str, content: Content, question: Sequence[float]) -> bool:
+    """Whether the question asks about the literal thing behind a figure of speech: it names a
+    concrete thing (`things.is_thing`), meets the best passage only through the passage's figures
+    and lacks its own most specific word there (`question_features`: the first and fifth signals),
+    and names neither the speech, nor what a figure means, nor office work ("蜡烛燃烧是什么化学反应"
+    and the "蜡烛"觉悟 of a speech). Such a question is declined whatever else the model makes of it."""
+    return (bool(question) and question[0] == 1.0 and question[4] == 1.0
+            and any(is_thing(w) for w, _ in content) and not _OF_THE_SPEECH_OR_OFFICE.search(query))
+
+
 # a question asking yes or no, in the clauses that ask
 _YES_NO = re.compile(r"是不是|是否|吗[？?！!。\s]*$|能不能|可不可以|行不行|对不对|有没有|要不要|可以吗|行吗")
 

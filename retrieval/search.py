@@ -33,9 +33,11 @@ import numpy as np
 from . import build as _build
 from . import rerank
 from .answers import (
+    N_QUESTION_FEATURES,
     REFERS_TO_SPEECH,
     answer_highlight,
     asks_an_exact_fact_not_given,
+    asks_the_literal_thing,
     choose_part,
     coverage_weight,
     model_inputs,
@@ -1036,10 +1038,10 @@ class KnowledgeBase:
             return None  # a figure, a date, a number to call or a place asked, and not given
         if not s.answer_weights:  # no model (the calibration fitting one): hits answer
             return 1.0
-        z = s.answer_bias + sum(
-            w * f
-            for w, f in zip(s.answer_weights, model_inputs(self.answer_features(content, hits, query)), strict=True)
-        )
+        features = self.answer_features(content, hits, query)
+        if asks_the_literal_thing(query, content, features[-N_QUESTION_FEATURES:]):
+            return None  # the literal thing behind a figure of speech ("蜡烛燃烧是什么化学反应")
+        z = s.answer_bias + sum(w * f for w, f in zip(s.answer_weights, model_inputs(features), strict=True))
         return 1 / (1 + math.exp(-z))
 
     def _evidence(self, content: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:

@@ -1083,6 +1083,23 @@ def test_a_question_about_the_literal_thing_behind_a_figure_is_declined_by_the_m
     assert kb.search("讲话里说不放马后炮是什么意思", k=5).answered
 
 
+def test_a_question_about_a_thing_met_only_as_a_figure_is_declined(kb):
+    from officebot.retrieval.answers import asks_the_literal_thing
+
+    # a concrete thing met only inside the speech's "蜡烛" (stop 45): the chemistry of a candle
+    # shares 燃烧 with "燃烧自己照亮别人的“蜡烛”觉悟", and the model alone let it through
+    for q in ("蜡烛燃烧是什么化学反应", "蜡烛燃烧的时候为什么会“流泪”？"):
+        assert not kb.search(q, k=5).answered, q
+    # what the figure means, or office work, is the speech's topic
+    assert kb.search("领导说我们要像绿叶、像蜡烛，是啥意思？", k=5).answered
+    content = [("蜡烛", []), ("燃烧", []), ("化学反应", [])]
+    literal = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0]
+    assert asks_the_literal_thing("蜡烛燃烧是什么化学反应", content, literal)
+    assert not asks_the_literal_thing("讲话里蜡烛燃烧是什么意思", content, literal)
+    assert not asks_the_literal_thing("蜡烛燃烧是什么化学反应", content, [0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0])
+    assert not asks_the_literal_thing("市里比区里先知道，后果严重吗", [("市里", []), ("后果", [])], literal)
+
+
 @pytest.mark.parametrize(
     "query",
     ["公章由谁保管", "报销单据需要几个人签字", "请事假超过三天要谁批准", "春节值班表怎么排", "公文标题用什么字体",
