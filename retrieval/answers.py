@@ -478,7 +478,7 @@ def _asked_shapes(query: str) -> list[tuple[str, re.Pattern[str]]]:
 # a figure
 _ITEM_COUNT = re.compile(r"(?:几|多少)[条项]")
 _COUNT_ASKED = next(ask for name, ask, _ in ASKED_FACTS if name == "count")
-_ITEMS_TOO = re.compile(r"哪些|哪几|分别|各[是有自]|都是什么|都有什么|是什么|有什么|讲了|列了|概括了|提了|包括")
+_ITEMS_TOO = re.compile(r"哪些|哪几|分别|各[是有自]|都是什么|都有什么|讲了|列了|概括了|提了|包括")
 
 
 def _counts_only_items(asking: str) -> bool:

@@ -540,6 +540,7 @@ def test_context_of_a_split_paragraph_covers_the_whole_paragraph(kb):
         # ordinal, or of other things, a count is still a figure asked
         ("办公室工作有哪些特点，讲话概括了几条", []), ("服务大局后面几条分别是什么要求", []),
         ("每个乡镇每月要报送几条信息", ["count"]), ("六大纪律分别规定在第几章第几条？", ["count"]),
+        ("每个乡镇每月要报送几条信息，有什么要求", ["count"]),  # what is required is no item of a count
         ("党政机关公文一共有多少个文种，分别是什么？", ["count"]),
     ],
 )
