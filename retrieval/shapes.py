@@ -570,6 +570,9 @@ def aspect_items(query: str) -> re.Pattern[str] | None:
 
 # the things a question names one by one before asking for each ("对群众、对服务、对工作分别要有什么")
 _NAMED_IN_TURN = re.compile(r"((?:[\u4e00-\u9fff]{1,4}、){2,}[\u4e00-\u9fff]{1,4})(?:[，,]?(?:这[几三四]\w{0,2})?)(?:分别|各自|各)")
+# or run together, each led by the same preposition ("对群众对服务对工作分别要有什么")
+_LED_IN_TURN = re.compile(r"((?P<lead>[对向在为从跟与])[\u4e00-\u9fff]{1,3}?(?:(?P=lead)[\u4e00-\u9fff]{1,3}?){2,})"
+                          r"(?:[，,]?(?:这[几三四]\w{0,2})?)(?:分别|各自|各)")
 
 
 def named_in_turn(query: str) -> re.Pattern[str] | None:
@@ -577,10 +580,13 @@ def named_in_turn(query: str) -> re.Pattern[str] | None:
     like: the same things in the same order, each with a few words of its own ("对群众有感情、对服务
     有热情、对工作有激情"); None if the question names no such things."""
     m = _NAMED_IN_TURN.search(query)
-    if not m:
+    if m:
+        names = m.group(1).split("、")
+        names[0] = names[0][-len(names[1]):]  # the first as long as the next ("我们对群众、对服务" -> 对群众)
+    elif m := _LED_IN_TURN.search(query):
+        names = [x for x in re.split(f"(?={m.group('lead')})", m.group(1)) if x]
+    else:
         return None
-    names = m.group(1).split("、")
-    names[0] = names[0][-len(names[1]):]  # the first as long as the next ("我们对群众、对服务" -> 对群众)
     names = [re.escape(x) for x in names]
     gap = r"[^、，,；;。！!？?]{0,8}[、，,；;]"
     return re.compile(gap.join(names))

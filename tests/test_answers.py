@@ -1001,6 +1001,10 @@ def test_things_named_in_turn_are_answered_by_the_same_things_in_turn(kb):
     assert not shape.search("对工作有激情、对服务有热情、对群众有感情")  # not in turn
     assert named_in_turn("政务服务和事务服务各自要落实哪些制度？") is None  # two, and not in turn with 、
     assert "对群众有感情" in kb.search("对群众、对服务、对工作分别要有什么？", k=3).hits[0].passage.text
+    # run together, each led by the same 对 (stop 45)
+    assert named_in_turn("对群众对服务对工作分别要有什么").search("对群众有感情、对服务有热情、对工作有激情")
+    assert named_in_turn("对上对下各要怎么做") is None  # two
+    assert "对群众有感情" in kb.search("对群众对服务对工作分别要有什么", k=3).hits[0].passage.text
 
 
 def test_a_count_that_fits_the_section_is_no_sign_when_the_question_names_one_item(kb):
