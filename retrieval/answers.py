@@ -383,6 +383,8 @@ COUNT_UNITS: list[tuple[re.Pattern[str], re.Pattern[str]]] = [
       for units in ("集", "部篇本", "页张", "件项", "位", "期批轮届", "菜", "岁")),
 ]
 N_QUESTION_FEATURES = 8
+# where two of them stand in `question_features`' list: the key word missing, the figures only
+KEY_MISSING, FIGURES_ONLY = 0, 4
 # a question that asks what the speeches say ("讲话里怎么说的", "讲话打了个什么比方") is about their
 # content, whatever words it uses; "讲话稿" (a kind of document) is not such a reference
 REFERS_TO_SPEECH = re.compile(r"讲话(?!稿)|文中|原文|文章里|讲稿里")
@@ -778,10 +780,10 @@ _OF_THE_SPEECH_OR_OFFICE = re.compile(
 def asks_the_literal_thing(query: str, content: Content, question: Sequence[float]) -> bool:
     """Whether the question asks about the literal thing behind a figure of speech: it names a
     concrete thing (`things.is_thing`), meets the best passage only through the passage's figures
-    and lacks its own most specific word there (`question_features`: the first and fifth signals),
+    and lacks its own most specific word there (`question_features`: KEY_MISSING, FIGURES_ONLY),
     and names neither the speech, nor what a figure means, nor office work ("蜡烛燃烧是什么化学反应"
     and the "蜡烛"觉悟 of a speech). Such a question is declined whatever else the model makes of it."""
-    return (bool(question) and question[0] == 1.0 and question[4] == 1.0
+    return (bool(question) and question[KEY_MISSING] == 1.0 and question[FIGURES_ONLY] == 1.0
             and any(is_thing(w) for w, _ in content) and not _OF_THE_SPEECH_OR_OFFICE.search(query))
 
 
